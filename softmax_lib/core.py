@@ -1,0 +1,610 @@
+"""The softmax family: softmax, log-softmax, log-sum-exp, sigmoid, cross-entropy.
+
+Every function here is a pure function of NumPy arrays with an ``axis``
+argument.  They share one set of rules, documented once here and tested in
+``tests/test_core.py``:
+
+* **Input.**  Lists, tuples and integer or boolean arrays are accepted and
+  computed in float64 (the cast happens before any subtraction, so integer
+  wrap-around can never occur).  float32 in gives float32 out.  float16 is
+  computed in float32 and cast back at the end, so that long float16 rows do
+  not underflow to all zeros.  Anything that is not real numbers (strings,
+  ``None``, complex numbers, ragged lists) raises ``TypeError`` naming what
+  was passed.
+* **Rows are independent.**  "Row" means the 1-D slices along ``axis``.
+  Nothing one row holds can change another row's result.
+* **Finite input never warns.**  However large the logits (``[1000, 999, 0]``,
+  ``[1e300, -1e300]``) the result is exact up to rounding and no
+  ``RuntimeWarning`` is raised.
+* **Non-finite input, per row:**
+
+  ===================  =========================================================
+  row contains         softmax gives
+  ===================  =========================================================
+  ``-inf`` entries     probability 0 for those entries (this is how masking
+                       works); the rest is an ordinary softmax
+  only ``-inf``        NaN for the whole row: no class is allowed, so there is
+                       no distribution to return (``logsumexp`` gives ``-inf``)
+  ``+inf`` entries     the limit as those entries grow: they share the
+                       probability equally and every other entry gets 0
+                       (at any temperature)
+  a NaN                NaN for the whole row
+  ===================  =========================================================
+
+* **Temperature.**  ``softmax(z, temperature=T)`` is ``softmax(z / T)``.  T
+  must be a real number > 0; ``T = inf`` gives the uniform distribution over
+  the entries that are not ``-inf``.  The shift by the row maximum happens
+  before the division by T, so a tiny T cannot overflow either.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = [
+    "softmax",
+    "log_softmax",
+    "logsumexp",
+    "sigmoid",
+    "cross_entropy",
+    "naive_softmax",
+]
+
+# Rows are processed in blocks of about this many bytes, so that the passes
+# after the first (exp, sum, scale) read data that is still in the CPU cache.
+_BLOCK_BYTES = 256 * 1024
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+# --------------------------------------------------------------------------
+# input handling
+# --------------------------------------------------------------------------
+def _describe(value: Any) -> str:
+    """A short description of *value* for error messages."""
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def _as_real_array(z: ArrayLike, name: str = "z") -> NDArray[np.floating]:
+    """Return *z* as a floating NumPy array, or raise a clear error.
+
+    Integers and booleans become float64; float16/32/64 are kept.
+    """
+    if isinstance(z, (str, bytes)):
+        raise TypeError(
+            f"{name} must be real numbers (a list or NumPy array of floats), "
+            f"got {_describe(z)}"
+        )
+    try:
+        arr = np.asarray(z)
+    except ValueError as err:  # ragged nested lists
+        raise TypeError(
+            f"{name} must be a rectangular array of real numbers; got a ragged "
+            f"{type(z).__name__} ({err}). Make every row the same length, or "
+            "pad short rows with -inf (probability 0)."
+        ) from None
+    kind = arr.dtype.kind
+    if kind in "biu":
+        return arr.astype(np.float64)
+    if kind == "f":
+        if arr.dtype == np.longdouble and arr.dtype != np.float64:
+            return arr.astype(np.float64)
+        return arr
+    if kind == "c":
+        raise TypeError(
+            f"{name} must be real numbers; got complex values ({_describe(z)}). "
+            "Pass the real part (np.real(z)) if that is what you mean."
+        )
+    if kind == "O":
+        try:
+            return arr.astype(np.float64)
+        except (TypeError, ValueError):
+            pass
+    raise TypeError(
+        f"{name} must be real numbers (a list or NumPy array of floats), "
+        f"got {_describe(z)} with dtype {arr.dtype}"
+    )
+
+
+def _check_axis(arr: np.ndarray, axis: int) -> int:
+    if not isinstance(axis, (numbers.Integral, np.integer)) or isinstance(axis, bool):
+        raise TypeError(f"axis must be an integer, got {_describe(axis)}")
+    if arr.ndim == 0:
+        raise ValueError(
+            "softmax needs at least one dimension (a row of logits); got a "
+            "single number. Wrap it in a list, e.g. softmax([z, 0])."
+        )
+    if not -arr.ndim <= axis < arr.ndim:
+        raise ValueError(
+            f"axis {axis} is out of range for an array with {arr.ndim} "
+            f"dimension(s) (shape {arr.shape}); use an axis in "
+            f"[{-arr.ndim}, {arr.ndim - 1}], usually -1 for the class axis"
+        )
+    return int(axis) % arr.ndim
+
+
+def _check_temperature(temperature: Any) -> float:
+    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real):
+        raise TypeError(
+            f"temperature must be a positive real number such as 0.5 or 2.0, "
+            f"got {_describe(temperature)}"
+        )
+    t = float(temperature)
+    if not t > 0:  # also catches NaN
+        raise ValueError(
+            f"temperature must be > 0, got {temperature!r}. Small values "
+            "(e.g. 0.05) sharpen towards argmax, large values (e.g. 20) flatten "
+            "towards uniform; T = 0 itself is argmax, which np.argmax gives."
+        )
+    return t
+
+
+def _compute_dtype(arr: np.ndarray) -> np.dtype:
+    """float16 is computed in float32; other floats in their own precision."""
+    return np.dtype(np.float32) if arr.dtype == np.float16 else arr.dtype
+
+
+# --------------------------------------------------------------------------
+# the shared pipeline: shifted = (z - max) / T, with the non-finite rules
+# --------------------------------------------------------------------------
+def _shifted(x: np.ndarray, axis: int, t: float) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(shifted, m)``: ``shifted = (x - m) / t`` with ``m`` the row max.
+
+    The non-finite rules of the module docstring are applied here, once, for
+    every function: a row whose max is ``+inf`` becomes 0 at its ``+inf``
+    entries and ``-inf`` elsewhere (the limit, at any temperature); a row of
+    only ``-inf`` becomes NaN; a NaN entry makes ``m`` NaN and so the whole
+    row NaN.  ``t = inf`` maps every entry that is not ``-inf`` to 0.
+    The caller runs this under ``np.errstate(all="ignore")``.
+    """
+    m = np.max(x, axis=axis, keepdims=True)
+    if t == np.inf:
+        shifted = np.where(x == -np.inf, -np.inf, np.where(np.isnan(x), np.nan, 0.0))
+        shifted = shifted.astype(x.dtype, copy=False)
+    else:
+        # x - m cannot overflow to +inf: every result is <= 0 (it may reach
+        # -inf for [1e308, -1e308], which is the right limit: probability 0).
+        shifted = np.subtract(x, m)
+        if t != 1.0:
+            np.divide(shifted, t, out=shifted)
+    if not np.isfinite(m).all():
+        dt = x.dtype.type
+        shifted = np.where(m == np.inf, np.where(x == np.inf, dt(0), dt(-np.inf)), shifted)
+        shifted = np.where(m == -np.inf, dt(np.nan), shifted)
+    return shifted, m
+
+
+# --------------------------------------------------------------------------
+# public functions
+# --------------------------------------------------------------------------
+def softmax(z: ArrayLike, axis: int = -1, *, temperature: float = 1.0) -> np.ndarray:
+    r"""Turn logits into probabilities that are positive and sum to 1.
+
+    .. math::
+
+        \operatorname{softmax}(z)_i = \frac{e^{z_i / T}}{\sum_j e^{z_j / T}}
+
+    Parameters
+    ----------
+    z : array_like
+        Logits: any real numbers, of any shape.  Lists and integer arrays are
+        computed in float64.
+    axis : int, optional
+        The class axis: each 1-D slice along it is one row of logits and is
+        normalised on its own.  Default ``-1`` (the last axis, the usual
+        ``(samples, classes)`` layout).
+    temperature : float, optional, keyword-only
+        ``T > 0``.  ``T < 1`` sharpens the distribution towards the argmax,
+        ``T > 1`` flattens it towards uniform; ``T = inf`` gives uniform.
+        Default 1.
+
+    Returns
+    -------
+    ndarray
+        Same shape as ``z``; float32 for float32 (and float16 for float16)
+        input, float64 otherwise.  Each row is in [0, 1] and sums to 1 up to
+        rounding.
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not real numbers, or ``temperature`` is not a number.
+    ValueError
+        If ``temperature <= 0`` or ``axis`` is out of range, or ``z`` is a
+        single number.
+
+    Notes
+    -----
+    Softmax does not change when the same constant is added to every logit,
+    because :math:`e^{z_i - c} / \sum_j e^{z_j - c}` cancels :math:`e^{-c}`.
+    This function subtracts each row's maximum before exponentiating, so the
+    largest exponent is :math:`e^0 = 1` (no overflow) and the denominator is at
+    least 1 (no division by zero).  The scaling uses one reciprocal per row
+    and a multiply, and rows are processed in cache-sized blocks.
+
+    See the module docstring of :mod:`softmax_lib.core` for how ``-inf``,
+    ``+inf`` and NaN entries are handled (``-inf`` means probability 0).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from softmax_lib import softmax
+    >>> softmax([2.0, 1.0, 0.1]).round(4)
+    array([0.659 , 0.2424, 0.0986])
+    >>> softmax([1000, 999, 0]).round(4)        # no overflow
+    array([0.7311, 0.2689, 0.    ])
+    >>> softmax([[1, 2], [3, 3]])               # each row on its own
+    array([[0.26894142, 0.73105858],
+           [0.5       , 0.5       ]])
+    >>> softmax([1.0, 2.0], temperature=np.inf)
+    array([0.5, 0.5])
+    >>> softmax([0.0, -np.inf, 1.0]).round(4)   # -inf is a mask
+    array([0.2689, 0.    , 0.7311])
+    """
+    x = _as_real_array(z)
+    ax = _check_axis(x, axis)
+    t = _check_temperature(temperature)
+    in_dtype = x.dtype
+    x = x.astype(_compute_dtype(x), copy=False)
+
+    if (
+        t == 1.0
+        and ax == x.ndim - 1
+        and x.flags.c_contiguous
+        and x.size > 0
+    ):
+        out = _softmax_last_axis_blocked(x)
+    else:
+        with np.errstate(all="ignore"):
+            shifted, _ = _shifted(x, ax, t)
+            out = np.exp(shifted, out=shifted)
+            total = np.sum(out, axis=ax, keepdims=True)
+            np.reciprocal(total, out=total)
+            out *= total
+    return out.astype(in_dtype, copy=False)
+
+
+def _softmax_last_axis_blocked(x: np.ndarray) -> np.ndarray:
+    """softmax along the last axis of a C-contiguous array, in row blocks.
+
+    Each block is read once from memory by ``max``; the subtraction, ``exp``,
+    ``sum`` and scaling then work on data that is still in cache.
+    """
+    n = x.shape[-1]
+    rows = x.reshape(-1, n)
+    out = np.empty_like(rows)
+    step = max(1, _BLOCK_BYTES // max(1, n * x.itemsize))
+    with np.errstate(all="ignore"):
+        for start in range(0, rows.shape[0], step):
+            xb = rows[start : start + step]
+            ob = out[start : start + step]
+            m = xb.max(axis=-1, keepdims=True)
+            np.subtract(xb, m, out=ob)
+            if not np.isfinite(m).all():  # rare: apply the non-finite rules
+                ob[...] = _shifted(xb, 1, 1.0)[0]
+            np.exp(ob, out=ob)
+            total = ob.sum(axis=-1, keepdims=True)
+            np.reciprocal(total, out=total)
+            ob *= total
+    return out.reshape(x.shape)
+
+
+def naive_softmax(z: ArrayLike, axis: int = -1) -> np.ndarray:
+    r"""The textbook formula ``exp(z) / sum(exp(z))``, with no protection.
+
+    Kept on purpose so the lessons can show what goes wrong: ``exp`` overflows
+    to ``inf`` for float64 logits above about 709.78 (88.72 for float32),
+    and ``inf / inf`` is NaN.  Use :func:`softmax` for real work.
+
+    Parameters
+    ----------
+    z : array_like
+        Logits; lists and integer arrays are computed in float64.
+    axis : int, optional
+        The class axis.  Default ``-1``.
+
+    Returns
+    -------
+    ndarray
+        ``np.exp(z) / np.sum(np.exp(z), axis=axis, keepdims=True)``, warnings
+        and all.
+
+    Examples
+    --------
+    >>> from softmax_lib import naive_softmax
+    >>> naive_softmax([2.0, 1.0, 0.1]).round(4)
+    array([0.659 , 0.2424, 0.0986])
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     naive_softmax([1000.0, 999.0, 0.0])
+    array([nan, nan,  0.])
+    """
+    x = _as_real_array(z)
+    ax = _check_axis(x, axis)
+    e = np.exp(x)
+    return e / np.sum(e, axis=ax, keepdims=True)
+
+
+def logsumexp(z: ArrayLike, axis: int = -1, keepdims: bool = False) -> np.ndarray:
+    r"""``log(sum(exp(z)))`` along ``axis``, without overflow or lost digits.
+
+    .. math::
+
+        \operatorname{LSE}(z) = m + \log\Big(1 + \sum_{j \ne k} e^{z_j - m}\Big),
+        \qquad m = z_k = \max_j z_j
+
+    Parameters
+    ----------
+    z : array_like
+        Real numbers; lists and integer arrays are computed in float64.
+    axis : int, optional
+        Axis to reduce.  Default ``-1``.
+    keepdims : bool, optional
+        Keep the reduced axis with length 1, so the result broadcasts against
+        ``z`` (as ``z - logsumexp(z, keepdims=True)``).  Default False.
+
+    Returns
+    -------
+    ndarray or scalar
+        float32 for float32 input (float16 for float16), float64 otherwise.
+        A row of only ``-inf`` gives ``-inf`` (log of 0); a ``+inf`` entry
+        gives ``+inf``; a NaN gives NaN.
+
+    Notes
+    -----
+    The maximum ``m`` is factored out so no exponent is positive.  The sum of
+    the *other* terms is passed to ``log1p`` instead of adding 1 first: when
+    those terms are tiny, ``1 + tiny`` would round to 1 and lose them.  This
+    is what keeps :func:`log_softmax` accurate for the largest logit.
+
+    Examples
+    --------
+    >>> from softmax_lib import logsumexp
+    >>> float(logsumexp([1000.0, 1000.0]))       # 1000 + log 2
+    1000.6931471805599
+    >>> logsumexp([[0.0, 0.0], [1.0, -np.inf]]).round(6)
+    array([0.693147, 1.      ])
+    """
+    x = _as_real_array(z)
+    ax = _check_axis(x, axis)
+    in_dtype = x.dtype
+    x = x.astype(_compute_dtype(x), copy=False)
+    with np.errstate(all="ignore"):
+        lse = _lse(x, ax, 1.0, keepdims=True)[0]
+    if not keepdims:
+        lse = np.squeeze(lse, axis=ax)
+    return lse.astype(in_dtype, copy=False)[()]
+
+
+def _lse(
+    x: np.ndarray, ax: int, t: float, keepdims: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(lse, shifted)`` where ``lse = logsumexp(x / t)`` and
+    ``shifted = (x - max) / t``, both in the log1p form."""
+    shifted, m = _shifted(x, ax, t)
+    e = np.exp(shifted)
+    # Sum every term except one copy of the row maximum, whose term is exactly
+    # e^0 = 1, and add that 1 inside log1p: log(1 + rest) stays accurate when
+    # rest is tiny, where log(sum) would have rounded 1 + rest to 1.
+    k = np.argmax(np.where(np.isnan(shifted), -np.inf, shifted), axis=ax)
+    np.put_along_axis(e, np.expand_dims(k, ax), 0.0, axis=ax)
+    log_total = np.log1p(np.sum(e, axis=ax, keepdims=True))
+    base = m / t if t != np.inf else np.where(np.isnan(m), np.nan, 0.0)
+    lse = np.where(m == -np.inf, -np.inf, base + log_total)  # log 0 = -inf
+    lse = np.where(m == np.inf, np.inf, lse)
+    return lse.astype(x.dtype, copy=False), (shifted - log_total).astype(x.dtype, copy=False)
+
+
+def log_softmax(z: ArrayLike, axis: int = -1, *, temperature: float = 1.0) -> np.ndarray:
+    r"""The logarithm of :func:`softmax`, computed without taking ``log(softmax)``.
+
+    .. math::
+
+        \log \operatorname{softmax}(z)_i = \frac{z_i - m}{T}
+            - \log\Big(1 + \sum_{j \ne k} e^{(z_j - m)/T}\Big),
+        \qquad m = z_k = \max_j z_j
+
+    Parameters
+    ----------
+    z : array_like
+        Logits of any shape.
+    axis : int, optional
+        The class axis.  Default ``-1``.
+    temperature : float, optional, keyword-only
+        ``T > 0``, as in :func:`softmax`.
+
+    Returns
+    -------
+    ndarray
+        Same shape and dtype rules as :func:`softmax`.  Entries are <= 0;
+        ``-inf`` logits give ``-inf``.
+
+    Notes
+    -----
+    ``np.log(softmax(z))`` gives ``-inf`` as soon as a probability underflows
+    to 0 (``softmax([0, -800])[1]`` is 0 in float64, but its log is -800).
+    Working in the log domain keeps every entry finite.  For the largest
+    logit the value is ``-log1p(rest)``, which stays accurate when ``rest``
+    is tiny; ``z - logsumexp(z)`` would cancel two nearly equal numbers there
+    (SciPy issue 19521 reports errors of ~10^9 ULP from that form).
+
+    Examples
+    --------
+    >>> from softmax_lib import log_softmax
+    >>> log_softmax([0.0, -800.0])                  # log(softmax) would give -inf
+    array([   0., -800.])
+    >>> float(log_softmax([0.0, -40.0])[0])         # -e^-40, not 0 or -2e-16
+    -4.248354255291589e-18
+    """
+    x = _as_real_array(z)
+    ax = _check_axis(x, axis)
+    t = _check_temperature(temperature)
+    in_dtype = x.dtype
+    x = x.astype(_compute_dtype(x), copy=False)
+    with np.errstate(all="ignore"):
+        _, out = _lse(x, ax, t)
+    return out.astype(in_dtype, copy=False)
+
+
+def sigmoid(z: ArrayLike) -> np.ndarray:
+    r"""The logistic function :math:`\sigma(z) = 1 / (1 + e^{-z})`, elementwise.
+
+    Parameters
+    ----------
+    z : array_like
+        Real numbers, any shape (a plain number is fine).
+
+    Returns
+    -------
+    ndarray or scalar
+        Values in [0, 1]; same dtype rules as :func:`softmax`.
+        ``sigmoid(inf) = 1``, ``sigmoid(-inf) = 0``, NaN stays NaN.
+
+    Notes
+    -----
+    For ``z >= 0`` it computes ``1 / (1 + e^{-z})`` and for ``z < 0``
+    ``e^{z} / (1 + e^{z})``, so the exponent is never positive and
+    ``sigmoid(-1000)`` gives 0 with no overflow warning.  Both branches use
+    the same reciprocal-multiply as :func:`softmax`, so that
+    ``softmax([z, 0])[0] == sigmoid(z)`` holds exactly: sigmoid *is* two-class
+    softmax.
+
+    Examples
+    --------
+    >>> from softmax_lib import sigmoid, softmax
+    >>> sigmoid([-1000.0, 0.0, 1000.0])
+    array([0. , 0.5, 1. ])
+    >>> bool(sigmoid(1.5) == softmax([1.5, 0.0])[0])
+    True
+    """
+    x = _as_real_array(z)
+    in_dtype = x.dtype
+    xs = np.atleast_1d(x.astype(_compute_dtype(x), copy=False))
+    with np.errstate(all="ignore"):
+        e = np.exp(-np.abs(xs))  # in (0, 1]: never overflows
+        inv = np.reciprocal(1.0 + e)
+        out = np.where(xs >= 0, inv, e * inv)
+        out = np.where(np.isnan(xs), np.nan, out)
+    return out.reshape(x.shape).astype(in_dtype, copy=False)[()]
+
+
+def cross_entropy(
+    logits: ArrayLike,
+    target: ArrayLike,
+    axis: int = -1,
+    reduction: str = "mean",
+) -> np.ndarray:
+    r"""Cross-entropy between softmax(logits) and a target, from the logits.
+
+    .. math::
+
+        \ell = -\sum_i y_i \log \operatorname{softmax}(z)_i
+             = \operatorname{LSE}(z) - \sum_i y_i z_i \quad (\textstyle\sum_i y_i = 1)
+
+    Parameters
+    ----------
+    logits : array_like
+        Logits, classes along ``axis``.
+    target : array_like
+        Either **class indices** (integers, with the shape of ``logits``
+        without ``axis``), or **probability rows** (the shape of ``logits``,
+        non-negative, each row summing to 1, e.g. one-hot rows or soft
+        targets from distillation).
+    axis : int, optional
+        The class axis.  Default ``-1``.
+    reduction : {"mean", "sum", "none"}, optional
+        Average over samples (default), add them up, or return one loss per
+        sample.
+
+    Returns
+    -------
+    ndarray or float
+        The loss, in nats (natural log).
+
+    Notes
+    -----
+    The loss is computed from :func:`log_softmax`, never from
+    ``log(softmax(z))``: frameworks fuse the two steps for the same reason
+    (``torch.nn.CrossEntropyLoss`` takes logits).  A target of 0 contributes
+    nothing, even where the log-probability is ``-inf``.
+
+    Examples
+    --------
+    >>> from softmax_lib import cross_entropy
+    >>> round(float(cross_entropy([2.0, 1.0, 0.1], 0)), 4)     # -log 0.659
+    0.417
+    >>> cross_entropy([[2.0, 1.0, 0.1], [0.0, 0.0, 0.0]], [0, 2], reduction="none").round(4)
+    array([0.417 , 1.0986])
+    >>> round(float(cross_entropy([0.0, 0.0], [0.5, 0.5])), 4)  # soft target
+    0.6931
+    """
+    z = _as_real_array(logits, "logits")
+    ax = _check_axis(z, axis)
+    if reduction not in _REDUCTIONS:
+        raise ValueError(
+            f"reduction must be one of {_REDUCTIONS}, got {reduction!r}"
+        )
+    logp = log_softmax(z, axis=ax)
+    if isinstance(target, (str, bytes)):
+        raise TypeError(f"target must be class indices or probability rows, got {_describe(target)}")
+    try:
+        y = np.asarray(target)
+    except ValueError:
+        y = np.asarray(target, dtype=object)
+    batch_shape = z.shape[:ax] + z.shape[ax + 1 :]
+    if y.dtype.kind not in "biuf":
+        raise TypeError(
+            "target must be class indices (integers) or probability rows (floats), "
+            f"got {_describe(target)}"
+        )
+    if y.dtype.kind in "iu" and y.shape == batch_shape:
+        n = z.shape[ax]
+        bad = (y < 0) | (y >= n)
+        if np.any(bad):
+            raise ValueError(
+                f"class indices must be in [0, {n - 1}] for {n} classes; got "
+                f"{np.unique(y[bad])[:5].tolist()}"
+            )
+        picked = np.take_along_axis(logp, np.expand_dims(y, ax), axis=ax)
+        per_sample = -np.squeeze(picked, axis=ax)
+    elif y.shape == z.shape:
+        y = _as_real_array(y, "target")
+        if not np.all(np.isfinite(y)) or np.any(y < 0):
+            raise ValueError(
+                "probability targets must be finite and >= 0; for hard labels "
+                "pass integer class indices instead"
+            )
+        sums = y.sum(axis=ax)
+        tol = 1e-6 if y.dtype == np.float64 else 1e-3
+        if not np.allclose(sums, 1.0, rtol=0, atol=tol):
+            raise ValueError(
+                "probability targets must sum to 1 along the class axis; got row "
+                f"sums {np.round(sums, 6).ravel()[:5].tolist()}. Pass class "
+                "indices (integers) for hard labels, or normalise the rows."
+            )
+        with np.errstate(all="ignore"):
+            per_sample = -np.sum(np.where(y > 0, y * logp, 0.0), axis=ax)
+    elif y.shape == batch_shape:
+        raise TypeError(
+            f"class-index targets must be integers, got dtype {y.dtype}; "
+            "convert with np.asarray(target).astype(int)"
+        )
+    else:
+        raise ValueError(
+            f"target shape {y.shape} does not fit logits shape {z.shape}: pass "
+            f"class indices of shape {batch_shape} or probability rows of "
+            f"shape {z.shape}"
+        )
+    if reduction == "none":
+        return per_sample
+    if reduction == "sum":
+        return np.sum(per_sample)[()]
+    return np.mean(per_sample)[()]
