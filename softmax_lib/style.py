@@ -1,0 +1,70 @@
+"""One look for every figure: a colour-blind-safe palette and projector-sized text.
+
+Call :func:`use` once in a notebook's setup cell.  Colours come from the
+Okabe-Ito palette, which stays distinguishable for the common forms of
+colour blindness and in greyscale print-outs.
+"""
+
+from __future__ import annotations
+
+# Okabe & Ito (2008), "Color Universal Design".
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "black": "#000000",
+    "grey": "#7F7F7F",
+}
+
+#: What each colour means, everywhere in the collection.
+COLORS = {
+    "logit": OKABE_ITO["blue"],
+    "prob": OKABE_ITO["orange"],
+    "naive": OKABE_ITO["vermillion"],
+    "stable": OKABE_ITO["green"],
+    "reference": OKABE_ITO["grey"],
+    "accent": OKABE_ITO["purple"],
+    "sky": OKABE_ITO["sky"],
+    "yellow": OKABE_ITO["yellow"],
+}
+
+#: The order in which line and bar series pick colours.
+CYCLE = [
+    OKABE_ITO[name]
+    for name in ("blue", "orange", "green", "vermillion", "purple", "sky", "yellow", "black")
+]
+
+#: Default figure size in inches: wide, for a projector at 16:9.
+FIGSIZE = (10.0, 4.2)
+
+_RC = {
+    "figure.figsize": FIGSIZE,
+    "figure.dpi": 90,
+    "savefig.dpi": 90,
+    "font.size": 14,
+    "axes.titlesize": 16,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 15,
+    "xtick.labelsize": 14,
+    "ytick.labelsize": 14,
+    "legend.fontsize": 13,
+    "lines.linewidth": 2.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "figure.constrained_layout.use": True,
+}
+
+
+def use() -> None:
+    """Apply the collection's plotting style (seaborn whitegrid, Okabe-Ito colours,
+    large fonts).  Idempotent; call it once in a notebook's setup cell."""
+    import matplotlib as mpl
+    import seaborn as sns
+
+    sns.set_theme(style="whitegrid", palette=CYCLE)
+    mpl.rcParams.update(_RC)
+    mpl.rcParams["axes.prop_cycle"] = mpl.cycler(color=CYCLE)

@@ -1,0 +1,135 @@
+"""Write the navigation cells, the contents table and the README lesson list.
+
+Every lesson gets a markdown cell ``< previous | Contents | next >`` as its
+second cell and as its last cell, marked by ``<!--NAVIGATION-->`` so the
+script can find and rewrite it (re-running is safe).  ``00-index.ipynb``
+gets its contents table between ``<!--CONTENTS-->`` markers, and README.md
+its lesson list between ``<!--LESSONS-->`` markers.  Lessons whose notebook
+does not exist yet are listed as "coming".
+
+    python tools/navigation.py           # rewrite in place
+    python tools/navigation.py --check   # exit 1 if anything is stale
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lessons import LESSONS  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+NAV_MARK = "<!--NAVIGATION-->"
+CONTENTS = ("<!--CONTENTS-->", "<!--/CONTENTS-->")
+README_MARKS = ("<!--LESSONS-->", "<!--/LESSONS-->")
+
+
+def _label(name: str, title: str) -> str:
+    return f"{name[:2]} · {title}"
+
+
+def existing() -> list[tuple[str, str, str]]:
+    return [entry for entry in LESSONS if (NOTEBOOKS / entry[0]).exists()]
+
+
+def nav_line(name: str) -> str:
+    """The navigation markdown for lesson ``name`` (only lessons that exist)."""
+    present = existing()
+    names = [e[0] for e in present]
+    i = names.index(name)
+    parts = []
+    if i > 0:
+        prev = present[i - 1]
+        parts.append(f"[< {_label(*prev[:2])}]({prev[0]})")
+    if name != "00-index.ipynb":
+        parts.append("[Contents](00-index.ipynb)")
+    if i + 1 < len(present):
+        nxt = present[i + 1]
+        parts.append(f"[{_label(*nxt[:2])} >]({nxt[0]})")
+    return f"{NAV_MARK}\n" + " | ".join(parts)
+
+
+def contents_table(link_prefix: str = "") -> str:
+    lines = ["| # | Lesson | What you will learn |", "|---|---|---|"]
+    for name, title, line in LESSONS[1:]:
+        if (NOTEBOOKS / name).exists():
+            lines.append(f"| {name[:2]} | [{title}]({link_prefix}{name}) | {line} |")
+        else:
+            lines.append(f"| {name[:2]} | {title} *(coming)* | {line} |")
+    return "\n".join(lines)
+
+
+def _replace_between(text: str, marks: tuple[str, str], body: str) -> str:
+    start, end = marks
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
+    if not pattern.search(text):
+        raise SystemExit(f"markers {start} ... {end} not found")
+    return pattern.sub(lambda _: f"{start}\n{body}\n{end}", text)
+
+
+def updated_notebook(path: Path) -> nbformat.NotebookNode:
+    """Return the notebook with its navigation (and contents) made current."""
+    nb = nbformat.read(path, as_version=4)
+    line = nav_line(path.name)
+    cells = [c for c in nb.cells if not (c.cell_type == "markdown" and c.source.startswith(NAV_MARK))]
+    top = nbformat.v4.new_markdown_cell(line)
+    bottom = nbformat.v4.new_markdown_cell(line)
+    top.id, bottom.id = "nav-top", "nav-bottom"
+    nb.cells = cells[:1] + [top] + cells[1:] + [bottom]
+    if path.name == "00-index.ipynb":
+        for c in nb.cells:
+            if c.cell_type == "markdown" and CONTENTS[0] in c.source:
+                c.source = _replace_between(c.source, CONTENTS, contents_table())
+    return nb
+
+
+def updated_readme(text: str) -> str:
+    return _replace_between(text, README_MARKS, contents_table("notebooks/"))
+
+
+def stale() -> list[str]:
+    """Names of files whose navigation, contents or lesson list is out of date."""
+    out = []
+    for name, *_ in existing():
+        path = NOTEBOOKS / name
+        if nbformat.writes(updated_notebook(path)) != nbformat.writes(nbformat.read(path, as_version=4)):
+            out.append(f"notebooks/{name}")
+    readme = ROOT / "README.md"
+    if readme.exists() and updated_readme(readme.read_text()) != readme.read_text():
+        out.append("README.md")
+    return out
+
+
+def write_all() -> list[str]:
+    changed = stale()
+    for name, *_ in existing():
+        path = NOTEBOOKS / name
+        nbformat.write(updated_notebook(path), path)
+    readme = ROOT / "README.md"
+    if readme.exists():
+        readme.write_text(updated_readme(readme.read_text()))
+    return changed
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--check", action="store_true", help="only report stale files")
+    args = ap.parse_args()
+    if args.check:
+        bad = stale()
+        for b in bad:
+            print(f"stale navigation: {b}  (run `make nav`)")
+        return 1 if bad else 0
+    for name in write_all():
+        print(f"updated {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
