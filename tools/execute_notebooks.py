@@ -3,7 +3,8 @@
     python tools/execute_notebooks.py                     # every notebook
     python tools/execute_notebooks.py notebooks/01-*.ipynb
 
-Navigation is brought up to date first (tools/navigation.py), then each
+Navigation is brought up to date first (tools/navigation.py; with paths given,
+only for those notebooks), then each
 notebook runs top to bottom in a fresh kernel from the notebooks folder, as
 nbval will run it.  Widget state is stored in the notebook metadata so that
 sliders and their figures render in exported HTML and on notebook viewers.
@@ -45,8 +46,11 @@ def execute(path: Path) -> float:
 
 
 def main(argv: list[str]) -> int:
-    navigation.write_all()
-    paths = [Path(a) for a in argv] or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    paths = [Path(a) for a in argv]
+    # With no arguments: every notebook, and every navigation link and lesson list.
+    # With paths: only those notebooks (their navigation included).
+    navigation.write_all(only=paths or None)
+    paths = paths or sorted((ROOT / "notebooks").glob("*.ipynb"))
     for p in paths:
         secs = execute(p.resolve())
         print(f"executed {p} in {secs:.1f} s")

@@ -106,13 +106,16 @@ def stale() -> list[str]:
     return out
 
 
-def write_all() -> list[str]:
+def write_all(only: list[Path] | None = None) -> list[str]:
+    """Rewrite the navigation of every notebook and the README's lesson list,
+    or, given ``only``, of just those notebooks (the others keep theirs)."""
     changed = stale()
     for name, *_ in existing():
         path = NOTEBOOKS / name
-        nbformat.write(updated_notebook(path), path)
+        if only is None or path.resolve() in {p.resolve() for p in only}:
+            nbformat.write(updated_notebook(path), path)
     readme = ROOT / "README.md"
-    if readme.exists():
+    if only is None and readme.exists():
         readme.write_text(updated_readme(readme.read_text()))
     return changed
 
