@@ -80,8 +80,23 @@ def test_widget_state_is_stored(path):
     nb = _nb(path)
     has_widget = any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
                      for c in _code_cells(nb) for o in c.get("outputs", []))
-    if has_widget:
-        assert "application/vnd.jupyter.widget-state+json" in nb["metadata"].get("widgets", {})
+    widgets = nb["metadata"].get("widgets", {})
+    if not has_widget:
+        return
+    # Viewers (nbconvert HTML, nbviewer) render sliders from this stored state;
+    # GitHub refuses to render a notebook whose metadata.widgets lacks "state".
+    state = widgets["application/vnd.jupyter.widget-state+json"]["state"]
+    for cell in _code_cells(nb):
+        for out in cell.get("outputs", []):
+            view = out.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+            if view:
+                assert view["model_id"] in state, "widget output without stored state: run `make execute`"
+                if "".join(out["data"].get("text/plain", "")).startswith("Interactive figure"):
+                    assert "image/png" in out["data"], "live figure without its static PNG fallback"
+    figures = [m for m in state.values() if m["model_name"] == "OutputModel"]
+    assert figures and all(
+        any("image/png" in o.get("data", {}) for o in m["state"]["outputs"]) for m in figures
+    ), "an Output widget was stored without its figure"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
