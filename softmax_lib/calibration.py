@@ -1,0 +1,464 @@
+"""Calibration of a classifier's softmax probabilities: measure it, fix it.
+
+A classifier is **calibrated** when its confidence can be read as a
+frequency: of all the predictions it makes with confidence 0.8, about 80 %
+are right.  Softmax outputs are positive and sum to 1 by construction, but
+nothing in the formula makes them calibrated; a network trained long on
+cross-entropy is usually **overconfident** (Guo et al., 2017).
+
+This module holds the reusable maths of lesson 07:
+
+* :func:`reliability_bins` -- per-bin counts, mean confidence and accuracy,
+  the numbers behind a reliability diagram;
+* :func:`expected_calibration_error` -- the ECE, their weighted mean gap;
+* :func:`temperature_nll` -- the negative log-likelihood of ``softmax(z / T)``;
+* :func:`fit_temperature` -- the ``T`` that minimises it on held-out data
+  (temperature scaling).
+
+References
+----------
+C. Guo, G. Pleiss, Y. Sun and K. Q. Weinberger, "On Calibration of Modern
+Neural Networks", ICML 2017 (arXiv:1706.04599).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+from typing import Any, NamedTuple
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .core import cross_entropy
+
+__all__ = [
+    "ReliabilityBins",
+    "reliability_bins",
+    "expected_calibration_error",
+    "temperature_nll",
+    "fit_temperature",
+]
+
+#: The number of equal-width bins Guo et al. (2017) use for the ECE.
+DEFAULT_BINS = 15
+
+_INV_PHI = (math.sqrt(5.0) - 1.0) / 2.0  # 1 / golden ratio, about 0.618
+
+
+class ReliabilityBins(NamedTuple):
+    """Per-bin statistics of a reliability diagram (see :func:`reliability_bins`).
+
+    Attributes
+    ----------
+    counts : ndarray of int, shape (n_bins,)
+        How many predictions fall in each bin.
+    confidence : ndarray of float, shape (n_bins,)
+        Mean confidence of the predictions in each bin; NaN for an empty bin.
+    accuracy : ndarray of float, shape (n_bins,)
+        Fraction of those predictions that are right; NaN for an empty bin.
+    edges : ndarray of float, shape (n_bins + 1,)
+        The bin edges, ``np.linspace(0, 1, n_bins + 1)``.
+    """
+
+    counts: np.ndarray
+    confidence: np.ndarray
+    accuracy: np.ndarray
+    edges: np.ndarray
+
+
+# --------------------------------------------------------------------------
+# input checks
+# --------------------------------------------------------------------------
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_n_bins(n_bins: Any) -> int:
+    if isinstance(n_bins, bool) or not isinstance(n_bins, (numbers.Integral, np.integer)):
+        raise TypeError(f"n_bins must be a positive integer such as 15, got {_short(n_bins)}")
+    if n_bins < 1:
+        raise ValueError(f"n_bins must be >= 1, got {n_bins}")
+    return int(n_bins)
+
+
+def _real_array(x: ArrayLike, name: str) -> np.ndarray:
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"{name} must be an array of numbers, got {_short(x)}")
+    try:
+        arr = np.asarray(x)
+    except ValueError:
+        raise TypeError(f"{name} must be a rectangular array of numbers (rows of equal length)") from None
+    if arr.dtype.kind == "b":
+        return arr.astype(np.float64)
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be real numbers, got dtype {arr.dtype} ({_short(x)})")
+    return arr.astype(np.float64, copy=False)
+
+
+def _check_confidences(conf: ArrayLike, name: str = "confidences") -> np.ndarray:
+    c = _real_array(conf, name)
+    if c.ndim != 1:
+        raise ValueError(f"{name} must be 1-D (one number per prediction), got shape {c.shape}")
+    if c.size == 0:
+        raise ValueError(f"{name} is empty: need at least one prediction")
+    if not np.all(np.isfinite(c)):
+        raise ValueError(f"{name} contains NaN or inf")
+    if c.min() < 0 or c.max() > 1:
+        raise ValueError(
+            f"{name} must lie in [0, 1], got values from {c.min():.4g} to {c.max():.4g}. "
+            "Did you pass logits? Apply softmax first and take the largest probability."
+        )
+    return c
+
+
+def _check_correct(correct: ArrayLike, n: int, name: str = "correct") -> np.ndarray:
+    k = _real_array(correct, name)
+    if k.shape != (n,):
+        raise ValueError(f"{name} must have one entry per prediction, shape ({n},); got shape {k.shape}")
+    if not np.all((k == 0) | (k == 1)):
+        raise ValueError(
+            f"{name} must be True/False (or 1/0) for each prediction, got other values "
+            f"such as {_short(np.unique(k[(k != 0) & (k != 1)])[:3].tolist())}. With 1-D "
+            "confidences, pass whether each prediction was right, not the class labels."
+        )
+    return k
+
+
+def _check_labels(labels: ArrayLike, n: int, n_classes: int) -> np.ndarray:
+    if isinstance(labels, (str, bytes)):
+        raise TypeError(f"labels must be integer class indices, got {_short(labels)}")
+    y = np.asarray(labels)
+    if y.dtype.kind not in "iu":
+        raise TypeError(f"labels must be integer class indices, got dtype {y.dtype}")
+    if y.shape != (n,):
+        raise ValueError(f"labels must have one class index per row, shape ({n},); got shape {y.shape}")
+    if y.size and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(f"labels must be class indices in [0, {n_classes - 1}], got values from {y.min()} to {y.max()}")
+    return y
+
+
+def _check_logits(logits: ArrayLike) -> np.ndarray:
+    z = _real_array(logits, "logits")
+    if z.ndim != 2:
+        raise ValueError(f"logits must be 2-D, shape (n_samples, n_classes); got shape {z.shape}")
+    if z.shape[0] == 0 or z.shape[1] < 2:
+        raise ValueError(f"logits need at least one row and two classes, got shape {z.shape}")
+    if not np.all(np.isfinite(z)):
+        raise ValueError("logits contain NaN or inf")
+    return z
+
+
+def _check_temperature(temperature: Any) -> float:
+    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real):
+        raise TypeError(f"temperature must be a positive number such as 1.5, got {_short(temperature)}")
+    t = float(temperature)
+    if not (t > 0 and math.isfinite(t)):
+        raise ValueError(f"temperature must be a finite number > 0, got {temperature!r}")
+    return t
+
+
+# --------------------------------------------------------------------------
+# measuring calibration
+# --------------------------------------------------------------------------
+def reliability_bins(
+    confidences: ArrayLike, correct: ArrayLike, n_bins: int = DEFAULT_BINS
+) -> ReliabilityBins:
+    r"""Sort predictions into equal-width confidence bins; count and score each bin.
+
+    Parameters
+    ----------
+    confidences : array_like, shape (n,)
+        The confidence of each prediction, in [0, 1]; usually the largest
+        softmax probability of each row.
+    correct : array_like of bool, shape (n,)
+        Whether each prediction was right (``True``/``False`` or 1/0).
+    n_bins : int, optional
+        Number of equal-width bins on [0, 1].  Default 15, as in Guo et al.
+
+    Returns
+    -------
+    ReliabilityBins
+        A named tuple ``(counts, confidence, accuracy, edges)``; the mean
+        confidence and the accuracy are NaN for an empty bin.
+
+    Raises
+    ------
+    TypeError
+        If the inputs are not numbers or ``n_bins`` is not an integer.
+    ValueError
+        If ``confidences`` is empty, not 1-D, or outside [0, 1]; if
+        ``correct`` has another length or values other than 0/1; if
+        ``n_bins < 1``.
+
+    Notes
+    -----
+    Bin :math:`m` (counting from 1) holds the confidences in
+    :math:`((m-1)/M,\ m/M]`, as in Guo et al.'s definition; a confidence of
+    exactly 0 goes into the first bin.  The edges are ``np.linspace(0, 1,
+    M + 1)``.  A calibrated model has ``accuracy ≈ confidence`` in every
+    bin that holds enough predictions.
+
+    Examples
+    --------
+    >>> from softmax_lib.calibration import reliability_bins
+    >>> b = reliability_bins([0.95, 0.9, 0.6, 0.55], [True, False, True, True], n_bins=2)
+    >>> b.counts
+    array([0, 4])
+    >>> b.accuracy            # the first bin, (0, 0.5], is empty
+    array([ nan, 0.75])
+    >>> b.confidence.round(3)
+    array([ nan, 0.75])
+    """
+    m = _check_n_bins(n_bins)
+    c = _check_confidences(confidences)
+    k = _check_correct(correct, c.size)
+    edges = np.linspace(0.0, 1.0, m + 1)
+    idx = np.clip(np.searchsorted(edges, c, side="left") - 1, 0, m - 1)
+    counts = np.bincount(idx, minlength=m)
+    sum_conf = np.bincount(idx, weights=c, minlength=m)
+    sum_right = np.bincount(idx, weights=k, minlength=m)
+    nonempty = counts > 0
+    mean_conf = np.full(m, np.nan)
+    acc = np.full(m, np.nan)
+    np.divide(sum_conf, counts, out=mean_conf, where=nonempty)
+    np.divide(sum_right, counts, out=acc, where=nonempty)
+    return ReliabilityBins(counts, mean_conf, acc, edges)
+
+
+def expected_calibration_error(
+    probs_or_confidences: ArrayLike, labels: ArrayLike, n_bins: int = DEFAULT_BINS
+) -> float:
+    r"""Expected calibration error: the average gap between confidence and accuracy.
+
+    .. math::
+
+        \mathrm{ECE} = \sum_{m=1}^{M} \frac{|B_m|}{n}\,
+                       \bigl|\operatorname{acc}(B_m) - \operatorname{conf}(B_m)\bigr|
+
+    Parameters
+    ----------
+    probs_or_confidences : array_like
+        Either a 2-D array of probability rows, shape ``(n, n_classes)``
+        (e.g. ``softmax(logits)``): the confidence is each row's largest
+        probability and the prediction its argmax.  Or a 1-D array of
+        confidences in [0, 1], shape ``(n,)``.
+    labels : array_like, shape (n,)
+        With probability rows: the true class index of each row.  With 1-D
+        confidences: whether each prediction was right (bool or 0/1).
+    n_bins : int, optional
+        Number of equal-width bins.  Default 15, as in Guo et al. (2017).
+
+    Returns
+    -------
+    float
+        The ECE as a fraction in [0, 1] (multiply by 100 for percent).
+        0 means confidence matches accuracy in every bin.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For malformed input: rows that are not probabilities (outside
+        [0, 1] or not summing to 1 -- logits, say), labels out of range or
+        of the wrong length, and the cases listed in
+        :func:`reliability_bins`.
+
+    Notes
+    -----
+    Each bin's gap is weighted by the fraction of predictions in it, so a
+    few strange predictions cannot dominate.  When the model is
+    overconfident in every non-empty bin, the ECE equals mean confidence
+    minus accuracy, so it cannot exceed the error rate by much.  On a finite
+    sample even a perfectly calibrated model has a small positive ECE
+    (sampling noise in each bin's accuracy).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from softmax_lib.calibration import expected_calibration_error
+    >>> # ten predictions, all with confidence 0.9, six of them right
+    >>> round(expected_calibration_error(np.full(10, 0.9), [1] * 6 + [0] * 4), 6)
+    0.3
+    >>> probs = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]])
+    >>> round(expected_calibration_error(probs, [0, 2]), 3)   # 0.3 * 0.5 + 0.8 * 0.5
+    0.55
+    """
+    p = _real_array(probs_or_confidences, "probs_or_confidences")
+    if p.ndim == 2:
+        n, k = p.shape
+        if n == 0 or k < 2:
+            raise ValueError(f"probability rows need at least one row and two classes, got shape {p.shape}")
+        if not np.all(np.isfinite(p)):
+            raise ValueError("probabilities contain NaN or inf")
+        if p.min() < 0 or p.max() > 1:
+            raise ValueError(
+                f"probabilities must lie in [0, 1], got values from {p.min():.4g} to {p.max():.4g}. "
+                "Did you pass logits? Apply softmax first."
+            )
+        sums = p.sum(axis=1)
+        if not np.allclose(sums, 1.0, rtol=0, atol=1e-4):
+            raise ValueError(
+                "each row of probabilities must sum to 1, got row sums such as "
+                f"{np.round(sums[np.abs(sums - 1) > 1e-4][:3], 4).tolist()}. "
+                "Did you pass logits? Apply softmax first."
+            )
+        y = _check_labels(labels, n, k)
+        conf = p.max(axis=1)
+        correct = p.argmax(axis=1) == y
+    elif p.ndim == 1:
+        conf, correct = p, labels
+    else:
+        raise ValueError(
+            "probs_or_confidences must be probability rows, shape (n, n_classes), "
+            f"or confidences, shape (n,); got shape {p.shape}"
+        )
+    b = reliability_bins(conf, correct, n_bins)
+    w = b.counts / b.counts.sum()
+    nonempty = b.counts > 0
+    return float(np.sum(w[nonempty] * np.abs(b.accuracy[nonempty] - b.confidence[nonempty])))
+
+
+# --------------------------------------------------------------------------
+# temperature scaling
+# --------------------------------------------------------------------------
+def temperature_nll(logits: ArrayLike, labels: ArrayLike, temperature: float) -> float:
+    r"""Mean negative log-likelihood of the labels under ``softmax(logits / T)``.
+
+    .. math::
+
+        \mathrm{NLL}(T) = -\frac{1}{n} \sum_{i=1}^{n}
+            \log \operatorname{softmax}(z_i / T)_{y_i}
+
+    Parameters
+    ----------
+    logits : array_like, shape (n, n_classes)
+        A trained model's logits on held-out data.
+    labels : array_like of int, shape (n,)
+        The true class of each row.
+    temperature : float
+        ``T > 0``.  ``T > 1`` softens the probabilities, ``T < 1`` sharpens them.
+
+    Returns
+    -------
+    float
+        The mean NLL in nats: :func:`softmax_lib.core.cross_entropy` of
+        ``logits / T``.
+
+    Examples
+    --------
+    >>> from softmax_lib.calibration import temperature_nll
+    >>> z = [[2.0, 0.0], [0.0, 2.0], [2.0, 0.0]]
+    >>> round(temperature_nll(z, [0, 1, 1], 1.0), 4)    # one of three is wrong
+    0.7936
+    >>> round(temperature_nll(z, [0, 1, 1], 3.0), 4)    # softer is better here
+    0.6366
+    """
+    z = _check_logits(logits)
+    y = _check_labels(labels, z.shape[0], z.shape[1])
+    t = _check_temperature(temperature)
+    return float(cross_entropy(z / t, y))
+
+
+def fit_temperature(
+    logits: ArrayLike,
+    labels: ArrayLike,
+    *,
+    bounds: tuple[float, float] = (0.05, 20.0),
+    tol: float = 1e-6,
+) -> float:
+    r"""Temperature scaling: the ``T`` that minimises :func:`temperature_nll`.
+
+    Fit it on a held-out (validation) split, never on the training data or
+    the test data, then use ``softmax(logits / T)`` in place of
+    ``softmax(logits)``.  Dividing every logit by the same ``T > 0`` keeps
+    their order, so the predictions (argmax) and the accuracy do not change;
+    only the confidences do.
+
+    Parameters
+    ----------
+    logits : array_like, shape (n, n_classes)
+        The model's logits on the held-out split.
+    labels : array_like of int, shape (n,)
+        The true classes of those rows.
+    bounds : (float, float), optional
+        The search interval for ``T``.  Default ``(0.05, 20)``.
+    tol : float, optional
+        Stop when the interval in :math:`\log T` is shorter than this, i.e.
+        ``T`` is known to a relative precision of about ``tol``.  Default 1e-6.
+
+    Returns
+    -------
+    float
+        The fitted temperature.  ``T > 1`` means the model was overconfident,
+        ``T < 1`` underconfident.
+
+    Warns
+    -----
+    RuntimeWarning
+        If the minimum is at an end of ``bounds``: the NLL keeps falling
+        beyond it.  That happens on data the model gets entirely right (such
+        as its own training set), where sharper is always better.
+
+    Notes
+    -----
+    A golden-section search over :math:`u = \log T`.  With
+    :math:`\beta = 1/T` the NLL is
+    :math:`\frac1n\sum_i \bigl(\operatorname{LSE}(\beta z_i) - \beta z_{i,y_i}\bigr)`,
+    a convex function of :math:`\beta`; since :math:`\beta = e^{-u}` is
+    monotone, the NLL has a single valley in :math:`u` and golden-section
+    search finds its bottom.  Searching in :math:`\log T` treats "twice as
+    hot" and "twice as cold" alike.  Each step shrinks the interval by
+    0.618, so about 35 NLL evaluations reach ``tol = 1e-6``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from softmax_lib import softmax
+    >>> from softmax_lib.calibration import fit_temperature
+    >>> rng = np.random.default_rng(0)
+    >>> z = rng.normal(0, 4, size=(20000, 5))                # logits 2.5x too sharp
+    >>> p = softmax(z / 2.5)
+    >>> y = (p.cumsum(axis=1) < rng.random((20000, 1))).sum(axis=1)   # y ~ softmax(z / 2.5)
+    >>> round(fit_temperature(z, y), 1)
+    2.5
+    """
+    z = _check_logits(logits)
+    y = _check_labels(labels, z.shape[0], z.shape[1])
+    try:
+        lo, hi = (float(b) for b in bounds)
+    except (TypeError, ValueError):
+        raise TypeError(f"bounds must be two positive numbers (lo, hi), got {_short(bounds)}") from None
+    if not (0 < lo < hi < math.inf):
+        raise ValueError(f"bounds must satisfy 0 < lo < hi < inf, got {bounds!r}")
+    if not (isinstance(tol, numbers.Real) and tol > 0):
+        raise ValueError(f"tol must be a number > 0, got {tol!r}")
+
+    def f(u: float) -> float:
+        return float(cross_entropy(z / math.exp(u), y))
+
+    a, b = math.log(lo), math.log(hi)
+    c, d = b - _INV_PHI * (b - a), a + _INV_PHI * (b - a)
+    fc, fd = f(c), f(d)
+    while b - a > tol:
+        if fc <= fd:  # the minimum is in [a, d]
+            b, d, fd = d, c, fc
+            c = b - _INV_PHI * (b - a)
+            fc = f(c)
+        else:  # the minimum is in [c, b]
+            a, c, fc = c, d, fd
+            d = a + _INV_PHI * (b - a)
+            fd = f(d)
+    u = (a + b) / 2
+    t = math.exp(u)
+    edge = 10 * tol
+    if u - math.log(lo) < edge or math.log(hi) - u < edge:
+        warnings.warn(
+            f"the NLL is smallest at the edge of bounds={bounds!r} (T = {t:.4g}): it keeps "
+            "falling beyond it. Is this data the model gets entirely right, such as its "
+            "training set? Fit T on held-out data, or widen the bounds.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    return t

@@ -1,0 +1,280 @@
+"""softmax_lib.calibration: reliability bins, ECE, the temperature NLL and its fit."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from softmax_lib import cross_entropy, log_softmax, softmax
+from softmax_lib.calibration import (
+    DEFAULT_BINS,
+    ReliabilityBins,
+    expected_calibration_error,
+    fit_temperature,
+    reliability_bins,
+    temperature_nll,
+)
+
+
+def _sample_labels(rng, logits, temperature):
+    """One label per row, drawn from softmax(logits / temperature)."""
+    p = softmax(np.asarray(logits) / temperature)
+    return (p.cumsum(axis=1) < rng.random((len(p), 1))).sum(axis=1).clip(max=p.shape[1] - 1)
+
+
+def _ece_by_loop(conf, correct, n_bins):
+    """The textbook definition, one bin at a time: (m/M, (m+1)/M], 0 in the first bin."""
+    conf = np.asarray(conf, dtype=float)
+    correct = np.asarray(correct, dtype=float)
+    total = 0.0
+    for m in range(n_bins):
+        lo, hi = m / n_bins, (m + 1) / n_bins
+        in_bin = (conf > lo) & (conf <= hi)
+        if m == 0:
+            in_bin |= conf == 0
+        if in_bin.any():
+            total += in_bin.mean() * abs(correct[in_bin].mean() - conf[in_bin].mean())
+    return total
+
+
+# ---------------------------------------------------------------- reliability_bins
+def test_reliability_bins_small_example():
+    b = reliability_bins([0.1, 0.15, 0.55, 0.95, 0.97], [0, 1, 1, 1, 0], n_bins=4)
+    assert isinstance(b, ReliabilityBins)
+    assert b.counts.tolist() == [2, 0, 1, 2]
+    assert b.counts.dtype.kind == "i"
+    np.testing.assert_allclose(b.confidence[[0, 2, 3]], [0.125, 0.55, 0.96])
+    np.testing.assert_allclose(b.accuracy[[0, 2, 3]], [0.5, 1.0, 0.5])
+    assert np.isnan(b.confidence[1]) and np.isnan(b.accuracy[1])
+    np.testing.assert_allclose(b.edges, [0, 0.25, 0.5, 0.75, 1])
+
+
+def test_bins_are_closed_on_the_right_and_zero_goes_first():
+    b = reliability_bins([0.0, 0.5, 0.5000001, 1.0], [1, 1, 1, 1], n_bins=2)
+    assert b.counts.tolist() == [2, 2]   # 0 and 0.5 in (0, 0.5]; the rest in (0.5, 1]
+
+
+def test_default_is_fifteen_bins():
+    assert DEFAULT_BINS == 15
+    assert len(reliability_bins([0.5], [True]).counts) == 15
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_reliability_bins_agree_with_a_loop(seed):
+    rng = np.random.default_rng(seed)
+    conf = rng.uniform(0, 1, 500)
+    correct = rng.random(500) < conf ** 2
+    b = reliability_bins(conf, correct, n_bins=10)
+    assert b.counts.sum() == 500
+    for m in range(10):
+        in_bin = (conf > m / 10) & (conf <= (m + 1) / 10)
+        assert b.counts[m] == in_bin.sum()
+        if in_bin.any():
+            assert math.isclose(b.accuracy[m], correct[in_bin].mean())
+            assert math.isclose(b.confidence[m], conf[in_bin].mean())
+
+
+# ---------------------------------------------------------------- expected_calibration_error
+def test_perfectly_calibrated_synthetic_set_has_ece_near_zero():
+    rng = np.random.default_rng(0)
+    conf = rng.uniform(0, 1, 200_000)
+    correct = rng.random(conf.size) < conf          # right with probability = confidence
+    assert expected_calibration_error(conf, correct) < 0.01
+
+
+def test_calibrated_softmax_model_has_ece_near_zero():
+    # Labels drawn from the model's own softmax: calibrated by construction of the data.
+    rng = np.random.default_rng(1)
+    z = rng.normal(0, 3, size=(100_000, 10))
+    y = _sample_labels(rng, z, 1.0)
+    assert expected_calibration_error(softmax(z), y) < 0.01
+    # ... and the same logits, too sharp by a factor 3, are clearly miscalibrated.
+    assert expected_calibration_error(softmax(3 * z), y) > 0.1
+
+
+def test_known_miscalibrated_cases():
+    # all at confidence 0.9, 60 % right: ECE = 0.3
+    assert math.isclose(expected_calibration_error(np.full(10, 0.9), [1] * 6 + [0] * 4), 0.3)
+    # lesson 07's two-bin table: 0.8 * |0.875 - 0.95| + 0.2 * |0.65 - 0.55| = 0.08
+    conf = np.r_[np.full(80, 0.95), np.full(20, 0.55)]
+    correct = np.r_[np.ones(70), np.zeros(10), np.ones(13), np.zeros(7)]
+    assert math.isclose(expected_calibration_error(conf, correct), 0.08)
+    # always right at confidence 1: perfectly calibrated
+    assert expected_calibration_error(np.ones(7), np.ones(7, dtype=bool)) == 0.0
+    # always wrong at confidence 1: as bad as it gets
+    assert expected_calibration_error(np.ones(7), np.zeros(7, dtype=bool)) == 1.0
+
+
+def test_one_bin_is_the_gap_between_mean_confidence_and_accuracy():
+    rng = np.random.default_rng(3)
+    conf = rng.uniform(0.2, 1, 1000)
+    correct = rng.random(1000) < 0.7
+    ece = expected_calibration_error(conf, correct, n_bins=1)
+    assert math.isclose(ece, abs(conf.mean() - correct.mean()))
+
+
+@pytest.mark.parametrize("n_bins", [1, 2, 7, 15, 40])
+@pytest.mark.parametrize("seed", range(3))
+def test_ece_agrees_with_the_definition(n_bins, seed):
+    rng = np.random.default_rng(seed)
+    z = rng.normal(0, 2.5, size=(800, 6))
+    y = rng.integers(0, 6, 800)
+    p = softmax(z)
+    conf, correct = p.max(axis=1), p.argmax(axis=1) == y
+    ece = expected_calibration_error(p, y, n_bins)
+    assert math.isclose(ece, _ece_by_loop(conf, correct, n_bins), abs_tol=1e-12)
+    assert math.isclose(ece, expected_calibration_error(conf, correct, n_bins), abs_tol=1e-15)
+    assert 0.0 <= ece <= 1.0
+    perm = rng.permutation(800)                       # the order of the predictions is irrelevant
+    assert math.isclose(ece, expected_calibration_error(p[perm], y[perm], n_bins), abs_tol=1e-12)
+
+
+def test_ece_returns_a_python_float_and_accepts_lists_and_float32():
+    probs = [[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]]
+    ece = expected_calibration_error(probs, [0, 2])
+    assert type(ece) is float and math.isclose(ece, 0.55)
+    assert math.isclose(expected_calibration_error(np.asarray(probs, np.float32), np.array([0, 2])), 0.55,
+                        rel_tol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "probs,labels,exc,fragment",
+    [
+        ([[2.0, 1.0, 0.1]], [0], ValueError, "softmax"),                 # logits, not probabilities
+        ([[0.5, 0.4, 0.0]], [0], ValueError, "sum to 1"),
+        ([[0.5, 0.5]], [2], ValueError, "class indices in [0, 1]"),
+        ([[0.5, 0.5]], [0, 1], ValueError, "one class index per row"),
+        ([[0.5, 0.5]], [0.0], TypeError, "integer class indices"),
+        ([[np.nan, 0.5]], [0], ValueError, "NaN"),
+        (np.zeros((2, 2, 2)), [0, 1], ValueError, "got shape (2, 2, 2)"),
+        ("abc", [0], TypeError, "array of numbers"),
+        ([0.9, 0.8], [3, 1], ValueError, "whether each prediction was right"),  # class labels with 1-D input
+        ([0.9, 1.2], [1, 0], ValueError, "[0, 1]"),
+        ([], [], ValueError, "empty"),
+        ([0.9, 0.8], [1], ValueError, "one entry per prediction"),
+    ],
+)
+def test_ece_rejects_bad_input_with_a_clear_message(probs, labels, exc, fragment):
+    with pytest.raises(exc, match=None) as info:
+        expected_calibration_error(probs, labels)
+    assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize("n_bins,exc", [(0, ValueError), (-3, ValueError), (1.5, TypeError),
+                                         (True, TypeError), ("15", TypeError)])
+def test_n_bins_must_be_a_positive_integer(n_bins, exc):
+    with pytest.raises(exc, match="n_bins"):
+        reliability_bins([0.5], [1], n_bins=n_bins)
+    assert reliability_bins([0.5], [1], n_bins=np.int64(3)).counts.tolist() == [0, 1, 0]
+
+
+def test_ece_does_not_warn_with_empty_bins():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert expected_calibration_error([0.99, 0.98], [1, 1], n_bins=100) < 0.02
+
+
+# ---------------------------------------------------------------- temperature_nll
+def test_temperature_nll_is_cross_entropy_of_scaled_logits():
+    rng = np.random.default_rng(4)
+    z = rng.normal(0, 3, size=(300, 7))
+    y = rng.integers(0, 7, 300)
+    for t in [0.3, 1.0, 2.5, 10.0]:
+        nll = temperature_nll(z, y, t)
+        assert type(nll) is float
+        assert math.isclose(nll, float(cross_entropy(z / t, y)))
+        assert math.isclose(nll, -log_softmax(z, temperature=t)[np.arange(300), y].mean(), rel_tol=1e-12)
+
+
+def test_temperature_nll_ignores_a_constant_shift_per_row():
+    rng = np.random.default_rng(5)
+    z = rng.normal(0, 3, size=(50, 4))
+    y = rng.integers(0, 4, 50)
+    shifted = z + rng.normal(0, 100, size=(50, 1))
+    assert math.isclose(temperature_nll(z, y, 1.7), temperature_nll(shifted, y, 1.7), rel_tol=1e-9)
+
+
+@pytest.mark.parametrize("t,exc", [(0.0, ValueError), (-1.0, ValueError), (float("nan"), ValueError),
+                                    (float("inf"), ValueError), (True, TypeError), ("2", TypeError)])
+def test_temperature_nll_rejects_bad_temperatures(t, exc):
+    with pytest.raises(exc, match="temperature"):
+        temperature_nll([[1.0, 0.0]], [0], t)
+
+
+@pytest.mark.parametrize(
+    "logits,labels,fragment",
+    [([1.0, 0.0], [0], "2-D"), ([[1.0]], [0], "two classes"), ([[1.0, np.inf]], [0], "NaN or inf"),
+     ([[1.0, 0.0]], [5], "class indices"), ([[1.0, 0.0]], [0, 1], "one class index per row")],
+)
+def test_temperature_nll_rejects_bad_logits_and_labels(logits, labels, fragment):
+    with pytest.raises(ValueError) as info:
+        temperature_nll(logits, labels, 1.0)
+    assert fragment in str(info.value)
+
+
+# ---------------------------------------------------------------- fit_temperature
+@pytest.mark.parametrize("t_true", [2.5, 0.5, 1.0])
+def test_fit_temperature_recovers_a_known_temperature(t_true):
+    rng = np.random.default_rng(6)
+    z = rng.normal(0, 4, size=(40_000, 10))
+    y = _sample_labels(rng, z, t_true)     # the data is calibrated at T = t_true
+    t = fit_temperature(z, y)
+    assert abs(t - t_true) < 0.05 * t_true
+
+
+def test_fit_temperature_finds_the_minimum_of_the_nll():
+    rng = np.random.default_rng(7)
+    z = rng.normal(0, 3, size=(2000, 5))
+    y = _sample_labels(rng, z, 1.8)
+    t = fit_temperature(z, y)
+    grid = np.geomspace(0.5, 6, 2001)
+    nll = [temperature_nll(z, y, g) for g in grid]
+    assert abs(t - grid[int(np.argmin(nll))]) < 0.01
+    assert temperature_nll(z, y, t) <= min(nll) + 1e-12
+    scipy_opt = pytest.importorskip("scipy.optimize")
+    res = scipy_opt.minimize_scalar(lambda u: temperature_nll(z, y, math.exp(u)),
+                                    bounds=(math.log(0.05), math.log(20)), method="bounded",
+                                    options={"xatol": 1e-9})
+    assert abs(t - math.exp(res.x)) < 1e-4
+
+
+def test_temperature_scaling_never_changes_a_prediction():
+    rng = np.random.default_rng(8)
+    z = rng.normal(0, 5, size=(5000, 10))
+    y = _sample_labels(rng, z, 3.0)
+    t = fit_temperature(z, y)
+    assert t > 1
+    assert np.array_equal(softmax(z / t).argmax(axis=1), z.argmax(axis=1))
+    # ... but it does lower the ECE of these overconfident logits
+    assert expected_calibration_error(softmax(z / t), y) < expected_calibration_error(softmax(z), y) / 3
+
+
+def test_fit_temperature_warns_when_the_minimum_is_at_a_bound():
+    # Every row right with a clear margin: sharper is always better, T runs to the lower bound.
+    z = np.array([[5.0, 0.0, 0.0], [0.0, 4.0, 1.0], [1.0, 0.0, 6.0]])
+    with pytest.warns(RuntimeWarning, match="edge of bounds"):
+        t = fit_temperature(z, [0, 1, 2])
+    assert t == pytest.approx(0.05, rel=1e-4)
+
+
+def test_fit_temperature_stays_within_bounds_and_returns_a_float():
+    rng = np.random.default_rng(9)
+    z = rng.normal(0, 2, size=(500, 3))
+    y = _sample_labels(rng, z, 1.3)
+    t = fit_temperature(z, y, bounds=(0.5, 4.0), tol=1e-8)
+    assert type(t) is float and 0.5 < t < 4.0
+
+
+@pytest.mark.parametrize("bounds,exc", [((2.0, 1.0), ValueError), ((0.0, 5.0), ValueError),
+                                         ((1.0, math.inf), ValueError), ("ab", TypeError), (3, TypeError)])
+def test_fit_temperature_rejects_bad_bounds(bounds, exc):
+    with pytest.raises(exc, match="bounds"):
+        fit_temperature([[1.0, 0.0], [0.0, 1.0]], [0, 0], bounds=bounds)
+
+
+def test_fit_temperature_rejects_bad_tol():
+    with pytest.raises(ValueError, match="tol"):
+        fit_temperature([[1.0, 0.0], [0.0, 1.0]], [0, 0], tol=0)
