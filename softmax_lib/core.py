@@ -103,10 +103,13 @@ def _as_real_array(z: ArrayLike, name: str = "z") -> NDArray[np.floating]:
             "Pass the real part (np.real(z)) if that is what you mean."
         )
     if kind == "O":
-        try:
-            return arr.astype(np.float64)
-        except (TypeError, ValueError):
-            pass
+        # astype(float) would quietly turn None into NaN (and "1.5" into 1.5):
+        # only let numbers through.
+        if not any(v is None or isinstance(v, (str, bytes)) for v in arr.flat):
+            try:
+                return arr.astype(np.float64)
+            except (TypeError, ValueError):
+                pass
     raise TypeError(
         f"{name} must be real numbers (a list or NumPy array of floats), "
         f"got {_describe(z)} with dtype {arr.dtype}"
@@ -174,10 +177,18 @@ def _shifted(x: np.ndarray, axis: int, t: float) -> tuple[np.ndarray, np.ndarray
         shifted = np.subtract(x, m)
         if t != 1.0:
             np.divide(shifted, t, out=shifted)
+        if t > 1.0:
+            # (x - m) / t can be finite where x - m overflowed, e.g.
+            # [1e308, -1e308] at T = 1e308 is softmax([1, -1]): redo those.
+            lost = np.isneginf(shifted) & np.isfinite(x)
+            if lost.any():
+                shifted = np.where(lost, x / t - m / t, shifted)
     if not np.isfinite(m).all():
         dt = x.dtype.type
         shifted = np.where(m == np.inf, np.where(x == np.inf, dt(0), dt(-np.inf)), shifted)
-        shifted = np.where(m == -np.inf, dt(np.nan), shifted)
+        # only -inf, or a NaN (spelled out for t = inf, where x - m is not
+        # formed and a NaN next to -inf entries would otherwise be lost)
+        shifted = np.where((m == -np.inf) | np.isnan(m), dt(np.nan), shifted)
     return shifted, m
 
 
@@ -379,9 +390,10 @@ def logsumexp(z: ArrayLike, axis: int = -1, keepdims: bool = False) -> np.ndarra
     x = x.astype(_compute_dtype(x), copy=False)
     with np.errstate(all="ignore"):
         lse = _lse(x, ax, 1.0, keepdims=True)[0]
-    if not keepdims:
-        lse = np.squeeze(lse, axis=ax)
-    return lse.astype(in_dtype, copy=False)[()]
+        if not keepdims:
+            lse = np.squeeze(lse, axis=ax)
+        # float16: a result above 65504 rounds to +inf (no overflow warning)
+        return lse.astype(in_dtype, copy=False)[()]
 
 
 def _lse(
@@ -451,7 +463,8 @@ def log_softmax(z: ArrayLike, axis: int = -1, *, temperature: float = 1.0) -> np
     x = x.astype(_compute_dtype(x), copy=False)
     with np.errstate(all="ignore"):
         _, out = _lse(x, ax, t)
-    return out.astype(in_dtype, copy=False)
+        # float16: a result below -65504 rounds to -inf (no overflow warning)
+        return out.astype(in_dtype, copy=False)
 
 
 def sigmoid(z: ArrayLike) -> np.ndarray:
