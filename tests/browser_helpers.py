@@ -1,0 +1,798 @@
+"""Helpers for ``tests/test_browser.py``: a throw-away JupyterLab server and the
+Playwright steps that drive it in Debian's headless Chromium.
+
+Nothing here touches the repository: the server serves a temporary copy of the
+notebooks and of ``softmax_lib``, with its own (empty) workspace, user
+settings, config, data and runtime directories, so no earlier JupyterLab
+layout is restored and nothing is ever saved back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+# Debian's Chromium (Playwright's own browser download does not work here).
+# SOFTMAX_BROWSER_CHROMIUM overrides the path (e.g. to check the skip message).
+CHROMIUM = os.environ.get("SOFTMAX_BROWSER_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# JupyterLab user settings for the test server: no news/update pop-up (it
+# would ask for network access and cover part of the page), no autosave (the
+# served copy is thrown away anyway).
+LAB_USER_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {
+        "autosave": False,
+    },
+}
+
+# Kernel stderr that is expected noise, not a notebook problem: after a kernel
+# restart the front end re-sends comm messages for widgets of the old kernel,
+# and asks for the widget control comm before ipywidgets is imported.
+_BENIGN_STDERR = re.compile(r"^(No such comm( target registered)?:.*)?$")
+
+
+# --------------------------------------------------------------------------
+# JupyterLab server
+# --------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def copy_tree_for_serving(notebooks_src: Path, lib_src: Path, dest: Path) -> Path:
+    """Copy the notebooks (as ``dest/notebooks``) and ``softmax_lib`` into dest."""
+    ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc")
+    shutil.copytree(notebooks_src, dest / "notebooks", ignore=ignore)
+    shutil.copytree(lib_src, dest / "softmax_lib", ignore=ignore)
+    return dest / "notebooks"
+
+
+class JupyterLabServer:
+    """``python -m jupyterlab`` on 127.0.0.1, no token, everything in a temp dir."""
+
+    def __init__(self, root_dir: Path, workdir: Path, pythonpath: Path):
+        self.root_dir = Path(root_dir)
+        self.workdir = Path(workdir)
+        self.pythonpath = Path(pythonpath)
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.log_path = self.workdir / "jupyterlab.log"
+        self.proc: subprocess.Popen | None = None
+        self._log = None
+
+    def _env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        for name in ("config", "data", "runtime"):
+            (self.workdir / name).mkdir(parents=True, exist_ok=True)
+        # Per-user Jupyter dirs go to the temp dir; the venv's own
+        # share/jupyter (kernel spec, widget lab extension) and etc/jupyter
+        # are found through sys.prefix, so they are unaffected.  JUPYTER_PATH
+        # is deliberately left alone.
+        env["JUPYTER_CONFIG_DIR"] = str(self.workdir / "config")
+        env["JUPYTER_DATA_DIR"] = str(self.workdir / "data")
+        env["JUPYTER_RUNTIME_DIR"] = str(self.workdir / "runtime")
+        env["JUPYTER_PLATFORM_DIRS"] = "1"
+        env.pop("JUPYTER_TOKEN", None)
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(self.pythonpath)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
+        )
+        # Quiets debugpy's "frozen modules" note in the server log.
+        env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+        return env
+
+    def start(self, timeout: float = 60.0) -> "JupyterLabServer":
+        settings_dir = self.workdir / "user-settings"
+        for rel, value in LAB_USER_SETTINGS.items():
+            path = settings_dir / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(value, indent=2))
+        workspaces_dir = self.workdir / "workspaces"
+        workspaces_dir.mkdir(parents=True, exist_ok=True)
+        cmd = [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--allow-root",
+            "--ip=127.0.0.1",
+            f"--port={self.port}",
+            "--ServerApp.port_retries=0",
+            "--IdentityProvider.token=",
+            "--ServerApp.password=",
+            f"--ServerApp.root_dir={self.root_dir}",
+            f"--LabApp.workspaces_dir={workspaces_dir}",
+            f"--LabApp.user_settings_dir={settings_dir}",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.extension_manager=readonly",
+        ]
+        env = self._env()
+        # On a fresh machine matplotlib's first import builds its font cache
+        # and says so on stderr, which the first notebook would show as a
+        # stderr output.  Build it here instead.
+        subprocess.run(
+            [sys.executable, "-c", "import matplotlib.pyplot"],
+            env={**env, "MPLBACKEND": "Agg"},
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=300,
+            check=False,
+        )
+        self._log = open(self.log_path, "wb")
+        # A new session makes the server the leader of its own process group,
+        # so the kernels it starts can be cleaned up with it.
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=self.root_dir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"JupyterLab exited with {self.proc.returncode} before answering;"
+                    f" log:\n{self.log_tail()}"
+                )
+            try:
+                with urllib.request.urlopen(self.base_url + "/api/status", timeout=2) as r:
+                    if r.status == 200:
+                        json.load(r)
+                        return self
+            except (OSError, ValueError):
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(
+                    f"JupyterLab did not answer on {self.base_url}/api/status within"
+                    f" {timeout:.0f} s; log:\n{self.log_tail()}"
+                )
+            time.sleep(0.2)
+
+    # -- REST helpers ------------------------------------------------------
+
+    def api(self, method: str, path: str) -> Any:
+        req = urllib.request.Request(self.base_url + path, method=method)
+        with urllib.request.urlopen(req, timeout=10) as r:
+            body = r.read()
+        return json.loads(body) if body else None
+
+    def shutdown_all_kernels(self) -> None:
+        try:
+            for kernel in self.api("GET", "/api/kernels") or []:
+                try:
+                    self.api("DELETE", f"/api/kernels/{kernel['id']}")
+                except (OSError, ValueError):
+                    pass
+        except (OSError, ValueError):
+            pass
+
+    def log_tail(self, n: int = 40) -> str:
+        try:
+            lines = self.log_path.read_text(errors="replace").splitlines()
+        except OSError:
+            return "(no log)"
+        return "\n".join(lines[-n:])
+
+    def stop(self) -> None:
+        proc = self.proc
+        if proc is None:
+            return
+        try:
+            if proc.poll() is None:
+                self.shutdown_all_kernels()
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=10)
+            # Anything the server left behind in its own process group
+            # (kernels) goes too.  The group id is the server's own pid.
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        finally:
+            self.proc = None
+            if self._log is not None:
+                self._log.close()
+                self._log = None
+
+
+# --------------------------------------------------------------------------
+# Kernel messages seen by the page (websocket frames)
+# --------------------------------------------------------------------------
+
+
+def _decode_kernel_frame(payload: str | bytes) -> tuple[str, dict, dict, dict] | None:
+    """(channel, header, parent_header, content) of one kernel websocket frame.
+
+    JupyterLab 4 speaks ``v1.kernel.websocket.jupyter.org``: a binary frame of
+    offsets followed by the channel name and the JSON parts back to back; the
+    older protocol sends one JSON object.  Returns None for anything else.
+    """
+    text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload
+    if text.startswith("{"):
+        try:
+            msg = json.loads(text)
+        except ValueError:
+            return None
+        return (
+            msg.get("channel", ""),
+            msg.get("header", {}),
+            msg.get("parent_header", {}),
+            msg.get("content", {}),
+        )
+    m = re.search(r"(iopub|shell|control|stdin)\{", text)
+    if not m:
+        return None
+    dec = json.JSONDecoder()
+    pos = m.end() - 1
+    parts = []
+    try:
+        for _ in range(4):  # header, parent_header, metadata, content
+            obj, pos = dec.raw_decode(text, pos)
+            parts.append(obj)
+    except ValueError:
+        return None
+    return m.group(1), parts[0], parts[1], parts[3]
+
+
+@dataclass
+class KernelMessageLog:
+    """Errors and stderr the kernel sent to the page, including those raised by
+    widget callbacks (which JupyterLab shows only in its log console)."""
+
+    problems: list[str] = field(default_factory=list)
+    # Kernel-side busy time (ms, from the kernel's own status timestamps) of
+    # each comm message it handled: a widget change and its redraw.
+    comm_busy_ms: list[float] = field(default_factory=list)
+    _busy_since: dict = field(default_factory=dict)
+
+    def attach(self, page) -> None:
+        def on_websocket(ws):
+            if "/api/kernels/" in ws.url and "/channels" in ws.url:
+                ws.on("framereceived", self._on_frame)
+
+        page.on("websocket", on_websocket)
+
+    def _on_frame(self, payload) -> None:
+        decoded = _decode_kernel_frame(payload)
+        if decoded is None:
+            return
+        channel, header, parent, content = decoded
+        if channel != "iopub":
+            return
+        msg_type = header.get("msg_type")
+        origin = parent.get("msg_type", "?")
+        if msg_type == "status" and origin == "comm_msg":
+            self._comm_status(parent.get("msg_id"), content.get("execution_state"), header.get("date"))
+        elif msg_type == "error":
+            tb = "\n".join(content.get("traceback", []))
+            tb = re.sub(r"\x1b\[[0-9;]*m", "", tb)
+            self.problems.append(
+                f"kernel error (from {origin}): {content.get('ename')}: "
+                f"{content.get('evalue')}\n{tb[-2000:]}"
+            )
+        elif msg_type == "stream" and content.get("name") == "stderr":
+            lines = [
+                ln for ln in content.get("text", "").splitlines() if not _BENIGN_STDERR.match(ln)
+            ]
+            if lines:
+                self.problems.append(f"kernel stderr (from {origin}): " + "\n".join(lines)[-2000:])
+
+    def _comm_status(self, parent_id, state, date) -> None:
+        try:
+            t = datetime.fromisoformat(str(date).replace("Z", "+00:00"))
+        except ValueError:
+            return
+        if state == "busy":
+            self._busy_since[parent_id] = t
+        elif state == "idle" and parent_id in self._busy_since:
+            start = self._busy_since.pop(parent_id)
+            self.comm_busy_ms.append((t - start).total_seconds() * 1000)
+
+    def take(self) -> list[str]:
+        out, self.problems = self.problems, []
+        return out
+
+
+# --------------------------------------------------------------------------
+# JupyterLab page steps
+# --------------------------------------------------------------------------
+
+NOTEBOOK = ".jp-NotebookPanel .jp-Notebook"
+EXEC_INDICATOR = ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator"
+SLIDER = ".jp-Cell-outputArea .widget-slider"
+HANDLE = ".noUi-handle"
+
+JS_WATCH_RUN = """
+() => {
+  // Remember whether any prompt shows "[*]" (queued/running) from now on, so
+  // stale execution counts from before the restart are not mistaken for a
+  // finished run.
+  window.__sbRunStarted = false;
+  const nb = document.querySelector('.jp-NotebookPanel .jp-Notebook');
+  const check = () => {
+    for (const p of nb.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')) {
+      if (p.textContent.includes('*')) { window.__sbRunStarted = true; return true; }
+    }
+    return false;
+  };
+  if (window.__sbRunObserver) window.__sbRunObserver.disconnect();
+  const obs = new MutationObserver(() => { if (check()) obs.disconnect(); });
+  obs.observe(nb, {subtree: true, childList: true, characterData: true});
+  window.__sbRunObserver = obs;
+}
+"""
+
+JS_RUN_STATE = """
+() => {
+  const ind = document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator');
+  const cells = [...document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-CodeCell')];
+  return {
+    started: !!window.__sbRunStarted,
+    status: ind ? ind.getAttribute('data-status') : null,
+    prompts: cells.map(c => {
+      const p = c.querySelector('.jp-InputArea-prompt');
+      return p ? p.textContent.trim() : '';
+    }),
+    empty: cells.map(c => {
+      const ed = c.querySelector('.jp-InputArea-editor .cm-content');
+      return ed ? ed.textContent.trim() === '' : false;
+    }),
+  };
+}
+"""
+
+JS_OUTPUT_PROBLEMS = """
+() => {
+  const cells = [...document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-CodeCell')];
+  const found = [];
+  cells.forEach((cell, i) => {
+    const area = cell.querySelector('.jp-Cell-outputArea');
+    if (!area) return;
+    for (const o of area.querySelectorAll(
+        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"],' +
+        '[data-mime-type="application/vnd.jupyter.error"]')) {
+      const t = o.innerText.trim();
+      if (t) found.push({cell: i, kind: o.getAttribute('data-mime-type').split('.').pop(), text: t});
+    }
+    for (const o of area.querySelectorAll('.jupyter-widgets-error-widget')) {
+      found.push({cell: i, kind: 'widget-error', text: o.innerText.trim()});
+    }
+    const all = area.innerText || '';
+    if (/Error displaying widget/.test(all)) {
+      found.push({cell: i, kind: 'widget-error', text: all.trim().slice(0, 500)});
+    }
+    if (/Warning/.test(all)) {
+      const lines = all.split('\\n').filter(l => /Warning/.test(l));
+      found.push({cell: i, kind: 'warning', text: lines.join('\\n')});
+    }
+  });
+  return found;
+}
+"""
+
+# Everything a slider drives, as comparable data: image sources, SVG markup
+# and visible text of an output area, with every slider (label, track,
+# readout) taken out so that the slider's own readout does not count.
+JS_SNAPSHOT_FN = """
+(area) => {
+  const roots = area.matches('.jp-Notebook')
+    ? [...area.querySelectorAll('.jp-Cell-outputArea')] : [area];
+  const imgs = [], svgs = [], texts = [];
+  for (const root of roots) {
+    for (const i of root.querySelectorAll('img')) {
+      if (!i.closest('.widget-slider')) imgs.push(i.getAttribute('src') || '');
+    }
+    for (const s of root.querySelectorAll('.jp-RenderedSVG')) svgs.push(s.innerHTML);
+    const clone = root.cloneNode(true);
+    for (const s of clone.querySelectorAll('.widget-slider, .jp-OutputPrompt')) s.remove();
+    texts.push(clone.textContent.replace(/\\s+/g, ' ').trim());
+  }
+  const text = texts.join(' ').trim();
+  return {imgs, svgs, text, key: imgs.join('|') + '\\u0001' + svgs.join('|') + '\\u0001' + text};
+}
+"""
+
+JS_SLIDERS = """
+() => {
+  const cells = [...document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-CodeCell')];
+  const snap = %s;
+  const res = [];
+  document.querySelectorAll('.jp-Cell-outputArea .widget-slider').forEach((s, i) => {
+    const cell = s.closest('.jp-CodeCell');
+    const area = s.closest('.jp-Cell-outputArea');
+    const h = s.querySelector('.noUi-handle');
+    const label = s.querySelector('.widget-label');
+    const readout = s.querySelector('.widget-readout');
+    const sn = snap(area);
+    res.push({
+      index: i,
+      cell: cells.indexOf(cell),
+      label: label ? label.textContent.trim() : '',
+      has_handle: !!h,
+      disabled: !h || s.querySelector('[disabled]') !== null || h.hasAttribute('disabled'),
+      value: h ? h.getAttribute('aria-valuenow') : null,
+      min: h ? h.getAttribute('aria-valuemin') : null,
+      max: h ? h.getAttribute('aria-valuemax') : null,
+      readout: readout ? readout.textContent.trim() : null,
+      readout_editable: !!readout && readout.getAttribute('contenteditable') === 'true',
+      area_has_content: sn.imgs.length > 0 || sn.svgs.length > 0 || sn.text.length > 0,
+    });
+  });
+  return res;
+}
+""" % JS_SNAPSHOT_FN
+
+# Arms a probe on slider `index`: the key press time (keydown on the handle or
+# readout) and the time at which the driven output area shows a different,
+# non-empty figure/text with its images decoded and painted.
+JS_ARM_PROBE = """
+([index, wholeNotebook]) => {
+  const snap = %s;
+  const slider = document.querySelectorAll('.jp-Cell-outputArea .widget-slider')[index];
+  const area = wholeNotebook
+    ? document.querySelector('.jp-NotebookPanel .jp-Notebook')
+    : slider.closest('.jp-Cell-outputArea');
+  const base = snap(area);
+  const probe = {t0: null, t1: null, done: false, base: base.key, snaps: 0};
+  if (window.__sbProbe && window.__sbProbe.cleanup) window.__sbProbe.cleanup();
+  window.__sbProbe = probe;
+  // The last "commit" key wins: typing into the readout counts from Enter.
+  const keys = ['Enter', 'Home', 'End', 'PageUp', 'PageDown',
+                'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown'];
+  const onKey = (e) => { if (!probe.done && keys.includes(e.key)) probe.t0 = performance.now(); };
+  slider.addEventListener('keydown', onKey, true);
+  let pending = false;
+  const ready = (s) => {
+    if (s.key === base.key) return false;
+    if (!s.imgs.length && !s.svgs.length && !s.text) return false;  // cleared, not redrawn yet
+    if (s.imgs.length < base.imgs.length || s.svgs.length < base.svgs.length) return false;
+    return true;
+  };
+  const check = () => {
+    if (probe.done || pending) return;
+    const s = snap(area);
+    probe.snaps += 1;
+    if (!ready(s)) return;
+    pending = true;
+    const imgs = [...area.querySelectorAll('img')];
+    Promise.all(imgs.map(i => i.decode ? i.decode().catch(() => null) : null)).then(() => {
+      requestAnimationFrame(() => {
+        pending = false;
+        if (probe.done) return;
+        if (!ready(snap(area))) return;
+        probe.t1 = performance.now();
+        probe.done = true;
+        probe.cleanup();
+      });
+    });
+  };
+  const obs = new MutationObserver(check);
+  obs.observe(area, {subtree: true, childList: true, attributes: true, characterData: true});
+  probe.cleanup = () => { obs.disconnect(); slider.removeEventListener('keydown', onKey, true); };
+}
+""" % JS_SNAPSHOT_FN
+
+
+@dataclass
+class Move:
+    slider: str
+    cell: int
+    key: str
+    value_before: str | None
+    value_after: str | None
+    changed: bool
+    latency_ms: float | None
+    note: str = ""
+    kernel_ms: float | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "slider": self.slider,
+            "cell": self.cell,
+            "key": self.key,
+            "value_before": self.value_before,
+            "value_after": self.value_after,
+            "changed": self.changed,
+            "latency_ms": None if self.latency_ms is None else round(self.latency_ms, 1),
+            "kernel_ms": None if self.kernel_ms is None else round(self.kernel_ms, 1),
+            "note": self.note,
+        }
+
+
+JS_KERNEL_STATE = """
+() => {
+  const panel = document.querySelector('.jp-NotebookPanel');
+  const ind = panel && panel.querySelector('.jp-Notebook-ExecutionIndicator');
+  const name = panel && panel.querySelector('.jp-Toolbar-kernelName');
+  return {
+    dialog: document.querySelector('.jp-Dialog') ? document.querySelector('.jp-Dialog').innerText : null,
+    status: ind ? ind.getAttribute('data-status') : null,
+    kernel: name ? name.textContent.trim() : null,
+  };
+}
+"""
+
+
+def kernel_state(page) -> dict:
+    return page.evaluate(JS_KERNEL_STATE)
+
+
+def wait_kernel_ready(page, timeout_ms: float, accept_kernel_dialog: bool = True) -> None:
+    """Wait until the notebook has a kernel and it is idle.
+
+    The execution indicator says "idle" even before a kernel is attached
+    ("No Kernel | Initializing"), so the kernel name must be a real one too.
+    A notebook without kernel metadata asks which kernel to use: take the
+    default (the dialog's accept button).
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    stable = 0
+    while True:
+        st = kernel_state(page)
+        if st["dialog"] and accept_kernel_dialog and "Select Kernel" in st["dialog"]:
+            page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept").first.click()
+            stable = 0
+        elif st["status"] == "idle" and st["kernel"] and st["kernel"] != "No Kernel" and not st["dialog"]:
+            stable += 1
+            if stable >= 3:
+                return
+        else:
+            stable = 0
+        if time.monotonic() > deadline:
+            raise AssertionError(f"kernel not ready after {timeout_ms / 1000:.0f} s: {st}")
+        time.sleep(0.1)
+
+
+def open_notebook(page, base_url: str, relpath: str, timeout_ms: float) -> None:
+    # `?reset` starts from an empty workspace: no earlier layout or tab.
+    page.goto(f"{base_url}/lab/tree/{relpath}?reset", wait_until="domcontentloaded")
+    page.wait_for_selector(NOTEBOOK, timeout=timeout_ms)
+    wait_kernel_ready(page, timeout_ms)
+
+
+def restart_and_run_all(page, timeout_ms: float) -> None:
+    """Kernel menu > "Restart Kernel and Run All Cells…", confirm, wait until done."""
+    page.evaluate(JS_WATCH_RUN)
+    page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text=re.compile(r"^Kernel$")).click()
+    item = page.locator(
+        ".lm-Menu-item[data-command='runmenu:restart-and-run-all'],"
+        " .lm-Menu-item[data-command='notebook:restart-run-all']"
+    )
+    if not item.count():  # other versions: find it by its label
+        item = page.locator(".lm-Menu-item", has_text="Restart Kernel and Run All Cells")
+    item.first.click()
+    # The confirmation dialog (absent if the user ticked "do not ask again").
+    try:
+        page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept").click(timeout=5000)
+    except Exception:
+        pass
+    wait_for_run_to_finish(page, timeout_ms)
+
+
+def wait_for_run_to_finish(page, timeout_ms: float) -> dict:
+    deadline = time.monotonic() + timeout_ms / 1000
+    try:
+        page.wait_for_function(
+            "() => window.__sbRunStarted === true", timeout=min(timeout_ms, 60000)
+        )
+    except Exception:
+        raise AssertionError(
+            f"Run All did not start (no cell was queued): {kernel_state(page)}"
+        ) from None
+    stable = 0
+    while True:
+        state = page.evaluate(JS_RUN_STATE)
+        busy = any("*" in p for p in state["prompts"])
+        if state["status"] == "idle" and not busy:
+            stable += 1
+            if stable >= 3:  # idle across ~0.3 s: not just between two cells
+                return state
+        else:
+            stable = 0
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"notebook still running after {timeout_ms / 1000:.0f} s: status="
+                f"{state['status']}, prompts={state['prompts']}"
+            )
+        time.sleep(0.1)
+
+
+def wait_for_widgets(page, timeout_s: float = 10.0) -> None:
+    """Widget views render after the kernel is idle: wait for a stable count."""
+    last, stable = None, 0
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        n = page.evaluate(
+            "() => document.querySelectorAll('.jp-Cell-outputArea .jupyter-widgets').length"
+            " + '/' + document.querySelectorAll('.jp-Cell-outputArea img').length"
+        )
+        stable = stable + 1 if n == last else 0
+        last = n
+        if stable >= 3:
+            return
+        time.sleep(0.1)
+
+
+def wait_kernel_idle(page, timeout_ms: float) -> None:
+    stable = 0
+    deadline = time.monotonic() + timeout_ms / 1000
+    while time.monotonic() < deadline:
+        status = page.get_attribute(EXEC_INDICATOR, "data-status")
+        stable = stable + 1 if status == "idle" else 0
+        if stable >= 2:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"kernel not idle after {timeout_ms / 1000:.0f} s")
+
+
+def _slider_state(page, index: int) -> str:
+    """The slider's value as its handles report it (value and text of each)."""
+    return page.locator(SLIDER).nth(index).evaluate(
+        """s => [...s.querySelectorAll('.noUi-handle')]
+                 .map(h => h.getAttribute('aria-valuetext') || h.getAttribute('aria-valuenow'))
+                 .join(' – ')"""
+    )
+
+
+def move_slider(
+    page,
+    info: dict,
+    key: str,
+    whole_notebook: bool,
+    change_timeout_ms: float,
+    readout_text: str | None = None,
+) -> Move:
+    """Press `key` on the slider's (first) handle, or with key == "readout" type
+    `readout_text` into its readout and press Enter, and time the redraw."""
+    index = info["index"]
+    slider = page.locator(SLIDER).nth(index)
+    slider.scroll_into_view_if_needed()
+    before = _slider_state(page, index)
+    page.evaluate(JS_ARM_PROBE, [index, whole_notebook])
+    if key == "readout":
+        slider.locator(".widget-readout").click()
+        page.keyboard.press("ControlOrMeta+a")
+        page.keyboard.type(readout_text or "")
+        page.keyboard.press("Enter")
+        label = f"readout:{readout_text}"
+    else:
+        slider.locator(HANDLE).first.focus()
+        page.keyboard.press(key)
+        label = key
+    after = _slider_state(page, index)
+    if key == "readout" and before == after:
+        # Not a number the readout accepts: put the shown value back.
+        page.keyboard.press("Escape")
+    if before == after:
+        page.evaluate("() => window.__sbProbe.cleanup()")
+        return Move(info["label"], info["cell"], label, before, after, False, None,
+                    "value unchanged (already there)")
+    try:
+        page.wait_for_function("() => window.__sbProbe.done === true", timeout=change_timeout_ms)
+    except Exception:
+        page.evaluate("() => window.__sbProbe.cleanup()")
+        return Move(info["label"], info["cell"], label, before, after, False, None,
+                    f"output did not change within {change_timeout_ms / 1000:.0f} s")
+    t0, t1 = page.evaluate("() => [window.__sbProbe.t0, window.__sbProbe.t1]")
+    latency = None if t0 is None else t1 - t0
+    return Move(info["label"], info["cell"], label, before, after, True, latency)
+
+
+_NUMERIC_READOUT = re.compile(r"^\s*[-+]?[\d.eE+-]+(\s*[–:-]\s*[-+]?[\d.eE+-]+)?\s*$")
+
+
+def readout_to_typed(text: str) -> str:
+    """What a person types to get back the value a readout shows.
+
+    ipywidgets formats readouts with d3-format, which writes negative numbers
+    with U+2212 MINUS SIGN; the readout parser (parseFloat) rejects that
+    character, so the shown text cannot be typed back verbatim."""
+    return text.replace("\u2212", "-").strip()
+
+
+def exercise_slider(page, info: dict, whole_notebook: bool, change_timeout_ms: float,
+                    kernel_log: KernelMessageLog | None = None,
+                    idle_timeout_ms: float = 30000) -> list[Move]:
+    """End (max), Home (min), then back to the start value: its readout text
+    typed back into the readout for numeric sliders, else ArrowRight one step
+    at a time (at most 20 steps).  Each move waits for the kernel to go idle
+    before the next; with `kernel_log`, each move also gets the kernel's own
+    busy time for the change (``kernel_ms``)."""
+    index = info["index"]
+    start = _slider_state(page, index)
+    moves = []
+
+    def do(key, text=None):
+        mark = len(kernel_log.comm_busy_ms) if kernel_log else 0
+        mv = move_slider(page, info, key, whole_notebook, change_timeout_ms, readout_text=text)
+        wait_kernel_idle(page, idle_timeout_ms)
+        if kernel_log and mv.changed:
+            page.wait_for_timeout(50)  # let the last status frames arrive
+            busy = kernel_log.comm_busy_ms[mark:]
+            mv.kernel_ms = sum(busy) if busy else None
+        moves.append(mv)
+        return mv
+
+    do("End")
+    do("Home")
+    readout = readout_to_typed(info["readout"] or "")
+    if info["readout_editable"] and readout and _NUMERIC_READOUT.match(readout):
+        do("readout", readout)
+    else:
+        for _ in range(20):
+            if _slider_state(page, index) == start:
+                break
+            if not do("ArrowRight").changed:
+                break
+    return moves
+
+
+def full_page_screenshot(page, path: Path) -> None:
+    """The notebook scrolls inside JupyterLab, so make the viewport as tall as
+    the notebook for the screenshot, then put it back."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    extra = page.evaluate(
+        """() => {
+          const s = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer')
+                 || document.querySelector('.jp-NotebookPanel .jp-Notebook');
+          return s ? Math.max(0, s.scrollHeight - s.clientHeight) : 0;
+        }"""
+    )
+    height = min(size["height"] + int(extra) + 40, 16000)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    try:
+        page.set_viewport_size({"width": size["width"], "height": height})
+        page.wait_for_timeout(300)
+        page.evaluate(
+            "() => { const s = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer');"
+            " if (s) s.scrollTop = 0; }"
+        )
+        page.wait_for_timeout(200)
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        page.set_viewport_size(size)
+
+
+def median(xs: list[float]) -> float:
+    s = sorted(xs)
+    n = len(s)
+    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+
+
+def make_tempdir(prefix: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=prefix))
