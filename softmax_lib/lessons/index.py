@@ -7,8 +7,8 @@ from ..style import COLORS
 
 def draw_setup_check(fig, value: float = 0.5):
     """A single bar whose height is the slider's value."""
-    fig.clear()
-    ax = fig.subplots()
+    ax = fig.axes[0] if len(fig.axes) == 1 else fig.subplots()
+    ax.cla()
     ax.bar(["your slider"], [value], color=COLORS["prob"], edgecolor="black", width=0.5)
     ax.set_ylim(0, 1.05)
     ax.set_title(f"value = {value:.2f}")
