@@ -4,22 +4,12 @@ from __future__ import annotations
 
 import itertools
 
-import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+from softmax_lib import softmax
+from softmax_lib.lessons import index, intuition
 
-from softmax_lib import softmax  # noqa: E402
-from softmax_lib.lessons import index, intuition  # noqa: E402
-
-
-@pytest.fixture
-def fig():
-    f = plt.figure()
-    yield f
-    plt.close(f)
 
 
 def _bar_heights(fig):

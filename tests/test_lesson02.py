@@ -18,12 +18,6 @@ from softmax_lib import softmax  # noqa: E402
 from softmax_lib.lessons import exponent  # noqa: E402
 
 
-@pytest.fixture
-def fig():
-    f = plt.figure(figsize=(10, 4.2))
-    yield f
-    plt.close(f)
-
 
 def _texts(fig):
     return [t.get_text() for ax in fig.axes for t in ax.texts]

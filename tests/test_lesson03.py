@@ -20,12 +20,6 @@ ENDS = [lesson.T_MIN, lesson.T_MAX]
 TEMPS = [lesson.T_MIN, 0.1, 0.5, 1.0, 3.0, lesson.T_MAX]
 
 
-@pytest.fixture
-def fig():
-    f = plt.figure(figsize=(10, 4.2))
-    yield f
-    plt.close(f)
-
 
 NAN = re.compile(r"\b(nan|inf)\b", re.IGNORECASE)  # a word: "banana" is fine
 

@@ -15,12 +15,6 @@ from softmax_lib import naive_softmax, softmax  # noqa: E402
 from softmax_lib.lessons import stability  # noqa: E402
 
 
-@pytest.fixture
-def fig():
-    f = plt.figure(figsize=(10, 4.2))
-    yield f
-    plt.close(f)
-
 
 def _texts(ax):
     return [t.get_text() for t in ax.texts]

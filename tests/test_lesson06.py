@@ -15,12 +15,6 @@ from softmax_lib import cross_entropy, log_softmax, softmax  # noqa: E402
 from softmax_lib.lessons import loss  # noqa: E402
 
 
-@pytest.fixture
-def fig():
-    f = plt.figure(figsize=(12, 4.2))
-    yield f
-    plt.close(f)
-
 
 def _texts(fig):
     return [t.get_text() for ax in fig.axes for t in ax.texts] + [ax.get_title() for ax in fig.axes]

@@ -19,12 +19,6 @@ from softmax_lib.lessons import calibration as lesson  # noqa: E402
 from softmax_lib.widgets import STATIC_TEXT  # noqa: E402
 
 
-@pytest.fixture
-def fig():
-    f = plt.figure(figsize=(10, 4.2))
-    yield f
-    plt.close(f)
-
 
 @pytest.fixture(scope="module")
 def data():
