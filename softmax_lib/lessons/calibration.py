@@ -366,7 +366,17 @@ def draw_reliability(ax, confidences, correct, *, n_bins: int = DEFAULT_BINS, ti
     if title:
         ax.set_title(title)
     if legend:
-        ax.legend(loc="upper left", bbox_to_anchor=(0.0, 0.76), fontsize=11)
+        # Proxy swatches: the legend would otherwise copy the first bin's bar,
+        # which is hidden when that bin is empty.
+        from matplotlib.lines import Line2D
+        from matplotlib.patches import Patch
+
+        handles = [
+            Line2D([], [], ls="--", color=COLORS["reference"], lw=2, label="perfect calibration"),
+            Patch(facecolor=RIGHT, edgecolor="black", label="accuracy in bin"),
+            Patch(facecolor="none", hatch="///", edgecolor=WRONG, label="gap to mean confidence"),
+        ]
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.76), fontsize=11)
     return b, ece
 
 
