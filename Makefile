@@ -13,9 +13,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
-## Open JupyterLab on the contents page.
+## Open JupyterLab on the contents page (--allow-root only when run as root, e.g. in a container).
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/00-index.ipynb
+	$(BIN)/jupyter lab notebooks/00-index.ipynb $(if $(filter 0,$(shell id -u)),--allow-root)
 
 ## The whole suite: unit, property and doctests of softmax_lib, nbval over every
 ## notebook, and the browser tests (skipped with a message if Chromium is missing).
