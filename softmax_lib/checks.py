@@ -15,9 +15,10 @@ import numbers
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-__all__ = ["Feedback", "check_number", "check_choice", "Near"]
+__all__ = ["Feedback", "check_number", "check_choice", "Near", "STYLES"]
 
-_STYLES = {
+#: Background, accent colour and mark for right (True), wrong (False) and no answer (None).
+STYLES = {
     True: ("#e6f4ea", "#009E73", "✓"),
     False: ("#fdecea", "#D55E00", "✗"),
     None: ("#eef3f8", "#0072B2", "…"),
@@ -46,11 +47,11 @@ class Feedback:
         return bool(self.ok)
 
     def __repr__(self) -> str:
-        mark = _STYLES[self.ok][2]
+        mark = STYLES[self.ok][2]
         return f"{mark} {self.title}" + (f"\n  {self.detail}" if self.detail else "")
 
     def _repr_html_(self) -> str:
-        bg, fg, mark = _STYLES[self.ok]
+        bg, fg, mark = STYLES[self.ok]
         detail = f"<div style='margin-top:4px'>{html.escape(self.detail)}</div>" if self.detail else ""
         return (
             f"<div style='background:{bg};border-left:6px solid {fg};padding:8px 12px;"

@@ -11,7 +11,7 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-from ..checks import _STYLES, Feedback, Near, check_choice, check_number
+from ..checks import STYLES, Feedback, Near, check_choice, check_number
 from ..core import logsumexp, naive_softmax, softmax
 from ..style import COLORS
 
@@ -359,10 +359,10 @@ class CodeFeedback(Feedback):
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        bg, fg, mark = _STYLES[self.ok]
+        bg, fg, mark = STYLES[self.ok]
         cell = "padding:1px 8px;vertical-align:top;text-align:left"
         rows = "".join(
-            f"<tr><td style='{cell};color:{_STYLES[ok][1]}'>{_STYLES[ok][2]}</td>"
+            f"<tr><td style='{cell};color:{STYLES[ok][1]}'>{STYLES[ok][2]}</td>"
             f"<td style='{cell};white-space:nowrap'><code>{html.escape(name)}</code></td>"
             f"<td style='{cell}'>{html.escape(what)}</td></tr>"
             for ok, name, what in self.rows
