@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from ..style import COLORS
+from ..widgets import reuse_axes
 
 
 def draw_setup_check(fig, value: float = 0.5):
     """A single bar whose height is the slider's value."""
-    ax = fig.axes[0] if len(fig.axes) == 1 else fig.subplots()
-    ax.cla()
+    (ax,) = reuse_axes(fig, 1, "setup_check")
     ax.bar(["your slider"], [value], color=COLORS["prob"], edgecolor="black", width=0.5)
     ax.set_ylim(0, 1.05)
     ax.set_title(f"value = {value:.2f}")

@@ -8,6 +8,7 @@ from ..checks import Feedback, Near, check_choice, check_number
 from ..core import sigmoid, softmax
 from ..plots import logits_and_probs
 from ..style import COLORS
+from ..widgets import reuse_axes
 
 ANIMALS = ("cat", "dog", "bird")
 LOGITS = (2.0, 1.0, 0.1)
@@ -20,21 +21,10 @@ def draw_logits_probs(fig, cat: float = LOGITS[0], dog: float = LOGITS[1], bird:
     Used by the "Try it" widget; the logit axis is fixed at [-6, 6] so the
     bars move instead of the axis.
     """
-    axes = _reuse_axes(fig, 2)
+    axes = reuse_axes(fig, 2, "logits_probs")
     z = np.array([cat, dog, bird], dtype=float)
     logits_and_probs(z, ANIMALS, axes=axes, logit_range=(-6.5, 6.8))
     return softmax(z)
-
-
-def _reuse_axes(fig, n: int):
-    """The figure's n axes in one row, emptied; created on first use.  Reusing
-    them lets the widget keep its computed layout instead of redoing it."""
-    if len(fig.axes) != n:
-        fig.clear()
-        fig.subplots(1, n)
-    for ax in fig.axes:
-        ax.cla()
-    return fig.axes
 
 
 def draw_normalisers(fig, cases: dict[str, list[float]]):

@@ -7,6 +7,7 @@ import numpy as np
 from ..checks import Feedback, Near, check_number
 from ..core import cross_entropy, log_softmax, logsumexp, softmax
 from ..style import COLORS
+from ..widgets import reuse_axes
 
 #: The widget's four-class example (the classes of one source): the correct
 #: class is the first, its logit is the slider; the others are fixed.
@@ -23,32 +24,6 @@ def _axes(ax):
 
         ax = plt.gca()
     return ax
-
-
-def _fixed_layout(fig, n: int, key: str, **margins):
-    """``n`` axes side by side with fixed margins, made once per figure and then reused.
-
-    A widget redraws its figure on every slider step.  Constrained layout and
-    making new axes (with their ticks and grid) would cost tens of
-    milliseconds each time; the figure has a fixed size and nearly fixed
-    text, so fixed margins look the same, and reusing the axes only needs
-    their old bars, lines and labels removed.  ``key`` names the drawing, so
-    a figure reused for another drawing starts afresh.
-    """
-    axes = getattr(fig, "_lesson_axes", None)
-    if axes is not None and axes[0] == key and list(fig.axes) == list(axes[1]):
-        for ax in axes[1]:
-            for artist in [*ax.patches, *ax.lines, *ax.texts]:
-                artist.remove()
-            ax.relim()
-        return axes[1]
-    fig.clear()
-    fig.set_layout_engine("none")
-    kw = {"left": 0.07, "right": 0.99, "bottom": 0.2, "top": 0.88, "wspace": 0.32}
-    kw.update(margins)
-    made = list(fig.subplots(1, n, gridspec_kw=kw))
-    fig._lesson_axes = (key, made)
-    return made
 
 
 def loss_and_grad(z, target: int):
@@ -195,7 +170,9 @@ def draw_loss_widget(fig, correct: float = 1.0):
     the slider's range with the current point, panel 3 the gradient ``p - y``.
     Returns ``(p, loss, grad)``.
     """
-    ax_p, ax_loss, ax_g = _fixed_layout(fig, 3, "loss_widget", left=0.075, wspace=0.38)
+    # Fixed margins: the figure has a fixed size and nearly fixed text.
+    ax_p, ax_loss, ax_g = reuse_axes(fig, 3, "loss_widget", left=0.075, right=0.99, bottom=0.2,
+                                     top=0.88, wspace=0.38)
     z = np.array([correct, *OTHER_LOGITS])
     p, loss, grad = loss_and_grad(z, 0)
     labels = [f"{CLASSES[0]} ✓", *CLASSES[1:]]

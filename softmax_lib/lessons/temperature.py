@@ -280,18 +280,6 @@ def _reuse(fig, key):
     return None
 
 
-def _freeze_layout(fig):
-    """Run the constrained layout once, then keep the axes where they are.
-
-    A redraw then only updates bar heights and texts, and skips the layout
-    pass that would otherwise take most of the time of every slider move.
-    """
-    engine = fig.get_layout_engine()
-    if engine is not None:
-        engine.execute(fig)
-        fig.set_layout_engine("none")
-
-
 def draw_temperature(fig, T: float = 1.0, z=CLASS_LOGITS, labels=CLASSES):
     """The logits and softmax(z / T) side by side, with the entropy; return ``(p, H)``.
 
@@ -329,9 +317,6 @@ def draw_temperature(fig, T: float = 1.0, z=CLASS_LOGITS, labels=CLASSES):
             ax.tick_params(axis="x", labelsize=13)
         state = {"key": key, "bars": bars, "notes": notes, "title": title, "gap": gap_text}
         fig._lesson03 = state
-        frozen = False
-    else:
-        frozen = True
 
     for i, (bar, note, v) in enumerate(zip(state["bars"], state["notes"], p)):
         bar.set_height(v)
@@ -339,8 +324,6 @@ def draw_temperature(fig, T: float = 1.0, z=CLASS_LOGITS, labels=CLASSES):
         note.set_text(f"{v:.2f}")
     state["title"].set_text(f"softmax(z / T) at T = {T:.3g}\nentropy {h:.2f} (max log {n} = {math.log(n):.2f})")
     state["gap"].set_text(f"softmax sees z / T:\nevery gap × {1 / T:.3g}")
-    if not frozen:
-        _freeze_layout(fig)
     return p, h
 
 
@@ -365,7 +348,6 @@ def draw_word_sampler(fig, T: float = 1.0, seed: int = 0, n: int = 200, logits=W
     counts = np.bincount(idx, minlength=len(vocab))
     key = ("sampler", tuple(np.asarray(logits, dtype=float)), tuple(vocab), n)
     state = _reuse(fig, key)
-    frozen = state is not None
     if state is None:
         fig.clear()
         fig.set_layout_engine("constrained")
@@ -390,8 +372,6 @@ def draw_word_sampler(fig, T: float = 1.0, seed: int = 0, n: int = 200, logits=W
         bar.set_height(v)
     state["title"].set_text(f"{PROMPT} ___   (T = {T:.3g}, seed {seed}, entropy {float(entropy(p)):.2f})")
     state["xlabel"].set_text("first six samples: " + " | ".join(vocab[i] for i in idx[:6]))
-    if not frozen:
-        _freeze_layout(fig)
     return p, counts
 
 
