@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -19,20 +19,30 @@ def _axes(ax):
     return ax
 
 
-def annotate_bars(ax, values: Sequence[float], fmt: str = "{:.2f}", *, inside_min: float | None = None) -> None:
-    """Write each bar's value above it (below it for negative bars)."""
-    for patch, v in zip(ax.patches, values):
-        x = patch.get_x() + patch.get_width() / 2
-        y = patch.get_height() if v >= 0 else patch.get_y()
-        ax.annotate(
-            fmt.format(v),
-            (x, y if v >= 0 else patch.get_height()),
-            xytext=(0, 4 if v >= 0 else -4),
-            textcoords="offset points",
-            ha="center",
-            va="bottom" if v >= 0 else "top",
-            fontsize=13,
-        )
+def annotate_bars(
+    ax,
+    heights: Sequence[float],
+    labels: Sequence[str] | None = None,
+    *,
+    x: Sequence[float] | None = None,
+    fmt: str | Callable[[float], str] = "{:.2f}",
+    offset: float = 3,
+    fontsize: float = 12,
+) -> None:
+    """Write a label at the tip of each bar: above it, or below it for a negative bar.
+
+    ``heights`` are the bars' heights, at x = 0, 1, 2, ... unless ``x`` is
+    given; ``labels`` default to the heights formatted with ``fmt`` (a format
+    string or a function).  ``offset`` is the gap in points.
+    """
+    heights = np.asarray(heights, dtype=float)
+    xs = range(len(heights)) if x is None else x
+    if labels is None:
+        labels = [fmt(h) if callable(fmt) else fmt.format(h) for h in heights]
+    for xi, h, text in zip(xs, heights, labels):
+        up = h >= 0
+        ax.annotate(text, (xi, h), xytext=(0, offset if up else -offset), textcoords="offset points",
+                    ha="center", va="bottom" if up else "top", fontsize=fontsize)
 
 
 def bars(
@@ -59,7 +69,7 @@ def bars(
     if ylabel:
         ax.set_ylabel(ylabel)
     if fmt:
-        annotate_bars(ax, values, fmt)
+        annotate_bars(ax, values, fmt=fmt, offset=4, fontsize=13)
     return ax
 
 

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..checks import Feedback, Near, check_choice, check_number
 from ..core import sigmoid, softmax
+from ..plots import annotate_bars
 from ..style import COLORS
 
 #: The multi-label photo: one logit per tag; the photo shows a dog, a ball and grass.
@@ -87,9 +88,7 @@ def _prob_bars(ax, labels, values, title, present=()):
         if label in present:
             bar.set_hatch("//")
             bar.set_linewidth(2.2)
-    for i, v in enumerate(values):
-        ax.annotate(f"{v:.2f}", (i, v), xytext=(0, 3), textcoords="offset points",
-                    ha="center", va="bottom", fontsize=13)
+    annotate_bars(ax, values, fontsize=13)
     ax.set_ylim(0, 1.18)
     ax.set_title(title, fontsize=15)
     return bars

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..checks import Feedback, Near, check_choice, check_number
 from ..core import sigmoid, softmax
-from ..plots import bars
+from ..plots import annotate_bars, bars
 from ..style import COLORS
 
 DOG_LOGITS = (4.8, 1.21, 2.385)
@@ -168,11 +168,8 @@ def draw_normalisers(fig, cases: dict[str, list[float]]):
             ax.bar(range(len(z)), shown, color=COLORS["prob"] if method == "softmax" else COLORS["naive"],
                    edgecolor="black", linewidth=0.8)
             ax.axhline(0, color="black", linewidth=1)
-            for i, (val, h) in enumerate(zip(p, shown)):
-                label = f"{val:.2f}" if np.isfinite(val) else ("NaN" if np.isnan(val) else f"{val:+}")
-                up = h >= 0
-                ax.annotate(label, (i, h), xytext=(0, 3 if up else -3), textcoords="offset points",
-                            ha="center", va="bottom" if up else "top", fontsize=12)
+            labels = [f"{v:.2f}" if np.isfinite(v) else ("NaN" if np.isnan(v) else f"{v:+}") for v in p]
+            annotate_bars(ax, shown, labels)
             lo, hi = min(0.0, float(shown.min())), max(1.0, float(shown.max()))
             pad = 0.45 * (hi - lo)
             ax.set_ylim(lo - pad, hi + pad)

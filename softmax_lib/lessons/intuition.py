@@ -6,7 +6,7 @@ import numpy as np
 
 from ..checks import Feedback, Near, check_choice, check_number
 from ..core import sigmoid, softmax
-from ..plots import logits_and_probs
+from ..plots import annotate_bars, logits_and_probs
 from ..style import COLORS
 from ..widgets import reuse_axes
 
@@ -47,11 +47,8 @@ def draw_normalisers(fig, cases: dict[str, list[float]]):
             ax.bar(range(len(z)), shown, color=color, edgecolor="black", linewidth=0.8)
             ax.axhline(0, color="black", linewidth=1)
             ax.set_title(title, fontsize=13)
-            for i, (v, h) in enumerate(zip(vals, shown)):
-                label = f"{v:.2f}" if np.isfinite(v) else ("undefined" if np.isnan(v) else f"{v:+}")
-                up = h >= 0
-                ax.annotate(label, (i, h), xytext=(0, 3 if up else -3), textcoords="offset points",
-                            ha="center", va="bottom" if up else "top", fontsize=12)
+            labels = [f"{v:.2f}" if np.isfinite(v) else ("undefined" if np.isnan(v) else f"{v:+}") for v in vals]
+            annotate_bars(ax, shown, labels)
             ax.set_ylim(min(0.0, float(shown.min())) - 0.4, max(1.0, float(shown.max())) + 0.5)
             ax.set_xticks(range(len(z)), [f"[{i}]" for i in range(len(z))])
     return axes

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..checks import Feedback, Near, check_number
 from ..core import cross_entropy, log_softmax, logsumexp, softmax
+from ..plots import annotate_bars
 from ..style import COLORS
 from ..widgets import reuse_axes
 
@@ -59,11 +60,7 @@ def _value_bars(ax, labels, values, color, fmt="{:.2f}", highlight=None):
     if highlight is not None:
         bars[highlight].set_hatch("//")
         bars[highlight].set_linewidth(2.2)
-    for i, v in enumerate(values):
-        up = v >= 0
-        text = fmt(v) if callable(fmt) else fmt.format(v)
-        ax.annotate(text, (i, v), xytext=(0, 3 if up else -3), textcoords="offset points",
-                    ha="center", va="bottom" if up else "top", fontsize=13)
+    annotate_bars(ax, values, fmt=fmt, fontsize=13)
     ax.axhline(0, color="black", linewidth=1)
     return bars
 

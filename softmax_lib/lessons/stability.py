@@ -13,6 +13,7 @@ import numpy as np
 
 from ..checks import STYLES, Feedback, Near, check_choice, check_number
 from ..core import logsumexp, naive_softmax, softmax
+from ..plots import annotate_bars
 from ..style import COLORS
 
 ANIMALS = ("cat", "dog", "bird")
@@ -100,11 +101,9 @@ def prob_bars(ax, values, labels=ANIMALS, *, color=COLORS["prob"], title=None):
     if (~finite).any():
         ax.bar(x[~finite], np.full((~finite).sum(), 0.6), color="#d9d9d9", edgecolor=COLORS["reference"],
                hatch="xx", linewidth=0.8)
+    annotate_bars(ax, heights[finite], x=x[finite], fontsize=13)
     for i, v in enumerate(values):
-        if finite[i]:
-            ax.annotate(f"{v:.2f}", (i, v), xytext=(0, 3), textcoords="offset points", ha="center",
-                        va="bottom", fontsize=13)
-        else:
+        if not finite[i]:
             ax.text(i, 0.3, "NaN" if np.isnan(v) else f"{v:+}", ha="center", va="center", fontsize=15,
                     fontweight="bold", color="black",
                     bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"})

@@ -10,6 +10,7 @@ from numpy.typing import ArrayLike
 
 from ..checks import Feedback, Near, check_choice, check_number
 from ..core import softmax
+from ..plots import annotate_bars
 from ..style import COLORS
 
 #: The animal classifier of lesson 01.
@@ -95,10 +96,7 @@ def _bars(ax, labels, values, color, fmt="{:.2f}", fontsize=12):
     values = np.asarray(values, dtype=float)
     ax.bar(range(len(values)), values, color=color, edgecolor="black", linewidth=0.8)
     ax.set_xticks(range(len(values)), list(labels))
-    for i, v in enumerate(values):
-        up = v >= 0
-        ax.annotate(fmt.format(v), (i, v), xytext=(0, 3 if up else -3), textcoords="offset points",
-                    ha="center", va="bottom" if up else "top", fontsize=fontsize)
+    annotate_bars(ax, values, fmt=fmt, fontsize=fontsize)
 
 
 def _plain_log_ticks(ax):
