@@ -4,7 +4,10 @@ A checker takes the learner's answer and returns a :class:`Feedback`, which
 shows as a coloured box in Jupyter and as plain text elsewhere.  A wrong answer
 gets a hint aimed at the mistake that most likely produced it, not just
 ``False``.  Lesson modules build their checkers from :func:`check_number` and
-:func:`check_choice`.
+:func:`check_choice`, their **Predict** checkpoints from
+:func:`check_prediction`, and their **Write it** exercises from
+:func:`check_function`, which runs a learner's function on a table of
+ordinary, hostile and property cases and explains the first failure.
 """
 
 from __future__ import annotations
@@ -12,10 +15,14 @@ from __future__ import annotations
 import html
 import math
 import numbers
+import warnings
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
-__all__ = ["Feedback", "check_number", "check_choice", "Near", "STYLES"]
+import numpy as np
+
+__all__ = ["Feedback", "CodeFeedback", "Case", "check_number", "check_choice", "check_prediction",
+           "check_function", "expect_array", "Near", "STYLES", "short"]
 
 #: Background, accent colour and mark for right (True), wrong (False) and no answer (None).
 STYLES = {
@@ -143,3 +150,211 @@ def check_choice(
         f"Part of it: {', '.join(sorted(got))}.",
         hints.get(missing[0], "There is more than one right option."),
     )
+
+
+# ---------------------------------------------------------------- Predict checkpoints
+NO_PREDICTION = "No prediction yet: set my_prediction in the cell before the reveal, then run this cell again."
+
+
+def check_prediction(
+    prediction: Any,
+    correct: str | set[str] | float,
+    *,
+    why: str,
+    options: Sequence[str] = (),
+    hints: dict[str, str] | None = None,
+    tol: float | None = None,
+    mistakes: Sequence[Near] = (),
+) -> Feedback:
+    """Check a **Predict** checkpoint once the cell or slider has revealed the answer.
+
+    ``correct`` is a letter (or a set of letters) for a choice among
+    ``options``, or a number checked within ``tol``.  Whether the prediction
+    was right or wrong, the feedback says *why* the answer is what it is: a
+    prediction is for committing to an idea, not for scoring.
+    """
+    if prediction is None or prediction is Ellipsis:
+        return Feedback(None, NO_PREDICTION)
+    if isinstance(correct, numbers.Real) and not isinstance(correct, bool):
+        fb = check_number(prediction, float(correct), tol=tol if tol is not None else 0.0, why=why,
+                          mistakes=mistakes, hint=why)
+    else:
+        fb = check_choice(prediction, correct, why=why, hints=hints, options=options)
+        if fb.ok is False and not fb.detail:
+            fb = Feedback(False, fb.title, why)
+    if fb.ok is False and fb.detail != why:
+        fb = Feedback(False, fb.title, f"{fb.detail} {why}".strip())
+    title = fb.title.replace("Right:", "You predicted it:").replace("Not quite:", "Your prediction was")
+    return Feedback(fb.ok, title, fb.detail)
+
+
+# ---------------------------------------------------------------- Write-it exercises
+@dataclass(frozen=True)
+class CodeFeedback(Feedback):
+    """Feedback on a learner's function, with one row per test case:
+    ``(ok, case name, what happened)``."""
+
+    rows: tuple[tuple[bool, str, str], ...] = ()
+
+    def __repr__(self) -> str:
+        lines = [super().__repr__()]
+        lines += [f"  {'✓' if ok else '✗'} {name}: {what}" for ok, name, what in self.rows]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        cell = "padding:1px 8px;vertical-align:top;text-align:left"
+        rows = "".join(
+            f"<tr><td style='{cell};color:{STYLES[ok][1]}'>{STYLES[ok][2]}</td>"
+            f"<td style='{cell};white-space:nowrap'><code>{html.escape(name)}</code></td>"
+            f"<td style='{cell}'>{html.escape(what)}</td></tr>"
+            for ok, name, what in self.rows
+        )
+        table = f"<table style='margin-top:6px;font-size:0.95em;background:none'>{rows}</table>" if rows else ""
+        return super()._repr_html_().removesuffix("</div>") + table + "</div>"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One input for a learner's function.
+
+    Attributes
+    ----------
+    name : str
+        How the learner sees the input, e.g. ``"[1000, 999, 0]"``.
+    args : tuple
+        The arguments; arrays are copied before the call, and a function that
+        changes them in place is told so.
+    check : callable
+        ``check(output)`` returns None when the output is right, or a short
+        phrase saying what is wrong ("returned NaN: ... instead of ...").
+        :func:`expect_array` makes the usual one.
+    hint : str
+        What to change when this case fails.
+    """
+
+    name: str
+    args: tuple
+    check: Callable[[Any], str | None]
+    hint: str
+
+
+def short(a: Any) -> str:
+    """An array on one line, 3 decimals (a batch's rows side by side)."""
+    with np.printoptions(precision=3, suppress=True):
+        return " ".join(np.array2string(np.asarray(a), separator=" ", max_line_width=10_000).split())
+
+
+def expect_array(expected: Any, *, rtol: float = 1e-5, atol: float = 1e-8) -> Callable[[Any], str | None]:
+    """A ``Case.check`` that wants an array equal to ``expected`` (shape, then values; NaN only where
+    ``expected`` has NaN)."""
+    expected = np.asarray(expected)
+
+    def check(out: Any) -> str | None:
+        if out is None:
+            return "returned None"
+        if isinstance(out, (str, bytes, tuple, dict)) and not isinstance(out, np.ndarray):
+            return f"returned a {type(out).__name__}, not a NumPy array"
+        try:
+            got = np.asarray(out)
+        except Exception:  # an object NumPy cannot read
+            return f"returned a {type(out).__name__}, not an array of numbers"
+        if got.dtype.kind == "c":
+            return "returned complex numbers"
+        if got.dtype.kind not in "biuf":
+            return f"returned a {type(out).__name__} of {got.dtype}, not an array of numbers"
+        got = got.astype(float)
+        if got.shape != expected.shape:
+            return f"returned the wrong shape: {got.shape} instead of {expected.shape}"
+        want_nan = np.isnan(expected)
+        if (np.isnan(got) & ~want_nan).any():
+            return f"returned NaN: {short(got)} instead of {short(expected)}"
+        if (np.isinf(got) & ~np.isinf(expected)).any():
+            return f"returned inf: {short(got)} instead of {short(expected)}"
+        if not np.allclose(got, expected, rtol=rtol, atol=atol, equal_nan=True):
+            return f"returned wrong values: {short(got)} instead of {short(expected)}"
+        return None
+
+    return check
+
+
+_NO_RETURN = "Add a line `return ...` at the end: without it a Python function returns None."
+_WARNED = ("The values are right, but NumPy warned along the way (an overflow, a log of 0, a 0 / 0): "
+           "a value on the way was wrong even if the answer came out right.")
+_IN_PLACE = ("The function changed its input array in place (for example with `z -= m`), which breaks "
+             "code that uses the input again. Compute a new array instead: `shifted = z - m`.")
+
+
+def _run_case(fn: Callable, case: Case, harmless: Sequence[str]) -> tuple[bool, str, str]:
+    """Run ``fn`` on one case; return (ok, what happened, hint)."""
+    args = tuple(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in case.args)
+    with warnings.catch_warnings(record=True) as caught, \
+            np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"):
+        warnings.simplefilter("always")
+        try:
+            out = fn(*args)
+        except Exception as err:  # the learner's code may raise anything
+            return False, f"raised {type(err).__name__}: {err}".rstrip(" ."), case.hint
+    problems, hint = [], case.hint
+    wrong = case.check(out)
+    if wrong:
+        problems.append(wrong)
+        if out is None:
+            hint = _NO_RETURN
+    changed = any(isinstance(a, np.ndarray) and not np.array_equal(a, b, equal_nan=True)
+                  for a, b in zip(args, case.args))
+    if changed:
+        problems.append("changed its input array in place")
+        if len(problems) == 1:
+            hint = _IN_PLACE
+    messages = list(dict.fromkeys(str(w.message) for w in caught))
+    harmful = [m for m in messages if m not in harmless]
+    if harmful:
+        problems.append("made NumPy warn: " + "; ".join(harmful))
+        if len(problems) == 1:
+            hint = _WARNED
+    if problems:
+        return False, "; ".join(problems), hint
+    return True, "right" + (f" (NumPy warned, harmlessly: {'; '.join(messages)})" if messages else ""), ""
+
+
+def check_function(
+    fn: Any,
+    cases: Sequence[Case],
+    *,
+    name: str,
+    success: str,
+    harmless: Sequence[str] = (),
+) -> Feedback:
+    """Run a learner's function on every case and explain the first failure.
+
+    Parameters
+    ----------
+    fn : callable or None
+        The learner's function (None: not written yet).
+    cases : sequence of Case
+        Ordinary, hostile and property cases, in the order they are reported.
+    name : str
+        The function's name as the exercise gives it, e.g. ``"my_softmax"``.
+    success : str
+        What passing every case shows.
+    harmless : sequence of str
+        NumPy warning messages that do not count against the function.
+
+    Returns
+    -------
+    CodeFeedback
+        One row per case; the title counts the failures and names the first.
+    """
+    if fn is None or fn is Ellipsis:
+        return Feedback(None, f"No function yet: complete {name} and run this cell again.")
+    if not callable(fn):
+        return Feedback(False, f"Expected a function such as {name}, got {type(fn).__name__}.",
+                        f"Pass the function itself, without calling it: ({name}), not ({name}(...)).")
+    results = [(case, *_run_case(fn, case, harmless)) for case in cases]
+    rows = tuple((ok, case.name, what) for case, ok, what, _ in results)
+    failed = [(case, what, hint) for case, ok, what, hint in results if not ok]
+    if not failed:
+        return CodeFeedback(True, f"All {len(cases)} cases passed.", success, rows=rows)
+    case, what, hint = failed[0]
+    return CodeFeedback(False, f"{len(failed)} of {len(cases)} cases failed. The first: {case.name}",
+                        f"It {what}. Hint: {hint}", rows=rows)

@@ -1,21 +1,83 @@
-"""Plot helpers shared by the lessons.  Each takes ``ax=None`` and returns the Axes."""
+"""Plot helpers shared by the lessons.  Each takes ``ax=None`` and returns the Axes.
+
+Every lesson draws bars with :func:`bars`, puts temperatures on
+:func:`log_t_axis`, and says in words what a figure shows with
+:func:`set_alt` (the image's alt text in the notebook and in HTML exports).
+"""
 
 from __future__ import annotations
 
 from typing import Callable, Sequence
 
+import weakref
+
 import numpy as np
 
 from .style import COLORS
 
-__all__ = ["bars", "logits_and_probs", "annotate_bars"]
+__all__ = ["bars", "logits_and_probs", "annotate_bars", "ensure_axes", "log_t_axis", "set_alt", "alt_text"]
 
 
-def _axes(ax):
+def ensure_axes(ax=None):
+    """``ax``, or pyplot's current Axes when ``ax`` is None."""
     if ax is None:
         import matplotlib.pyplot as plt
 
         ax = plt.gca()
+    return ax
+
+
+#: Alt texts by figure, set with :func:`set_alt` (weak: a closed figure drops out).
+_ALT: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def set_alt(fig, text: str):
+    """Say in words what ``fig`` shows, with its key numbers.
+
+    The notebook's image gets this as its alt text (see :func:`style.use`),
+    which screen readers read and HTML exports keep.  Returns ``fig``.
+    """
+    _ALT[fig] = str(text)
+    return fig
+
+
+def alt_text(fig) -> str:
+    """The alt text set for ``fig``, or one made from its titles and axis labels."""
+    if fig in _ALT:
+        return _ALT[fig]
+    parts = []
+    suptitle = getattr(fig, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text():
+        parts.append(suptitle.get_text())
+    for ax in fig.axes:
+        words = [ax.get_title(), ax.get_xlabel() and f"x: {ax.get_xlabel()}", ax.get_ylabel() and f"y: {ax.get_ylabel()}"]
+        words = [" ".join(w.split()) for w in words if w]
+        if words:
+            parts.append(", ".join(words))
+    return "Figure: " + "; ".join(parts) if parts else "Figure"
+
+
+def log_t_axis(ax, temperatures=None, *, label: str = "temperature T (log scale)",
+               ticks=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 100)):
+    """A log-scale temperature axis with plain tick labels (0.1, 1, 10, not 10^-1, 10^0, 10^1).
+
+    With ``temperatures``, the axis spans them and only the ``ticks`` inside
+    are labelled; without, matplotlib's log ticks are kept and relabelled.
+    Returns the Axes.
+    """
+    from matplotlib.ticker import FuncFormatter, NullLocator
+
+    ax.set_xscale("log")
+    if temperatures is not None:
+        lo, hi = float(np.min(temperatures)), float(np.max(temperatures))
+        inside = [t for t in ticks if lo * 0.999 <= t <= hi * 1.001]
+        ax.set_xticks(inside, [f"{t:g}" for t in inside])
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.set_xlim(lo, hi)
+    else:
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    if label:
+        ax.set_xlabel(label)
     return ax
 
 
@@ -50,18 +112,60 @@ def bars(
     labels: Sequence[str] | None = None,
     *,
     ax=None,
-    color: str | None = None,
+    color: str | Sequence[str] | None = None,
     title: str | None = None,
     ylabel: str | None = None,
     ylim: tuple[float, float] | None = None,
-    fmt: str | None = "{:.2f}",
+    fmt: str | Callable[[float], str] | None = "{:.2f}",
+    fontsize: float = 13,
+    highlight: Sequence[int] = (),
+    zero_line: bool = True,
 ):
-    """A labelled bar chart with the value written on each bar."""
-    ax = _axes(ax)
+    """A labelled bar chart with the value written on each bar.
+
+    Parameters
+    ----------
+    values, labels : sequences
+        Bar heights and their x tick labels (0, 1, 2, ... if omitted).
+    color : str or sequence of str, optional
+        One colour, or one per bar; the probability colour by default.
+    fmt : str or callable or None
+        How each value is written above (or below) its bar; None writes nothing.
+    highlight : sequence of int
+        Bars drawn hatched with a thick edge (e.g. the correct class, the
+        tags really in a photo).
+    zero_line : bool
+        Draw the y = 0 line (useful for negative values).
+
+    Notes
+    -----
+    A NaN or infinite value gets a grey hatched placeholder bar labelled
+    "NaN", "+inf" or "-inf" instead of an empty slot, so a broken result is
+    visible rather than silently missing.
+    """
+    ax = ensure_axes(ax)
     values = np.asarray(values, dtype=float)
     labels = list(labels) if labels is not None else [str(i) for i in range(len(values))]
-    ax.bar(labels, values, color=color or COLORS["prob"], edgecolor="black", linewidth=0.8)
-    ax.axhline(0, color="black", linewidth=1)
+    x = np.arange(len(values))
+    finite = np.isfinite(values)
+    heights = np.where(finite, values, 0.0)
+    container = ax.bar(x, heights, color=color or COLORS["prob"], edgecolor="black", linewidth=0.8)
+    for i in highlight:
+        container[i].set_hatch("//")
+        container[i].set_linewidth(2.2)
+    ax.set_xticks(x, labels)
+    if (~finite).any():
+        top = ylim[1] if ylim is not None else max(1.0, float(np.max(np.abs(heights), initial=0.0)))
+        for i in np.flatnonzero(~finite):
+            container[i].set_height(0.5 * top)
+            container[i].set_facecolor("#d9d9d9")
+            container[i].set_edgecolor(COLORS["reference"])
+            container[i].set_hatch("xx")
+            ax.text(i, 0.25 * top, "NaN" if np.isnan(values[i]) else f"{values[i]:+}", ha="center", va="center",
+                    fontsize=fontsize + 2, fontweight="bold",
+                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"})
+    if zero_line:
+        ax.axhline(0, color="black", linewidth=1)
     if ylim is not None:
         ax.set_ylim(*ylim)
     if title:
@@ -69,7 +173,7 @@ def bars(
     if ylabel:
         ax.set_ylabel(ylabel)
     if fmt:
-        annotate_bars(ax, values, fmt=fmt, offset=4, fontsize=13)
+        annotate_bars(ax, heights[finite], x=x[finite], fmt=fmt, offset=4, fontsize=fontsize)
     return ax
 
 

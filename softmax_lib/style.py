@@ -24,6 +24,11 @@ OKABE_ITO = {
 COLORS = {
     "logit": OKABE_ITO["blue"],
     "prob": OKABE_ITO["orange"],
+    # Green means "right" (a correct prediction, a formula that gives the right
+    # answer) and vermillion "wrong" (a wrong prediction, a formula that breaks).
+    "right": OKABE_ITO["green"],
+    "wrong": OKABE_ITO["vermillion"],
+    # Old names of the same two meanings, being retired: use "right"/"wrong".
     "naive": OKABE_ITO["vermillion"],
     "stable": OKABE_ITO["green"],
     "reference": OKABE_ITO["grey"],
@@ -61,10 +66,45 @@ _RC = {
 
 def use() -> None:
     """Apply the collection's plotting style (seaborn whitegrid, Okabe-Ito colours,
-    large fonts).  Idempotent; call it once in a notebook's setup cell."""
+    large fonts).  Idempotent; call it once in a notebook's setup cell.
+
+    In IPython it also makes every figure's PNG carry alt text: the words set
+    with :func:`softmax_lib.plots.set_alt`, or the figure's titles and axis
+    labels.  Screen readers read it, and HTML exports keep it.
+    """
     import matplotlib as mpl
     import seaborn as sns
 
     sns.set_theme(style="whitegrid", palette=CYCLE)
     mpl.rcParams.update(_RC)
     mpl.rcParams["axes.prop_cycle"] = mpl.cycler(color=CYCLE)
+    _png_with_alt_text()
+
+
+def _png_with_alt_text() -> None:
+    """Register a PNG formatter for figures that adds ``alt`` to the image's metadata."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: nothing to format
+        return
+    ip = get_ipython()
+    if ip is None or not hasattr(ip, "display_formatter"):
+        return
+    from matplotlib.figure import Figure
+
+    # Select the inline backend now, so that its own set-up (which registers
+    # its PNG formatter) cannot run later and replace this one.
+    ip.run_line_magic("matplotlib", "inline")
+    from IPython.core.pylabtools import print_figure
+    from matplotlib_inline.backend_inline import InlineBackend
+
+    from .plots import alt_text
+
+    def png(fig):
+        kwargs = InlineBackend.instance().print_figure_kwargs
+        data = print_figure(fig, "png", base64=True, **kwargs)
+        if data is None:  # a figure with nothing drawn
+            return None
+        return data, {"alt": alt_text(fig)}
+
+    ip.display_formatter.formatters["image/png"].for_type(Figure, png)

@@ -1,23 +1,27 @@
-"""The one pattern behind every "Try it" widget: sliders that redraw a figure.
+"""The one pattern behind every "Try it" widget: sliders that move a figure.
 
-A lesson writes a *plain* drawing function ``draw(fig, **values)`` that
-draws the whole figure for the given slider values and returns whatever it
-computed (tests call it directly with extreme values; no browser needed).
-:func:`live_figure` wires sliders to it and shows the figure in an
-``ipywidgets.Output``.
+A lesson writes a **view**: a small class that builds the figure's axes and
+artists once, in ``__init__(self, fig, ...)``, and then changes only what
+moves in ``update(**values)`` (bar heights, line data, texts).  ``update``
+returns whatever it computed, so tests make a view on a figure and call
+``update`` with extreme slider values; no browser needed.  A view subclasses
+:class:`FigureView` and sets ``self.alt``, a sentence that says in words what
+the picture shows at these values, with its key numbers.
+
+:func:`live_figure` wires sliders to a view and shows the figure in an
+``ipywidgets.Output``, with ``alt`` as the image's alt text and as a caption
+under it (for screen readers, and for anyone at the back of the room).
 
 The returned box also carries a PNG of its figure in its display data, so a
 viewer without a live kernel or widget support (GitHub, a plain HTML export)
 still shows the figure at the default slider values.
 
-Speed matters in a classroom: a slider should redraw in well under a quarter
-of a second.  So the figure is a bare Agg ``Figure`` (not known to pyplot),
+Speed matters in a classroom: a slider should redraw in well under a tenth of
+a second.  So the figure is a bare Agg ``Figure`` (not known to pyplot),
 drawn once per change and encoded straight to PNG (``savefig`` would draw it
 twice), the Output's content is replaced in one message, and a constrained
-layout is computed once and then frozen: it is only recomputed when the
-drawing function creates new axes or asks for constrained layout again.  A
-drawing that reuses its axes (see :func:`reuse_axes`) therefore never pays for
-the layout after the first draw.
+layout is computed on the first draw and then frozen (a view never makes new
+axes after it is built).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ import functools
 import io
 from typing import Any, Callable, Mapping
 
-__all__ = ["live_figure", "reuse_axes", "slider", "log_slider", "render_png", "STATIC_TEXT"]
+__all__ = ["FigureView", "live_figure", "reuse_axes", "slider", "log_slider", "render_png", "STATIC_TEXT"]
 
 #: What a viewer without widget support prints for a live figure.
 STATIC_TEXT = "Interactive figure: run the notebook in Jupyter to drag the sliders."
@@ -69,6 +73,9 @@ def _box_class():
             data = dict(data)
             data["text/plain"] = STATIC_TEXT
             data["image/png"] = _png(self.figure)
+            if getattr(self, "alt", ""):
+                data["text/plain"] = f"{STATIC_TEXT}\n{self.alt}"
+                meta = {**meta, "image/png": {"alt": self.alt}}
             return data, meta
 
     return LiveFigure
@@ -142,23 +149,49 @@ def _log10(x: float) -> float:
     return math.log10(x)
 
 
+class FigureView:
+    """Build a figure's axes and artists once; ``update(**values)`` moves them.
+
+    Subclass it: make the axes and artists in ``__init__(self, fig, ...)``
+    (call ``super().__init__(fig)`` first), keep them on ``self``, and in
+    :meth:`update` change only their data and texts, set :attr:`alt`, and
+    return what was computed.  Never clear the figure or make new axes in
+    ``update``: that is what makes a redraw cheap.
+
+    Attributes
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure the view draws on.
+    alt : str
+        The picture in words, with the numbers it shows, for the current
+        values: the image's alt text and the caption under a live figure.
+    """
+
+    def __init__(self, fig) -> None:
+        self.fig = fig
+        self.alt = ""
+
+    def update(self, **values) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
 def live_figure(
-    draw: Callable[..., Any],
+    make_view: Callable[[Any], FigureView],
     controls: Mapping[str, Any],
     *,
     figsize: tuple[float, float] | None = None,
     columns: int = 1,
 ):
-    """Wire ``controls`` (name -> widget) to ``draw(fig, **values)``.
+    """Wire ``controls`` (name -> widget) to a :class:`FigureView`.
 
     Parameters
     ----------
-    draw : callable
-        ``draw(fig, **values)`` redraws the whole figure for these values.
-        It should clear and reuse ``fig`` (e.g. ``fig.clear()`` or reuse the
-        axes it created on the first call).
+    make_view : callable
+        ``make_view(fig)`` builds the view on a new figure: a FigureView
+        subclass, or a ``functools.partial`` of one with its fixed data.
+        Every change of a control calls ``view.update(**values)``.
     controls : mapping
-        Keyword name -> ipywidgets value widget.  Every change redraws.
+        Keyword name -> ipywidgets value widget.
     figsize : (float, float), optional
         Figure size in inches; the style's default if omitted.
     columns : int, optional
@@ -167,53 +200,66 @@ def live_figure(
     Returns
     -------
     ipywidgets.VBox
-        With attributes ``figure``, ``output``, ``controls``, ``redraw()`` and
-        ``last`` (what ``draw`` returned last).
+        With attributes ``figure``, ``view``, ``output``, ``caption``,
+        ``controls``, ``redraw()`` and ``last`` (what ``update`` returned last).
     """
+    import html
+
     import ipywidgets as W
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.layout_engine import ConstrainedLayoutEngine
 
     fig = Figure(figsize=figsize)  # not registered with pyplot: never shown twice
     FigureCanvasAgg(fig)
+    view = make_view(fig)
+    if not isinstance(view, FigureView):  # a plain draw(fig, **values): being retired
+        draw, view = make_view, None
     out = W.Output()
+    caption = W.HTML(layout=W.Layout(margin="0 0 0 8px"))
     controls = dict(controls)
     widgets = list(controls.values())
     rows = [W.HBox(widgets[i : i + columns]) for i in range(0, len(widgets), columns)]
-    box = _box_class()(children=[*rows, out])
-    # Constrained layout is computed once per set of axes, then frozen.
+    box = _box_class()(children=[*rows, out, caption])
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    # The layout is computed on the first draw, then frozen.
     layout = {"engine": fig.get_layout_engine(), "frozen": None, "axes": []}
 
-    def redraw(change=None):
-        box.last = draw(fig, **{k: c.value for k, c in controls.items()})
+    def render() -> bytes:
         current = fig.get_layout_engine()
         if isinstance(current, ConstrainedLayoutEngine):
-            layout["engine"] = current  # the figure (or the drawing) asks for it
+            layout["engine"] = current  # the figure (or a legacy drawing) asks for it
             relayout = True
-        else:  # frozen by us, but the drawing made new axes
+        else:  # frozen by us, but a legacy drawing made new axes
             relayout = current is layout["frozen"] and fig.axes != layout["axes"]
-        if relayout:
-            fig.set_layout_engine(layout["engine"])
-            png = render_png(fig)
-            fig.set_layout_engine("none")  # keep these positions from now on
-            layout["frozen"], layout["axes"] = fig.get_layout_engine(), list(fig.axes)
-        else:
-            # Frozen, or a fixed layout the drawing chose itself: draw as it is.
-            png = render_png(fig)
+        if not relayout:
+            return render_png(fig)
+        fig.set_layout_engine(layout["engine"])
+        png = render_png(fig)
+        fig.set_layout_engine("none")  # keep these positions from now on
+        layout["frozen"], layout["axes"] = fig.get_layout_engine(), list(fig.axes)
+        return png
+
+    def redraw(change=None):
+        values = {k: c.value for k, c in controls.items()}
+        box.last = view.update(**values) if view is not None else draw(fig, **values)
+        png = render()
+        alt = view.alt if view is not None else ""
+        box.alt = alt
         out.outputs = (
             {
                 "output_type": "display_data",
                 "data": {
                     "image/png": base64.b64encode(png).decode("ascii"),
-                    "text/plain": f"<figure {fig.bbox.width:.0f}x{fig.bbox.height:.0f}>",
+                    "text/plain": alt or f"<figure {fig.bbox.width:.0f}x{fig.bbox.height:.0f}>",
                 },
-                "metadata": {},
+                "metadata": {"image/png": {"alt": alt}} if alt else {},
             },
         )
+        caption.value = f"<span style='font-size:1.05em'>{html.escape(alt)}</span>" if alt else ""
 
     for c in widgets:
         c.observe(redraw, names="value")
-    box.figure, box.output, box.controls, box.redraw = fig, out, controls, redraw
+    box.figure, box.view, box.output, box.caption, box.controls, box.redraw = fig, view, out, caption, controls, redraw
     redraw()
     return box

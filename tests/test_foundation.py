@@ -1,0 +1,112 @@
+"""The shared patterns every lesson builds on: the widget view, alt text,
+Predict checkpoints and Write-it checkers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from softmax_lib import checks, plots, softmax
+from softmax_lib.widgets import FigureView, live_figure, slider
+
+
+class _Bar(FigureView):
+    def __init__(self, fig):
+        super().__init__(fig)
+        self.ax = fig.subplots()
+        (self.bar,) = self.ax.bar([0], [0.0])
+        self.builds = len(fig.axes)
+
+    def update(self, value):
+        self.bar.set_height(value)
+        self.alt = f"one bar of height {value:.2f}"
+        return value
+
+
+def test_live_figure_builds_the_view_once_and_updates_it():
+    box = live_figure(_Bar, {"value": slider("v", 0.5, 0.0, 1.0)}, figsize=(3, 2))
+    axes_before = list(box.figure.axes)
+    box.controls["value"].value = 0.9
+    assert box.last == 0.9 and box.view.bar.get_height() == 0.9
+    assert box.figure.axes == axes_before  # nothing rebuilt
+    out = box.output.outputs[0]
+    assert out["metadata"]["image/png"]["alt"] == "one bar of height 0.90"
+    assert "0.90" in box.caption.value
+    data, meta = box._repr_mimebundle_()
+    assert meta["image/png"]["alt"] == "one bar of height 0.90" and "image/png" in data
+
+
+def test_set_alt_and_the_fallback_made_from_titles(fig):
+    ax = fig.subplots()
+    ax.set_title("Entropy against T")
+    ax.set_xlabel("temperature T")
+    assert plots.alt_text(fig) == "Figure: Entropy against T, x: temperature T"
+    plots.set_alt(fig, "a curve from 0 to 1.10 nats")
+    assert plots.alt_text(fig) == "a curve from 0 to 1.10 nats"
+
+
+def test_bars_show_nan_and_inf_as_labelled_placeholders(fig):
+    ax = fig.subplots()
+    plots.bars([0.5, np.nan, np.inf], ["a", "b", "c"], ax=ax, ylim=(0, 1.2), highlight=[0])
+    texts = {t.get_text() for t in ax.texts}
+    assert {"NaN", "+inf"} <= texts
+    assert ax.patches[0].get_hatch() == "//"
+
+
+def test_log_t_axis_labels_plain_numbers(fig):
+    ax = fig.subplots()
+    plots.log_t_axis(ax, [0.05, 20])
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels[:3] == ["0.05", "0.1", "0.25"] and "16" in labels and ax.get_xscale() == "log"
+
+
+@pytest.mark.parametrize(
+    ("prediction", "ok", "title"),
+    [(None, None, checks.NO_PREDICTION), ("b", True, "You predicted it: b."), ("a", False, "Your prediction was a.")],
+)
+def test_check_prediction_always_explains(prediction, ok, title):
+    fb = checks.check_prediction(prediction, "b", why="Ties share the top.", options=("a", "b", "c"))
+    assert fb.ok is ok and fb.title == title
+    if ok is not None:
+        assert "Ties share the top." in fb.detail
+
+
+_CASES = [
+    checks.Case("[1000, 0]", (np.array([1000.0, 0.0]),), checks.expect_array(softmax([1000.0, 0.0])),
+                "subtract the max"),
+    checks.Case("[1, 2]", (np.array([1.0, 2.0]),), checks.expect_array(softmax([1.0, 2.0])), "use np.exp"),
+]
+
+
+def _naive(z):
+    return np.exp(z) / np.exp(z).sum()
+
+
+def _in_place(z):
+    z -= z.max()
+    return np.exp(z) / np.exp(z).sum()
+
+
+@pytest.mark.parametrize(
+    ("fn", "ok", "first", "hint"),
+    [
+        (lambda z: softmax(z), True, None, None),
+        (_naive, False, "[1000, 0]", "subtract the max"),
+        (_in_place, False, "[1000, 0]", "in place"),
+        (lambda z: None, False, "[1000, 0]", "return"),
+        (lambda z: softmax(z) + 1e-3j, False, "[1000, 0]", "subtract the max"),
+        (lambda z: (softmax(z), 1), False, "[1000, 0]", "subtract the max"),
+    ],
+)
+def test_check_function_names_the_first_failure(fn, ok, first, hint):
+    fb = checks.check_function(fn, _CASES, name="my_softmax", success="stable")
+    assert fb.ok is ok
+    if first:
+        assert fb.title.endswith(first) and hint in fb.detail
+        assert len(fb.rows) == 2
+
+
+def test_check_function_without_a_function():
+    assert checks.check_function(None, _CASES, name="f", success="").ok is None
+    fb = checks.check_function(3, _CASES, name="f", success="")
+    assert fb.ok is False and "Pass the function itself" in fb.detail
