@@ -6,11 +6,27 @@ argument.  They share one set of rules, documented once here and tested in
 
 * **Input.**  Lists, tuples and integer or boolean arrays are accepted and
   computed in float64 (the cast happens before any subtraction, so integer
-  wrap-around can never occur).  float32 in gives float32 out.  float16 is
-  computed in float32 and cast back at the end, so that long float16 rows do
-  not underflow to all zeros.  Anything that is not real numbers (strings,
-  ``None``, complex numbers, ragged lists) raises ``TypeError`` naming what
-  was passed.
+  wrap-around can never occur).  float32 in gives float32 out, and
+  ``np.longdouble`` gives longdouble (so ``1e400`` keeps its meaning instead
+  of becoming inf in float64).  float16 is computed in float32 and cast back
+  at the end, so that long float16 rows do not underflow to all zeros.
+  Big-endian arrays (``'>f2'``) are computed exactly like native ones and
+  come back in native byte order.  Object arrays are accepted only if every
+  entry is a real number (int, float, ``Fraction``, ``Decimal``).  Anything
+  else (strings, ``None``, complex numbers, dates and time spans such as
+  ``datetime``, ``np.datetime64`` or ``np.timedelta64``, ``pd.NA``, ragged
+  lists) raises ``TypeError`` naming what was passed.
+* **Masked arrays.**  A masked entry of a ``np.ma`` array is treated as
+  ``-inf``: probability 0 in :func:`softmax`, ``-inf`` in
+  :func:`log_softmax`, left out of :func:`logsumexp`, an impossible class in
+  :func:`cross_entropy`.  The result is a plain array.  :func:`sigmoid`
+  (elementwise, where ``-inf`` would mean probability 0, not "missing") and
+  a masked ``target`` raise ``TypeError`` instead.
+* **Empty input.**  A row with no entries (``softmax([])``,
+  ``softmax(np.zeros((3, 0)))``) or a batch with no rows gives an empty
+  result of the same shape.  :func:`logsumexp` of an empty row is ``-inf``
+  (the log of a sum of no terms, 0).  :func:`cross_entropy` raises
+  ``ValueError`` for logits with no classes.
 * **Rows are independent.**  "Row" means the 1-D slices along ``axis``.
   Nothing one row holds can change another row's result.
 * **Finite input never warns.**  However large the logits (``[1000, 999, 0]``,
@@ -34,11 +50,16 @@ argument.  They share one set of rules, documented once here and tested in
 * **Temperature.**  ``softmax(z, temperature=T)`` is ``softmax(z / T)``.  T
   must be a real number > 0; ``T = inf`` gives the uniform distribution over
   the entries that are not ``-inf``.  The shift by the row maximum happens
-  before the division by T, so a tiny T cannot overflow either.
+  before the division by T, so a tiny T cannot overflow either.  A T that
+  does not fit in the input's dtype (``1e-300`` or ``1e300`` with float32 or
+  float16 logits) divides in float64, so the result is what float64 gives,
+  rounded once: ``softmax(np.float32([0, -inf, 1]), temperature=1e300)`` is
+  ``[0.5, 0, 0.5]``.
 """
 
 from __future__ import annotations
 
+import decimal
 import numbers
 from typing import Any
 
@@ -74,11 +95,32 @@ def _describe(value: Any) -> str:
     return f"{type(value).__name__} {text}"
 
 
-def _as_real_array(z: ArrayLike, name: str = "z") -> NDArray[np.floating]:
-    """Return *z* as a floating NumPy array, or raise a clear error.
+def _is_real_number(v: Any) -> bool:
+    """True for an object that is a real number (int, float, Fraction, Decimal,
+    NumPy real scalars); False for None, strings, complex numbers, dates and
+    time spans (``np.timedelta64`` counts as an integer to Python)."""
+    if isinstance(v, (np.datetime64, np.timedelta64)):
+        return False
+    return isinstance(v, (numbers.Real, decimal.Decimal))
 
-    Integers and booleans become float64; float16/32/64 are kept.
+
+def _as_real_array(z: ArrayLike, name: str = "z", *, masked: str = "-inf") -> NDArray[np.floating]:
+    """Return *z* as a floating NumPy array in native byte order, or raise a clear error.
+
+    Integers and booleans become float64; float16/32/64 and longdouble are
+    kept.  A masked array's masked entries become ``-inf`` (probability 0);
+    with ``masked="error"`` a masked array is a TypeError instead.
     """
+    if isinstance(z, np.ma.MaskedArray):
+        if masked != "-inf":
+            raise TypeError(
+                f"{name} is a masked array, and a masked entry has no meaning here. "
+                f"Fill the masked entries first, e.g. np.ma.filled({name}, 0.0), or "
+                "pass only the entries you want."
+            )
+        mask = np.ma.getmaskarray(z)
+        arr = _as_real_array(np.ma.getdata(z), name)
+        return np.where(mask, arr.dtype.type(-np.inf), arr) if mask.any() else arr
     if isinstance(z, (str, bytes)):
         raise TypeError(
             f"{name} must be real numbers (a list or NumPy array of floats), "
@@ -96,21 +138,22 @@ def _as_real_array(z: ArrayLike, name: str = "z") -> NDArray[np.floating]:
     if kind in "biu":
         return arr.astype(np.float64)
     if kind == "f":
-        if arr.dtype == np.longdouble and arr.dtype != np.float64:
-            return arr.astype(np.float64)
-        return arr
+        # big-endian ('>f2', '>f16', ...) becomes the native dtype of the same
+        # kind and size, so every rule below sees one dtype per precision
+        return arr if arr.dtype.isnative else arr.astype(arr.dtype.newbyteorder("="))
     if kind == "c":
         raise TypeError(
             f"{name} must be real numbers; got complex values ({_describe(z)}). "
             "Pass the real part (np.real(z)) if that is what you mean."
         )
     if kind == "O":
-        # astype(float) would quietly turn None into NaN (and "1.5" into 1.5):
-        # only let numbers through.
-        if not any(v is None or isinstance(v, (str, bytes)) for v in arr.flat):
+        # astype(float) would quietly turn None into NaN, "1.5" into 1.5, a
+        # complex number into its real part and a date into a count of days:
+        # only let real numbers through.
+        if all(_is_real_number(v) for v in arr.flat):
             try:
                 return arr.astype(np.float64)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 pass
     raise TypeError(
         f"{name} must be real numbers (a list or NumPy array of floats), "
@@ -153,7 +196,20 @@ def _check_temperature(temperature: Any) -> float:
 
 def _compute_dtype(arr: np.ndarray) -> np.dtype:
     """float16 is computed in float32; other floats in their own precision."""
-    return np.dtype(np.float32) if arr.dtype == np.float16 else arr.dtype
+    return np.dtype(np.float32) if arr.dtype.itemsize == 2 else arr.dtype
+
+
+def _divide(a: np.ndarray, t: float) -> np.ndarray:
+    """``a / t`` in ``a``'s dtype, also when ``t`` itself does not fit in it.
+
+    ``T = 1e-300`` rounds to 0 in float32 and ``T = 1e300`` to inf, which would
+    turn ``0 / T`` into NaN: such a T divides in float64, and the quotient is
+    rounded once to ``a``'s dtype (to 0 or -inf where it is out of range).
+    """
+    info = np.finfo(a.dtype)
+    if info.tiny <= t <= info.max:
+        return np.divide(a, a.dtype.type(t))
+    return np.divide(a, np.float64(t)).astype(a.dtype)
 
 
 # --------------------------------------------------------------------------
@@ -178,13 +234,13 @@ def _shifted(x: np.ndarray, axis: int, t: float) -> tuple[np.ndarray, np.ndarray
         # -inf for [1e308, -1e308], which is the right limit: probability 0).
         shifted = np.subtract(x, m)
         if t != 1.0:
-            np.divide(shifted, t, out=shifted)
+            shifted = _divide(shifted, t)
         if t > 1.0:
             # (x - m) / t can be finite where x - m overflowed, e.g.
             # [1e308, -1e308] at T = 1e308 is softmax([1, -1]): redo those.
             lost = np.isneginf(shifted) & np.isfinite(x)
             if lost.any():
-                shifted = np.where(lost, x / t - m / t, shifted)
+                shifted = np.where(lost, _divide(x, t) - _divide(m, t), shifted)
     if not np.isfinite(m).all():
         dt = x.dtype.type
         shifted = np.where(m == np.inf, np.where(x == np.inf, dt(0), dt(-np.inf)), shifted)
@@ -260,11 +316,15 @@ def softmax(z: ArrayLike, axis: int = -1, *, temperature: float = 1.0) -> np.nda
     array([0.5, 0.5])
     >>> softmax([0.0, -np.inf, 1.0]).round(4)   # -inf is a mask
     array([0.2689, 0.    , 0.7311])
+    >>> softmax(np.ma.array([0.0, 5.0, 1.0], mask=[0, 1, 0])).round(4)  # so is np.ma
+    array([0.2689, 0.    , 0.7311])
     """
     x = _as_real_array(z)
     ax = _check_axis(x, axis)
     t = _check_temperature(temperature)
     in_dtype = x.dtype
+    if x.size == 0:  # no rows, or rows of no entries: nothing to normalise
+        return np.empty(x.shape, in_dtype)
     x = x.astype(_compute_dtype(x), copy=False)
 
     if (
@@ -368,8 +428,8 @@ def logsumexp(z: ArrayLike, axis: int = -1, keepdims: bool = False) -> np.ndarra
     -------
     ndarray or scalar
         float32 for float32 input (float16 for float16), float64 otherwise.
-        A row of only ``-inf`` gives ``-inf`` (log of 0); a ``+inf`` entry
-        gives ``+inf``; a NaN gives NaN.
+        A row of only ``-inf``, or an empty row, gives ``-inf`` (log of 0);
+        a ``+inf`` entry gives ``+inf``; a NaN gives NaN.
 
     Notes
     -----
@@ -385,22 +445,25 @@ def logsumexp(z: ArrayLike, axis: int = -1, keepdims: bool = False) -> np.ndarra
     1000.6931471805599
     >>> logsumexp([[0.0, 0.0], [1.0, -np.inf]]).round(6)
     array([0.693147, 1.      ])
+    >>> float(logsumexp([]))                    # log of a sum of no terms
+    -inf
     """
     x = _as_real_array(z)
     ax = _check_axis(x, axis)
     in_dtype = x.dtype
+    if x.shape[ax] == 0:  # a sum of no terms is 0, and log 0 = -inf
+        shape = x.shape[:ax] + ((1,) if keepdims else ()) + x.shape[ax + 1 :]
+        return np.full(shape, -np.inf, in_dtype)[()]
     x = x.astype(_compute_dtype(x), copy=False)
     with np.errstate(all="ignore"):
-        lse = _lse(x, ax, 1.0, keepdims=True)[0]
+        lse = _lse(x, ax, 1.0)[0]
         if not keepdims:
             lse = np.squeeze(lse, axis=ax)
         # float16: a result above 65504 rounds to +inf (no overflow warning)
         return lse.astype(in_dtype, copy=False)[()]
 
 
-def _lse(
-    x: np.ndarray, ax: int, t: float, keepdims: bool = True
-) -> tuple[np.ndarray, np.ndarray]:
+def _lse(x: np.ndarray, ax: int, t: float) -> tuple[np.ndarray, np.ndarray]:
     """Return ``(lse, shifted)`` where ``lse = logsumexp(x / t)`` and
     ``shifted = (x - max) / t``, both in the log1p form."""
     shifted, m = _shifted(x, ax, t)
@@ -411,7 +474,7 @@ def _lse(
     k = np.argmax(np.where(np.isnan(shifted), -np.inf, shifted), axis=ax)
     np.put_along_axis(e, np.expand_dims(k, ax), 0.0, axis=ax)
     log_total = np.log1p(np.sum(e, axis=ax, keepdims=True))
-    base = m / t if t != np.inf else np.where(np.isnan(m), np.nan, 0.0)
+    base = _divide(m, t) if t != np.inf else np.where(np.isnan(m), np.nan, 0.0)
     lse = np.where(m == -np.inf, -np.inf, base + log_total)  # log 0 = -inf
     lse = np.where(m == np.inf, np.inf, lse)
     return lse.astype(x.dtype, copy=False), (shifted - log_total).astype(x.dtype, copy=False)
@@ -462,6 +525,8 @@ def log_softmax(z: ArrayLike, axis: int = -1, *, temperature: float = 1.0) -> np
     ax = _check_axis(x, axis)
     t = _check_temperature(temperature)
     in_dtype = x.dtype
+    if x.size == 0:
+        return np.empty(x.shape, in_dtype)
     x = x.astype(_compute_dtype(x), copy=False)
     with np.errstate(all="ignore"):
         _, out = _lse(x, ax, t)
@@ -500,7 +565,7 @@ def sigmoid(z: ArrayLike) -> np.ndarray:
     >>> bool(sigmoid(1.5) == softmax([1.5, 0.0])[0])
     True
     """
-    x = _as_real_array(z)
+    x = _as_real_array(z, masked="error")
     in_dtype = x.dtype
     xs = np.atleast_1d(x.astype(_compute_dtype(x), copy=False))
     with np.errstate(all="ignore"):
@@ -542,14 +607,29 @@ def cross_entropy(
     Returns
     -------
     ndarray or float
-        The loss, in nats (natural log).
+        The loss, in nats (natural log).  ``"none"`` keeps the logits' dtype;
+        ``"sum"`` and ``"mean"`` of float16 logits are float32, since a
+        float16 total passes 65504 quickly (95 000 losses of 10 do).
+
+    Raises
+    ------
+    ValueError
+        If the logits have no classes (length 0 along ``axis``), if class
+        indices are out of range or probability rows do not sum to 1, or
+        ``reduction="mean"`` on an empty batch (there is no mean of no
+        losses: ``"sum"`` gives 0.0 and ``"none"`` an empty array).
+    TypeError
+        If ``target`` is not integers or floats, or is a masked array.
 
     Notes
     -----
     The loss is computed from :func:`log_softmax`, never from
     ``log(softmax(z))``: frameworks fuse the two steps for the same reason
     (``torch.nn.CrossEntropyLoss`` takes logits).  A target of 0 contributes
-    nothing, even where the log-probability is ``-inf``.
+    nothing, even where the log-probability is ``-inf``.  The mean never
+    overflows when every loss is finite (``[[1e308, 0], [1e308, 0]]`` with
+    targets ``[1, 1]`` gives 1e308, not inf); a sum beyond the float range is
+    inf, without a warning.
 
     Examples
     --------
@@ -567,9 +647,19 @@ def cross_entropy(
         raise ValueError(
             f"reduction must be one of {_REDUCTIONS}, got {reduction!r}"
         )
+    if z.shape[ax] == 0:
+        raise ValueError(
+            f"logits have no classes (shape {z.shape}, and axis {ax} has length 0): "
+            "cross-entropy needs at least one class per sample"
+        )
     logp = log_softmax(z, axis=ax)
     if isinstance(target, (str, bytes)):
         raise TypeError(f"target must be class indices or probability rows, got {_describe(target)}")
+    if isinstance(target, np.ma.MaskedArray):
+        raise TypeError(
+            "target is a masked array; a masked label has no loss. Pass only the "
+            "samples you want, e.g. cross_entropy(z[keep], target[keep])."
+        )
     try:
         y = np.asarray(target)
     except ValueError:
@@ -580,6 +670,8 @@ def cross_entropy(
             "target must be class indices (integers) or probability rows (floats), "
             f"got {_describe(target)}"
         )
+    if y.size == 0 and y.shape == batch_shape:  # an empty batch: [] is float64
+        y = y.astype(np.intp)
     if y.dtype.kind in "iu" and y.shape == batch_shape:
         n = z.shape[ax]
         bad = (y < 0) | (y >= n)
@@ -618,8 +710,31 @@ def cross_entropy(
             f"class indices of shape {batch_shape} or probability rows of "
             f"shape {z.shape}"
         )
+    return _reduce(per_sample, reduction)
+
+
+def _reduce(per_sample: np.ndarray, reduction: str) -> np.ndarray:
+    """Sum or average per-sample losses without spurious overflow.
+
+    float16 losses are added up in float32 (95 000 losses of 10 would pass
+    float16's largest value, 65504).  A mean whose running sum overflows
+    while every loss is finite is recomputed from the losses divided by n
+    first, so ``mean([1e308, 1e308])`` is 1e308, not inf.
+    """
     if reduction == "none":
         return per_sample
-    if reduction == "sum":
-        return np.sum(per_sample)[()]
-    return np.mean(per_sample)[()]
+    acc = np.float32 if per_sample.dtype.itemsize == 2 else per_sample.dtype.type
+    with np.errstate(all="ignore"):
+        total = np.sum(per_sample, dtype=acc)
+        if reduction == "sum":
+            return total[()]  # beyond the float range it is inf, silently
+        n = per_sample.size
+        if n == 0:
+            raise ValueError(
+                "an empty batch (no samples) has no mean loss; use reduction='sum' "
+                "(0.0 for no samples) or reduction='none' (an empty array)"
+            )
+        mean = total / acc(n)
+        if np.isinf(mean) and np.isfinite(per_sample).all():
+            mean = np.sum(per_sample.astype(acc) / acc(n), dtype=acc)
+    return mean[()]

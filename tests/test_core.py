@@ -9,6 +9,8 @@ input, the non-finite table, temperature, and the errors.
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import math
 import re
 import warnings
@@ -869,3 +871,185 @@ def test_logsumexp_of_a_row_is_a_scalar():
     out = logsumexp([1.0, 2.0])
     assert np.ndim(out) == 0 and isinstance(out, np.floating)
     assert float(out) == pytest.approx(ref_logsumexp([1.0, 2.0]), rel=2 * EPS64)
+
+
+# --------------------------------------------------------------------------
+# hardening (issue 11): each of these failed before its fix
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_extreme_temperatures_in_low_precision_match_float64(dtype):
+    # T = 1e-300 rounds to 0 in float32, T = 1e300 to inf: the division must
+    # not happen in the input's precision.
+    with no_warnings():
+        assert softmax(np.array([0.0], dtype), temperature=1e-300).tolist() == [1.0]
+        assert softmax(np.array([0.0, -INF, 1.0], dtype), temperature=1e300).tolist() == [0.5, 0.0, 0.5]
+        assert softmax(np.array([0.0, -1.0], dtype), temperature=1e-300).tolist() == [1.0, 0.0]
+        assert log_softmax(np.array([0.0], dtype), temperature=1e-300).tolist() == [0.0]
+        # float64 gives [0, -1/1e-300]; rounded to a narrower dtype: [0, -inf]
+        with np.errstate(over="ignore"):
+            want = np.array([0.0, -1.0 / 1e-300]).astype(dtype).tolist()
+        assert log_softmax(np.array([0.0, -1.0], dtype), temperature=1e-300).tolist() == want
+        lp = log_softmax(np.array([0.0, -INF, 1.0], dtype), temperature=1e300)
+    assert lp.dtype == dtype
+    assert lp[1] == -INF
+    np.testing.assert_allclose(lp[[0, 2]].astype(float), -math.log(2), rtol=1e-3)
+
+
+@pytest.mark.parametrize("f", [softmax, log_softmax])
+def test_big_endian_float16_is_computed_like_native_float16(f):
+    with no_warnings():
+        native = f(np.zeros(65536, "<f2"))
+        big = f(np.zeros(65536, ">f2"))
+    assert (big.dtype.kind, big.dtype.itemsize) == (native.dtype.kind, native.dtype.itemsize) == ("f", 2)
+    np.testing.assert_array_equal(big, native)
+    assert float(logsumexp(np.zeros(65536, ">f2"))) == float(logsumexp(np.zeros(65536, "<f2")))
+    assert float(logsumexp(np.zeros(65536, ">f2"))) == pytest.approx(16 * math.log(2), rel=1e-3)
+
+
+@pytest.mark.parametrize("dt", [">f4", ">f8", ">i4"])
+def test_other_big_endian_dtypes_give_the_native_result(dt):
+    z = np.array([[2.0, 1.0, 0.1], [0.0, 5.0, -3.0]]).astype(dt)
+    native = z.astype(z.dtype.newbyteorder("="))
+    for f in (softmax, log_softmax, logsumexp):
+        got, want = f(z), f(native)
+        assert (got.dtype.kind, got.dtype.itemsize) == (want.dtype.kind, want.dtype.itemsize)
+        np.testing.assert_array_equal(got, want)
+
+
+def test_masked_entries_are_minus_inf():
+    z = np.ma.array([1.0, 2.0, 1000.0], mask=[0, 0, 1])
+    with no_warnings():
+        p = softmax(z)
+        lp = log_softmax(z)
+        lse = logsumexp(z)
+    assert not isinstance(p, np.ma.MaskedArray)
+    np.testing.assert_allclose(p, ref_softmax([1.0, 2.0, -INF]), rtol=1e-15)
+    assert p[2] == 0.0
+    np.testing.assert_allclose(lp[:2], ref_log_softmax([1.0, 2.0]), rtol=1e-15)
+    assert lp[2] == -INF
+    assert float(lse) == pytest.approx(ref_logsumexp([1.0, 2.0]), rel=1e-15)
+    # cross-entropy: the masked class is impossible, the others share as above
+    assert float(cross_entropy(z, 1)) == pytest.approx(-ref_log_softmax([1.0, 2.0])[1], rel=1e-15)
+    assert float(cross_entropy(z, 2)) == INF
+    # integer masked arrays and a 2-D mask, one row fully visible
+    zi = np.ma.array([[1, 2, 3], [1, 2, 3]], mask=[[0, 0, 0], [0, 1, 0]])
+    np.testing.assert_allclose(softmax(zi)[0], ref_softmax([1, 2, 3]), rtol=1e-15)
+    np.testing.assert_allclose(softmax(zi)[1], ref_softmax([1, -INF, 3]), rtol=1e-15)
+
+
+def test_masked_input_to_sigmoid_and_masked_targets_are_type_errors():
+    with pytest.raises(TypeError, match=r"masked array.*np\.ma\.filled"):
+        sigmoid(np.ma.array([1.0, 2.0], mask=[0, 1]))
+    with pytest.raises(TypeError, match=r"target.*masked array"):
+        cross_entropy([[1.0, 2.0], [0.0, 0.0]], np.ma.array([0, 1], mask=[0, 1]))
+
+
+@pytest.mark.parametrize("shape", [(0,), (3, 0), (0, 3), (2, 0, 4)])
+@pytest.mark.parametrize("f", [softmax, log_softmax])
+def test_empty_input_gives_an_empty_result(f, shape):
+    with no_warnings():
+        out = f(np.zeros(shape))
+    assert out.shape == shape and out.dtype == np.float64
+    with no_warnings():
+        out32 = f(np.zeros(shape, np.float32), temperature=2.0)
+    assert out32.shape == shape and out32.dtype == np.float32
+
+
+def test_empty_list_gives_an_empty_result():
+    with no_warnings():
+        assert softmax([]).shape == (0,)
+        assert log_softmax([]).shape == (0,)
+
+
+def test_logsumexp_of_an_empty_row_is_minus_inf():
+    # the sum of no terms is 0, and log 0 = -inf (as scipy.special.logsumexp)
+    with no_warnings():
+        assert float(logsumexp([])) == -INF
+        assert logsumexp(np.zeros((3, 0))).tolist() == [-INF] * 3
+        assert logsumexp(np.zeros((3, 0)), keepdims=True).shape == (3, 1)
+        assert logsumexp(np.zeros((0, 3))).shape == (0,)
+        assert logsumexp(np.zeros((0, 3)), axis=0).tolist() == [-INF] * 3
+
+
+def test_cross_entropy_with_no_classes_is_a_value_error():
+    with pytest.raises(ValueError, match=r"no classes.*shape \(2, 0\)"):
+        cross_entropy(np.zeros((2, 0)), [0, 0])
+
+
+def test_cross_entropy_of_an_empty_batch():
+    z = np.zeros((0, 3))
+    with no_warnings():
+        assert cross_entropy(z, np.zeros(0, int), reduction="none").shape == (0,)
+        assert float(cross_entropy(z, [], reduction="sum")) == 0.0
+        assert float(cross_entropy(z, np.zeros((0, 3)), reduction="sum")) == 0.0
+    with pytest.raises(ValueError, match=r"empty batch.*reduction='sum'"):
+        cross_entropy(z, np.zeros(0, int))
+
+
+def test_cross_entropy_mean_of_huge_losses_is_finite():
+    with no_warnings():
+        loss = cross_entropy([[1e308, 0.0], [1e308, 0.0]], [1, 1])
+        assert float(loss) == 1e308
+        assert float(cross_entropy([[1.7e308, 0.0], [1e308, 0.0]], [1, 1])) == pytest.approx(1.35e308, rel=1e-15)
+        # a sum beyond the float range is inf, and says nothing
+        assert float(cross_entropy([[1e308, 0.0], [1e308, 0.0]], [1, 1], reduction="sum")) == INF
+
+
+def test_float16_sum_over_many_rows_does_not_overflow():
+    n = 95_000
+    z = np.zeros((n, 2), np.float16)
+    z[:, 0] = 10.0
+    per_row = float(np.float16(-ref_log_softmax([10.0, 0.0])[1]))  # 10.0000454 in float16: 10.0
+    with no_warnings():
+        total = cross_entropy(z, np.ones(n, int), reduction="sum")
+        mean = cross_entropy(z, np.ones(n, int))
+    assert np.isfinite(total) and total.dtype == np.float32
+    assert float(total) == pytest.approx(n * per_row, rel=1e-6)
+    assert float(mean) == pytest.approx(per_row, rel=1e-6)
+    assert cross_entropy(z, np.ones(n, int), reduction="none").dtype == np.float16
+
+
+def test_longdouble_input_neither_warns_nor_loses_its_range():
+    big = np.longdouble("1e400")
+    if not np.isfinite(big):  # platforms where longdouble is float64
+        pytest.skip("longdouble is float64 here")
+    with no_warnings():
+        p = softmax(np.array([big, 0]))
+        q = softmax(np.array([big, big * 0.5]))  # both above the float64 range
+        r = softmax(np.array([1.0, 0.0], np.longdouble))
+    assert p.tolist() == [1.0, 0.0]
+    assert q.tolist() == [1.0, 0.0]  # float64 would make both inf: [0.5, 0.5]
+    np.testing.assert_allclose(r.astype(float), ref_softmax([1.0, 0.0]), rtol=1e-15)
+    assert p.dtype == q.dtype == r.dtype == np.longdouble
+
+
+@pytest.mark.parametrize("f", [softmax, log_softmax, logsumexp, sigmoid])
+def test_big_endian_longdouble_gives_the_native_dtype(f):
+    z = np.array([1.0, 0.0], np.longdouble)
+    got = f(z.astype(z.dtype.newbyteorder(">")))
+    want = f(z)
+    assert (got.dtype.kind, got.dtype.itemsize) == (want.dtype.kind, want.dtype.itemsize)
+    assert got.dtype.isnative
+    np.testing.assert_array_equal(got, want)
+
+
+OBJECT_NON_NUMBERS = [
+    np.array([datetime.datetime(2020, 1, 1), 1.0], dtype=object),
+    [datetime.date(2020, 1, 1), 1.0],
+    np.array([np.datetime64("2020-01-01"), 1.0], dtype=object),
+    np.array([np.timedelta64(3, "s"), 1.0], dtype=object),
+    np.array([np.complex128(1 + 1j), 1.0], dtype=object),
+    np.array([datetime.timedelta(days=3), 1.0], dtype=object),
+]
+
+
+@pytest.mark.parametrize("z", OBJECT_NON_NUMBERS, ids=lambda z: type(np.asarray(z, dtype=object)[0]).__name__)
+@pytest.mark.parametrize("f", [softmax, log_softmax, logsumexp, sigmoid])
+def test_object_arrays_of_non_numbers_are_type_errors(f, z):
+    with pytest.raises(TypeError, match=r"z must be real numbers.*dtype object"):
+        f(z)
+
+
+def test_object_arrays_of_real_numbers_still_work():
+    z = np.array([Fraction(1, 2), decimal.Decimal("2.5"), np.float32(1.0), 3], dtype=object)
+    np.testing.assert_allclose(softmax(z), ref_softmax([0.5, 2.5, 1.0, 3.0]), rtol=1e-15)
