@@ -31,7 +31,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .core import cross_entropy
+from .core import _check_temperature, _describe, log_softmax
 
 __all__ = [
     "ReliabilityBins",
@@ -44,7 +44,18 @@ __all__ = [
 #: The number of equal-width bins Guo et al. (2017) use for the ECE.
 DEFAULT_BINS = 15
 
+#: The most bins :func:`reliability_bins` accepts (a larger number is a typo,
+#: and 10**9 bins would need about 7.45 GiB of per-bin arrays).
+MAX_BINS = 10_000
+
 _INV_PHI = (math.sqrt(5.0) - 1.0) / 2.0  # 1 / golden ratio, about 0.618
+
+#: The smallest ``tol`` :func:`fit_temperature` works to: log T in [log 0.05,
+#: log 20] is only resolved to about 4e-16 by float64, and the search cannot
+#: shrink its interval below a few such steps.
+MIN_TOL = 1e-12
+#: An upper bound on golden-section steps (tol = 1e-12 needs about 65).
+MAX_STEPS = 200
 
 
 class ReliabilityBins(NamedTuple):
@@ -71,22 +82,22 @@ class ReliabilityBins(NamedTuple):
 # --------------------------------------------------------------------------
 # input checks
 # --------------------------------------------------------------------------
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 def _check_n_bins(n_bins: Any) -> int:
     if isinstance(n_bins, bool) or not isinstance(n_bins, (numbers.Integral, np.integer)):
-        raise TypeError(f"n_bins must be a positive integer such as 15, got {_short(n_bins)}")
+        raise TypeError(f"n_bins must be a positive integer such as 15, got {_describe(n_bins)}")
     if n_bins < 1:
         raise ValueError(f"n_bins must be >= 1, got {n_bins}")
+    if n_bins > MAX_BINS:
+        raise ValueError(
+            f"n_bins must be at most {MAX_BINS}, got {n_bins}: with more bins than that "
+            "almost every bin is empty. 15 (Guo et al., 2017) is the usual choice."
+        )
     return int(n_bins)
 
 
 def _real_array(x: ArrayLike, name: str) -> np.ndarray:
     if isinstance(x, (str, bytes)):
-        raise TypeError(f"{name} must be an array of numbers, got {_short(x)}")
+        raise TypeError(f"{name} must be an array of numbers, got {_describe(x)}")
     try:
         arr = np.asarray(x)
     except ValueError:
@@ -94,7 +105,7 @@ def _real_array(x: ArrayLike, name: str) -> np.ndarray:
     if arr.dtype.kind == "b":
         return arr.astype(np.float64)
     if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be real numbers, got dtype {arr.dtype} ({_short(x)})")
+        raise TypeError(f"{name} must be real numbers, got dtype {arr.dtype} ({_describe(x)})")
     return arr.astype(np.float64, copy=False)
 
 
@@ -121,7 +132,7 @@ def _check_correct(correct: ArrayLike, n: int, name: str = "correct") -> np.ndar
     if not np.all((k == 0) | (k == 1)):
         raise ValueError(
             f"{name} must be True/False (or 1/0) for each prediction, got other values "
-            f"such as {_short(np.unique(k[(k != 0) & (k != 1)])[:3].tolist())}. With 1-D "
+            f"such as {_describe(np.unique(k[(k != 0) & (k != 1)])[:3].tolist())}. With 1-D "
             "confidences, pass whether each prediction was right, not the class labels."
         )
     return k
@@ -129,7 +140,7 @@ def _check_correct(correct: ArrayLike, n: int, name: str = "correct") -> np.ndar
 
 def _check_labels(labels: ArrayLike, n: int, n_classes: int) -> np.ndarray:
     if isinstance(labels, (str, bytes)):
-        raise TypeError(f"labels must be integer class indices, got {_short(labels)}")
+        raise TypeError(f"labels must be integer class indices, got {_describe(labels)}")
     y = np.asarray(labels)
     if y.dtype.kind not in "iu":
         raise TypeError(f"labels must be integer class indices, got dtype {y.dtype}")
@@ -151,13 +162,12 @@ def _check_logits(logits: ArrayLike) -> np.ndarray:
     return z
 
 
-def _check_temperature(temperature: Any) -> float:
-    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real):
-        raise TypeError(f"temperature must be a positive number such as 1.5, got {_short(temperature)}")
-    t = float(temperature)
-    if not (t > 0 and math.isfinite(t)):
-        raise ValueError(f"temperature must be a finite number > 0, got {temperature!r}")
-    return t
+def _sum_tolerance(dtype: np.dtype | None, n_classes: int) -> float:
+    """How far from 1 a row of ``n_classes`` probabilities stored in ``dtype``
+    may sum: 1e-4, or ``n_classes`` rounding steps of that dtype if larger
+    (float16 softmax rows are often 2e-4 off; logits are off by far more)."""
+    eps = np.finfo(dtype).eps if dtype is not None and dtype.kind == "f" else np.finfo(np.float64).eps
+    return max(1e-4, float(n_classes * eps))
 
 
 # --------------------------------------------------------------------------
@@ -176,7 +186,8 @@ def reliability_bins(
     correct : array_like of bool, shape (n,)
         Whether each prediction was right (``True``/``False`` or 1/0).
     n_bins : int, optional
-        Number of equal-width bins on [0, 1].  Default 15, as in Guo et al.
+        Number of equal-width bins on [0, 1], from 1 to 10 000 (``MAX_BINS``).
+        Default 15, as in Guo et al.
 
     Returns
     -------
@@ -191,7 +202,7 @@ def reliability_bins(
     ValueError
         If ``confidences`` is empty, not 1-D, or outside [0, 1]; if
         ``correct`` has another length or values other than 0/1; if
-        ``n_bins < 1``.
+        ``n_bins < 1`` or ``n_bins > 10000``.
 
     Notes
     -----
@@ -243,7 +254,9 @@ def expected_calibration_error(
     probs_or_confidences : array_like
         Either a 2-D array of probability rows, shape ``(n, n_classes)``
         (e.g. ``softmax(logits)``): the confidence is each row's largest
-        probability and the prediction its argmax.  Or a 1-D array of
+        probability and the prediction its argmax.  A row may sum to 1 up to
+        1e-4, or up to ``n_classes`` rounding steps of its dtype if that is
+        more (about 0.01 for ten float16 probabilities).  Or a 1-D array of
         confidences in [0, 1], shape ``(n,)``.
     labels : array_like, shape (n,)
         With probability rows: the true class index of each row.  With 1-D
@@ -285,6 +298,7 @@ def expected_calibration_error(
     >>> round(expected_calibration_error(probs, [0, 2]), 3)   # 0.3 * 0.5 + 0.8 * 0.5
     0.55
     """
+    in_dtype = np.asarray(probs_or_confidences).dtype if isinstance(probs_or_confidences, np.ndarray) else None
     p = _real_array(probs_or_confidences, "probs_or_confidences")
     if p.ndim == 2:
         n, k = p.shape
@@ -298,10 +312,11 @@ def expected_calibration_error(
                 "Did you pass logits? Apply softmax first."
             )
         sums = p.sum(axis=1)
-        if not np.allclose(sums, 1.0, rtol=0, atol=1e-4):
+        tol = _sum_tolerance(in_dtype, k)
+        if not np.all(np.abs(sums - 1.0) <= tol):
             raise ValueError(
                 "each row of probabilities must sum to 1, got row sums such as "
-                f"{np.round(sums[np.abs(sums - 1) > 1e-4][:3], 4).tolist()}. "
+                f"{np.round(sums[np.abs(sums - 1) > tol][:3], 4).tolist()}. "
                 "Did you pass logits? Apply softmax first."
             )
         y = _check_labels(labels, n, k)
@@ -346,6 +361,13 @@ def temperature_nll(logits: ArrayLike, labels: ArrayLike, temperature: float) ->
         The mean NLL in nats: :func:`softmax_lib.core.cross_entropy` of
         ``logits / T``.
 
+    Notes
+    -----
+    It is computed from ``log_softmax(logits, temperature=T)``, which shifts
+    each row by its maximum *before* dividing by ``T``: ``logits / T`` itself
+    can overflow (``[[1e308, 1.7e308]] / 0.5`` is ``[[inf, inf]]``, whose NLL
+    would come out as log 2 instead of 1.4e308).
+
     Examples
     --------
     >>> from softmax_lib.calibration import temperature_nll
@@ -357,8 +379,20 @@ def temperature_nll(logits: ArrayLike, labels: ArrayLike, temperature: float) ->
     """
     z = _check_logits(logits)
     y = _check_labels(labels, z.shape[0], z.shape[1])
-    t = _check_temperature(temperature)
-    return float(cross_entropy(z / t, y))
+    t = _check_temperature(temperature, finite=True)
+    return _nll(z, y, t)
+
+
+def _nll(z: np.ndarray, y: np.ndarray, t: float) -> float:
+    """Mean NLL of ``softmax(z / t)``, shifting each row by its max before
+    dividing (``log_softmax(z, temperature=t)``), so ``z / t`` never overflows."""
+    logp = log_softmax(z, temperature=t)
+    picked = np.take_along_axis(logp, y[:, None], axis=1)[:, 0]
+    with np.errstate(over="ignore"):
+        total = float(np.sum(picked))
+    if math.isinf(total) and np.isfinite(picked).all():  # the sum, not the mean, overflowed
+        return float(-np.sum(picked / picked.size))
+    return -total / picked.size
 
 
 def fit_temperature(
@@ -387,12 +421,25 @@ def fit_temperature(
     tol : float, optional
         Stop when the interval in :math:`\log T` is shorter than this, i.e.
         ``T`` is known to a relative precision of about ``tol``.  Default 1e-6.
+        A ``tol`` below 1e-12 (``MIN_TOL``) is raised to 1e-12: float64 cannot
+        locate :math:`\log T` more finely, and the search also stops after
+        200 steps (``MAX_STEPS``), so it always returns.
 
     Returns
     -------
     float
         The fitted temperature.  ``T > 1`` means the model was overconfident,
         ``T < 1`` underconfident.
+
+    Raises
+    ------
+    TypeError
+        If ``bounds`` is not two numbers or ``tol`` is not a number (a bool
+        or a string, say).
+    ValueError
+        If ``bounds`` is not ``0 < lo < hi < inf``, or ``tol`` is not a
+        finite number > 0; and for malformed logits or labels, as in
+        :func:`temperature_nll`.
 
     Warns
     -----
@@ -429,19 +476,26 @@ def fit_temperature(
     try:
         lo, hi = (float(b) for b in bounds)
     except (TypeError, ValueError):
-        raise TypeError(f"bounds must be two positive numbers (lo, hi), got {_short(bounds)}") from None
+        raise TypeError(f"bounds must be two positive numbers (lo, hi), got {_describe(bounds)}") from None
     if not (0 < lo < hi < math.inf):
         raise ValueError(f"bounds must satisfy 0 < lo < hi < inf, got {bounds!r}")
-    if not (isinstance(tol, numbers.Real) and tol > 0):
-        raise ValueError(f"tol must be a number > 0, got {tol!r}")
+    if isinstance(tol, bool) or not isinstance(tol, numbers.Real):
+        raise TypeError(f"tol must be a small positive number such as 1e-6, got {_describe(tol)}")
+    if not tol > 0:  # also NaN
+        raise ValueError(f"tol must be > 0 (a relative precision for T, such as 1e-6), got {tol!r}")
+    if not math.isfinite(tol):
+        raise ValueError(f"tol must be a finite number such as 1e-6, got {tol!r}")
+    tol = max(float(tol), MIN_TOL)
 
     def f(u: float) -> float:
-        return float(cross_entropy(z / math.exp(u), y))
+        return _nll(z, y, math.exp(u))
 
     a, b = math.log(lo), math.log(hi)
     c, d = b - _INV_PHI * (b - a), a + _INV_PHI * (b - a)
     fc, fd = f(c), f(d)
-    while b - a > tol:
+    for _ in range(MAX_STEPS):
+        if b - a <= tol:
+            break
         if fc <= fd:  # the minimum is in [a, d]
             b, d, fd = d, c, fc
             c = b - _INV_PHI * (b - a)

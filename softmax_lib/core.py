@@ -60,6 +60,7 @@ argument.  They share one set of rules, documented once here and tested in
 from __future__ import annotations
 
 import decimal
+import math
 import numbers
 from typing import Any
 
@@ -178,7 +179,9 @@ def _check_axis(arr: np.ndarray, axis: int) -> int:
     return int(axis) % arr.ndim
 
 
-def _check_temperature(temperature: Any) -> float:
+def _check_temperature(temperature: Any, *, finite: bool = False) -> float:
+    """Return T as a float > 0, or raise a clear error.  ``finite=True``
+    also refuses ``inf`` (a fitted or reported temperature must be a number)."""
     if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real):
         raise TypeError(
             f"temperature must be a positive real number such as 0.5 or 2.0, "
@@ -190,6 +193,11 @@ def _check_temperature(temperature: Any) -> float:
             f"temperature must be > 0, got {temperature!r}. Small values "
             "(e.g. 0.05) sharpen towards argmax, large values (e.g. 20) flatten "
             "towards uniform; T = 0 itself is argmax, which np.argmax gives."
+        )
+    if finite and t == math.inf:
+        raise ValueError(
+            "temperature must be a finite number > 0 here, got inf; T = inf "
+            "would make every prediction uniform"
         )
     return t
 

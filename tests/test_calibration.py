@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import math
+import signal
 import warnings
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -278,3 +281,102 @@ def test_fit_temperature_rejects_bad_bounds(bounds, exc):
 def test_fit_temperature_rejects_bad_tol():
     with pytest.raises(ValueError, match="tol"):
         fit_temperature([[1.0, 0.0], [0.0, 1.0]], [0, 0], tol=0)
+
+
+# ---------------------------------------------------------------- hardening (issue 11)
+@contextmanager
+def time_limit(seconds):
+    """Fail (instead of hanging the suite) if the block runs longer than *seconds*."""
+    def stop(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s")
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+@pytest.mark.parametrize("tol", [1e-16, 1e-300, 5e-324])
+def test_fit_temperature_returns_for_a_tol_below_float_resolution(tol):
+    # the interval in log T cannot shrink below one float step: a tol under
+    # 1e-12 is raised to 1e-12, and the search also stops after 200 steps
+    rng = np.random.default_rng(11)
+    z = rng.normal(0, 3, size=(400, 4))
+    y = _sample_labels(rng, z, 2.0)
+    with time_limit(20):
+        t = fit_temperature(z, y, tol=tol)
+    assert t == pytest.approx(fit_temperature(z, y, tol=1e-12), rel=1e-9)
+
+
+@pytest.mark.parametrize("tol,exc,fragment", [
+    (0, ValueError, "> 0"), (-1e-6, ValueError, "> 0"), (math.nan, ValueError, "> 0"),
+    (math.inf, ValueError, "finite"), (True, TypeError, "bool"), ("1e-6", TypeError, "str"),
+    (None, TypeError, "NoneType"),
+])
+def test_fit_temperature_explains_a_nonsensical_tol(tol, exc, fragment):
+    with pytest.raises(exc, match="tol") as info:
+        fit_temperature([[1.0, 0.0], [0.0, 1.0]], [0, 0], tol=tol)
+    assert fragment in str(info.value)
+
+
+def test_temperature_nll_shifts_before_dividing():
+    # z / 0.5 overflows to [inf, inf] (NLL 0.693); the shifted form is exact
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nll = temperature_nll([[1e308, 1.7e308]], [0], 0.5)
+        nll_right = temperature_nll([[1e308, 1.7e308]], [1], 0.5)
+    assert nll == pytest.approx((1.7e308 - 1e308) / 0.5, rel=1e-15)
+    assert nll_right == 0.0
+
+
+def test_temperature_nll_agrees_with_log_softmax_at_extreme_temperatures():
+    z = np.array([[3.0, 1.0, -2.0], [0.0, 0.5, 0.2]])
+    y = np.array([1, 2])
+    for t in (1e-300, 1e-3, 1e3, 1e300):
+        want = -log_softmax(z, temperature=t)[np.arange(2), y].mean()
+        assert temperature_nll(z, y, t) == pytest.approx(want, rel=1e-15)
+
+
+def test_reliability_bins_refuses_an_absurd_number_of_bins():
+    # 10**9 bins would allocate about 7.45 GiB of per-bin arrays
+    with pytest.raises(ValueError, match=r"n_bins.*at most 10000"):
+        reliability_bins([0.5], [1], 10**9)
+    with pytest.raises(ValueError, match=r"n_bins.*at most 10000"):
+        expected_calibration_error([0.5], [1], n_bins=10_001)
+    assert reliability_bins([0.5], [1], 10_000).counts.sum() == 1
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32])
+def test_ece_accepts_low_precision_softmax_rows(dtype):
+    rng = np.random.default_rng(12)
+    z = rng.normal(0, 2, size=(2000, 10))
+    y = rng.integers(0, 10, size=2000)
+    p = softmax(z.astype(dtype))
+    sums = p.astype(np.float64).sum(axis=1)
+    assert dtype != np.float16 or np.abs(sums - 1).max() > 1e-4  # the old fixed tolerance
+    got = expected_calibration_error(p, y)
+    # the same rows in float64 (no renormalising): the ECE cannot depend on the dtype
+    assert got == pytest.approx(expected_calibration_error(p.astype(np.float64) / sums[:, None], y), abs=2e-3)
+    # logits are still refused, whatever the dtype
+    with pytest.raises(ValueError, match="Did you pass logits"):
+        expected_calibration_error(z.astype(dtype), y)
+
+
+def test_ece_dtype_tolerance_still_refuses_rows_that_do_not_sum_to_1():
+    p = np.array([[0.5, 0.46], [0.5, 0.5]], np.float16)  # first row sums to 0.96
+    with pytest.raises(ValueError, match="must sum to 1"):
+        expected_calibration_error(p, [0, 1])
+
+
+@pytest.mark.parametrize("f", ["bins", "ece", "nll"])
+def test_calibration_rejects_object_arrays_of_dates(f):
+    dates = np.array([datetime.datetime(2020, 1, 1), datetime.datetime(2020, 1, 2)], dtype=object)
+    with pytest.raises(TypeError, match="real numbers"):
+        if f == "bins":
+            reliability_bins(dates, [1, 0])
+        elif f == "ece":
+            expected_calibration_error(dates, [1, 0])
+        else:
+            temperature_nll(np.array([dates, dates]), [0, 1], 1.0)
