@@ -76,6 +76,33 @@ class Near:
     tol: float | None = None
 
 
+def _as_real(answer: Any, what: str) -> tuple[float, str]:
+    """``(float(answer), "")``, or ``(nan, what is wrong)`` for an answer that
+    is not a real number a float can hold."""
+    shown = _short_repr(answer)
+    if isinstance(answer, np.ndarray) and answer.ndim == 0:
+        answer = answer[()]  # a 0-d array: look at the number inside
+    if isinstance(answer, bool):
+        return math.nan, f"Expected {what}, got bool {answer}: True and False are not numbers here."
+    if isinstance(answer, (str, bytes)):
+        return math.nan, f"Expected {what}, got {type(answer).__name__} {shown}: write the number without quotes."
+    if isinstance(answer, numbers.Complex) and not isinstance(answer, numbers.Real):
+        return math.nan, (f"{shown} is a complex number; the answer is a real number "
+                          "(no imaginary part j).")
+    try:
+        return float(answer), ""
+    except OverflowError:
+        return math.nan, f"{shown} is too large for a float (above about 1.8e308): check the exponent."
+    except (TypeError, ValueError):
+        return math.nan, f"Expected {what}, got {type(answer).__name__} {shown}."
+
+
+def _short_repr(value: Any, width: int = 40) -> str:
+    """``repr(value)`` cut to *width* characters (a 401-digit integer stays readable)."""
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 def check_number(
     answer: Any,
     expected: float,
@@ -90,19 +117,19 @@ def check_number(
 
     ``mistakes`` lists values that common errors produce, each with a hint;
     the first one the answer is close to gives the feedback.
+
+    Python and NumPy numbers, ``Fraction`` and 0-d arrays are accepted.  A
+    bool, a string (``'0.88'``: "write the number without quotes"), a
+    complex number (``0.8808 + 5j``, even with a zero imaginary part), a
+    number too large for a float (``10**400``), NaN and inf are wrong
+    answers whose feedback says why; none of them raises.
     """
     if answer is None or answer is Ellipsis:
         return Feedback(None, f"No answer yet: replace None with {what}.", hint)
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-        try:
-            answer = float(answer)  # numpy scalars, 0-d arrays
-        except (TypeError, ValueError):
-            return Feedback(
-                False,
-                f"Expected {what}, got {type(answer).__name__} {answer!r}.",
-                hint,
-            )
-    answer = float(answer)
+    value, problem = _as_real(answer, what)
+    if problem:
+        return Feedback(False, problem, hint)
+    answer = value
     if not math.isfinite(answer):
         return Feedback(False, f"{answer} is not a finite number.", hint)
     if abs(answer - expected) <= tol:
@@ -122,16 +149,25 @@ def check_choice(
     options: Sequence[str] = (),
 ) -> Feedback:
     """Check a multiple-choice answer given as a letter (``"b"``) or a set of
-    letters (``{"a", "c"}``) for questions with several right options."""
+    letters (``{"a", "c"}``) for questions with several right options.
+
+    Letters may be upper case and wrapped as learners write them: ``'(c)'``,
+    ``'c.'``, ``"'c'"``, ``'a, c'``, ``frozenset({'c'})``.  An empty answer
+    (``''``, whitespace, ``[]``, ``set()``) is "No answer yet", like None,
+    and shows no hint (a hint would give part of the answer away).
+    """
+    no_answer = Feedback(None, f"No answer yet: replace None with one of {', '.join(repr(o) for o in options)}.")
     if answer is None or answer is Ellipsis:
-        return Feedback(None, f"No answer yet: replace None with one of {', '.join(repr(o) for o in options)}.")
+        return no_answer
     want = {correct} if isinstance(correct, str) else set(correct)
     if isinstance(answer, str):
-        got = {a.strip().lower() for a in answer.replace(",", " ").split()}
-    elif isinstance(answer, (set, list, tuple)):
-        got = {str(a).strip().lower() for a in answer}
+        got = _letters(answer.replace(",", " ").replace(";", " ").split())
+    elif isinstance(answer, (set, frozenset, list, tuple)):
+        got = _letters(str(a) for a in answer)
     else:
-        return Feedback(False, f"Expected a letter such as 'a', got {answer!r}.")
+        return Feedback(False, f"Expected a letter such as 'a', got {_short_repr(answer)}.")
+    if not got:  # '', '  ', [], set(): nothing chosen yet
+        return no_answer
     unknown = got - set(options) if options else set()
     if unknown:
         return Feedback(
@@ -150,6 +186,12 @@ def check_choice(
         f"Part of it: {', '.join(sorted(got))}.",
         hints.get(missing[0], "There is more than one right option."),
     )
+
+
+def _letters(tokens: Any) -> set[str]:
+    """The chosen options: lower case, without the brackets, quotes and full
+    stops learners add ('(c)', 'c.', "'c'")."""
+    return {t for t in (str(tok).strip().strip("()[].'\"").strip().lower() for tok in tokens) if t}
 
 
 # ---------------------------------------------------------------- Predict checkpoints
@@ -180,6 +222,8 @@ def check_prediction(
                           mistakes=mistakes, hint=why)
     else:
         fb = check_choice(prediction, correct, why=why, hints=hints, options=options)
+        if fb.ok is None:  # an empty string or set: nothing predicted yet
+            return Feedback(None, NO_PREDICTION)
         if fb.ok is False and not fb.detail:
             fb = Feedback(False, fb.title, why)
     if fb.ok is False and fb.detail != why:
