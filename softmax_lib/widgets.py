@@ -29,6 +29,7 @@ from __future__ import annotations
 import base64
 import functools
 import io
+import math
 from typing import Any, Callable, Mapping
 
 __all__ = ["FigureView", "live_figure", "reuse_axes", "slider", "log_slider", "render_png", "STATIC_TEXT"]
@@ -132,8 +133,8 @@ def log_slider(description: str, value: float, lo: float, hi: float, **kw):
     return W.FloatLogSlider(
         value=value,
         base=10,
-        min=_log10(lo),
-        max=_log10(hi),
+        min=math.log10(lo),
+        max=math.log10(hi),
         step=0.01,
         description=description,
         continuous_update=True,
@@ -141,12 +142,6 @@ def log_slider(description: str, value: float, lo: float, hi: float, **kw):
         layout=W.Layout(width="420px"),
         **kw,
     )
-
-
-def _log10(x: float) -> float:
-    import math
-
-    return math.log10(x)
 
 
 class FigureView:

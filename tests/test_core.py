@@ -492,11 +492,43 @@ def test_non_finite_damage_stays_in_its_row(bad, position, kw):
                     got, want = got.T, want.T
                 np.testing.assert_array_equal(got[others], want[others])
                 # the bad row follows the table in the module docstring
-                np.testing.assert_array_equal(got[position], f(dirty[position], **kw))
+                np.testing.assert_allclose(got[position], TABLE[f.__name__](bad, kw), rtol=1e-15, atol=0)
         got = logsumexp(dirty)
         np.testing.assert_array_equal(got[others], logsumexp(clean)[others])
+        np.testing.assert_allclose(got[position], TABLE["logsumexp"](bad, kw), rtol=1e-15)
         got0 = logsumexp(dirty.T, axis=0)
         np.testing.assert_array_equal(got0[others], logsumexp(clean.T, axis=0)[others])
+        np.testing.assert_allclose(got0[position], TABLE["logsumexp"](bad, kw), rtol=1e-15)
+
+
+def _table_softmax(bad, kw):
+    """What the module docstring's table says softmax gives for BAD_ROWS[bad]."""
+    t = kw.get("temperature", 1.0)
+    if bad in ("nan", "all -inf", "nan+inf"):  # a NaN, or only -inf: NaN row
+        return [NAN] * 4
+    if bad == "+inf":  # +inf entries share the probability, at any T
+        return [0.5, 0.0, 0.5, 0.0]
+    # "-inf": probability 0 there, an ordinary softmax of [0, 3] / T elsewhere
+    rest = [0.5, 0.5] if t == INF else ref_softmax([0.0 / t, 3.0 / t])
+    return [0.0, rest[0], rest[1], 0.0]
+
+
+def _table_log_softmax(bad, kw):
+    """The log of the table's softmax; for "-inf" the finite part from mpmath."""
+    t = kw.get("temperature", 1.0)
+    if bad == "-inf":
+        rest = [-math.log(2)] * 2 if t == INF else ref_log_softmax([0.0 / t, 3.0 / t])
+        return [-INF, rest[0], rest[1], -INF]
+    with np.errstate(divide="ignore"):
+        return np.log(_table_softmax(bad, kw)).tolist()
+
+
+def _table_logsumexp(bad, kw):  # logsumexp takes no temperature
+    return {"nan": NAN, "all -inf": -INF, "+inf": INF, "nan+inf": NAN,
+            "-inf": ref_logsumexp([0.0, 3.0])}[bad]
+
+
+TABLE = {"softmax": _table_softmax, "log_softmax": _table_log_softmax, "logsumexp": _table_logsumexp}
 
 
 def test_non_finite_row_inside_a_large_block():
@@ -553,9 +585,13 @@ def test_temperature_must_be_a_real_number(f, t, shown):
         f([1.0, 2.0], temperature=t)
 
 
-def test_temperature_is_keyword_only():
-    with pytest.raises(TypeError):
-        softmax([1.0, 2.0], -1, 2.0)
+@pytest.mark.parametrize("f", [softmax, log_softmax])
+def test_temperature_is_keyword_only(f):
+    # a third positional argument is refused by the signature itself, so
+    # softmax(z, -1, 2.0) can never be read as axis=-1, temperature=2
+    with pytest.raises(TypeError, match=rf"{f.__name__}\(\) takes from 1 to 2 positional arguments but 3 were given"):
+        f([1.0, 2.0], -1, 2.0)
+    assert f([1.0, 2.0], -1, temperature=2.0).tolist() == f([0.5, 1.0]).tolist()
 
 
 @pytest.mark.parametrize("t", [0.25, 2, 7.5, Fraction(1, 3), np.float32(0.5), np.int64(3)])
