@@ -26,15 +26,19 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 try:  # tests/ as a package or as a plain directory on sys.path
-    from . import browser_helpers as bh
+    from . import browser_lab as lab
+    from . import browser_latency as lat
 except ImportError:
-    import browser_helpers as bh
+    import browser_lab as lab
+    import browser_latency as lat
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = Path(os.environ.get("SOFTMAX_BROWSER_NOTEBOOKS") or REPO / "notebooks").resolve()
@@ -43,19 +47,20 @@ ARTIFACTS = REPO / "test-artifacts" / "browser"
 REQUIRE_BROWSER = os.environ.get("SOFTMAX_REQUIRE_BROWSER") == "1"
 RUN_TIMEOUT_S = float(os.environ.get("SOFTMAX_BROWSER_RUN_TIMEOUT", "120"))
 
-# Goals for key press -> redrawn figure; only the ceiling is asserted.
-GOAL_MEDIAN_MS = 250.0
-GOAL_WORST_MS = 1000.0
+# Goals for key press -> redrawn figure (issue 11); only the ceiling is
+# asserted, so that a loaded machine cannot make the test flaky.
+GOAL_MEDIAN_MS = 100.0
+GOAL_WORST_MS = 200.0
 CEILING_MS = 5000.0
 CHANGE_TIMEOUT_MS = 10000.0
 
 _NO_CHROMIUM = (
-    f"Chromium not installed ({bh.CHROMIUM} missing): apt-get install chromium;"
+    f"Chromium not installed ({lab.CHROMIUM} missing): apt-get install chromium;"
     " set SOFTMAX_REQUIRE_BROWSER=1 to make this a failure"
 )
 
 pytestmark = [pytest.mark.browser]
-if not Path(bh.CHROMIUM).exists() and not REQUIRE_BROWSER:
+if not Path(lab.CHROMIUM).exists() and not REQUIRE_BROWSER:
     pytestmark.append(pytest.mark.skip(reason=_NO_CHROMIUM))
 
 # Filled by the tests, printed at the end of the session and written to
@@ -70,30 +75,8 @@ class _LatencySummary:
         if not LATENCIES:
             return
         terminalreporter.section("browser slider latency (key press -> redrawn output)")
-        for line in summary_lines():
+        for line in lat.latency_table(LATENCIES, GOAL_MEDIAN_MS, GOAL_WORST_MS):
             terminalreporter.write_line(line)
-
-
-def notebook_line(name: str, rec: dict) -> str:
-    if rec["median_ms"] is None:
-        return f"{name}: no slider moves timed ({rec['sliders']} sliders)"
-    kernel = rec.get("kernel_median_ms")
-    return (
-        f"{name}: {rec['sliders']} sliders, {rec['timed_moves']} moves,"
-        f" median {rec['median_ms']:.0f} ms, worst {rec['worst_ms']:.0f} ms"
-        + (f" (kernel busy: median {kernel:.0f} ms)" if kernel is not None else "")
-        + f" -> goal (median < {GOAL_MEDIAN_MS:.0f} ms, worst < {GOAL_WORST_MS:.0f} ms)"
-        f" {'MET' if rec['goal_met'] else 'NOT MET'}"
-    )
-
-
-def summary_lines() -> list[str]:
-    lines = [notebook_line(name, rec) for name, rec in LATENCIES.items()]
-    timed = [r for r in LATENCIES.values() if r["median_ms"] is not None]
-    if timed:
-        met = sum(r["goal_met"] for r in timed)
-        lines.append(f"latency goal met in {met} of {len(timed)} notebooks with sliders")
-    return lines
 
 
 def _write_latency_json() -> None:
@@ -109,18 +92,18 @@ def _write_latency_json() -> None:
 @pytest.fixture(scope="module")
 def lab_server(request):
     """A JupyterLab server over a temporary copy of the notebooks and softmax_lib."""
-    if not Path(bh.CHROMIUM).exists():
+    if not Path(lab.CHROMIUM).exists():
         pytest.fail(_NO_CHROMIUM)
     plugins = request.config.pluginmanager
     if not plugins.has_plugin("softmax-browser-latency"):
         plugins.register(_LatencySummary(), "softmax-browser-latency")
-    tmp = bh.make_tempdir("softmax-browser-")
+    tmp = Path(tempfile.mkdtemp(prefix="softmax-browser-"))
     server = None
     try:
         root = tmp / "root"
         root.mkdir()
-        bh.copy_tree_for_serving(NOTEBOOK_DIR, REPO / "softmax_lib", root)
-        server = bh.JupyterLabServer(root_dir=root, workdir=tmp / "jupyter", pythonpath=root)
+        lab.copy_tree_for_serving(NOTEBOOK_DIR, REPO / "softmax_lib", root)
+        server = lab.JupyterLabServer(root_dir=root, workdir=tmp / "jupyter", pythonpath=root)
         server.start()
         yield server
     finally:
@@ -134,7 +117,7 @@ def browser(lab_server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=bh.CHROMIUM, headless=True, args=bh.CHROMIUM_ARGS)
+        b = pw.chromium.launch(executable_path=lab.CHROMIUM, headless=True, args=lab.CHROMIUM_ARGS)
         try:
             yield b
         finally:
@@ -148,11 +131,8 @@ def _params():
 
 
 def _unique(items: list[str]) -> list[str]:
-    """Each message once, with a count when repeated."""
-    counts: dict[str, int] = {}
-    for item in items:
-        counts[item] = counts.get(item, 0) + 1
-    return [item if n == 1 else f"({n}x) {item}" for item, n in counts.items()]
+    """Each message once (in first-seen order), with a count when repeated."""
+    return [item if n == 1 else f"({n}x) {item}" for item, n in Counter(items).items()]
 
 
 def _fmt_problems(problems: list[dict]) -> str:
@@ -166,7 +146,7 @@ def _output_problems(page, allowed_errors: set[int]) -> list[dict]:
     cells tagged raises-exception (a deliberate demonstration)."""
     return [
         p
-        for p in page.evaluate(bh.JS_OUTPUT_PROBLEMS)
+        for p in page.evaluate(lab.JS_OUTPUT_PROBLEMS)
         if not (p["kind"] in ("stderr", "error") and p["cell"] in allowed_errors
                 and "Warning" not in p["text"])
     ]
@@ -189,15 +169,17 @@ def test_notebook_in_jupyterlab(notebook, lab_server, browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(30000)
-    kernel_log = bh.KernelMessageLog()
+    kernel_log = lab.KernelMessageLog()
     kernel_log.attach(page)
+    busy = lat.CommBusyTimer()
+    busy.attach(page)
     moves = []
     n_sliders = 0
     try:
         # -- open, restart, run all -------------------------------------------
-        bh.open_notebook(page, lab_server.base_url, f"notebooks/{notebook.name}", 60000)
-        bh.restart_and_run_all(page, RUN_TIMEOUT_S * 1000)
-        bh.wait_for_widgets(page)
+        lab.open_notebook(page, lab_server.base_url, f"notebooks/{notebook.name}", 60000)
+        lab.restart_and_run_all(page, RUN_TIMEOUT_S * 1000)
+        lab.wait_for_widgets(page)
         ran = page.evaluate(
             """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-CodeCell')]
                  .map(c => ({prompt: (c.querySelector('.jp-InputArea-prompt') || {}).textContent || '',
@@ -216,7 +198,7 @@ def test_notebook_in_jupyterlab(notebook, lab_server, browser):
             pytest.fail(f"{name}: kernel reported:\n" + "\n".join(_unique(kernel_problems)))
 
         # -- every slider: End, Home, back to the start ---------------------
-        sliders = page.evaluate(bh.JS_SLIDERS)
+        sliders = page.evaluate(lat.JS_SLIDERS)
         print(f"\n[{name}] ran in {time.monotonic() - started:.1f} s; {len(sliders)} slider(s)")
         failures = []
         for info in sliders:
@@ -225,7 +207,7 @@ def test_notebook_in_jupyterlab(notebook, lab_server, browser):
                 continue
             whole = not info["area_has_content"]
             n_sliders += 1
-            slider_moves = bh.exercise_slider(page, info, whole, CHANGE_TIMEOUT_MS, kernel_log)
+            slider_moves = lat.exercise_slider(page, info, whole, CHANGE_TIMEOUT_MS, busy)
             for mv in slider_moves:
                 where = f"slider {mv.slider!r} (cell {mv.cell + 1})"
                 if mv.changed:
@@ -253,25 +235,17 @@ def test_notebook_in_jupyterlab(notebook, lab_server, browser):
             pytest.fail(f"{name}:\n" + "\n".join(failures))
     finally:
         try:
-            bh.full_page_screenshot(page, ARTIFACTS / f"{name}.png")
+            lab.full_page_screenshot(page, ARTIFACTS / f"{name}.png")
         except Exception as exc:  # a screenshot must not hide the real failure
             print(f"  (screenshot failed: {exc})")
         context.close()
         lab_server.shutdown_all_kernels()
-        timed = [m.latency_ms for m in moves if m.latency_ms is not None]
-        kernel = [m.kernel_ms for m in moves if m.kernel_ms is not None]
-        LATENCIES[name] = {
-            "sliders": n_sliders,
-            "timed_moves": len(timed),
-            "median_ms": round(bh.median(timed), 1) if timed else None,
-            "worst_ms": round(max(timed), 1) if timed else None,
-            "kernel_median_ms": round(bh.median(kernel), 1) if kernel else None,
-            "goal_met": bool(timed) and bh.median(timed) < GOAL_MEDIAN_MS and max(timed) < GOAL_WORST_MS,
-            "seconds": round(time.monotonic() - started, 1),
-            "moves": [m.as_dict() for m in moves],
-        }
+        LATENCIES[name] = lat.latency_record(moves, n_sliders, time.monotonic() - started,
+                                             GOAL_MEDIAN_MS, GOAL_WORST_MS)
         _write_latency_json()
-        print(f"  {notebook_line(name, LATENCIES[name])}; {LATENCIES[name]['seconds']:.1f} s")
+        rec = LATENCIES[name]
+        print(f"  {name}: median {rec['median_ms']} ms, worst {rec['worst_ms']} ms over"
+              f" {rec['timed_moves']} moves; {rec['seconds']:.1f} s")
 
     timed = [m.latency_ms for m in moves if m.latency_ms is not None]
     if timed:

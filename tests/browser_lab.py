@@ -1,5 +1,6 @@
-"""Helpers for ``tests/test_browser.py``: a throw-away JupyterLab server and the
-Playwright steps that drive it in Debian's headless Chromium.
+"""A throw-away JupyterLab server and the Playwright steps that drive it in
+Debian's headless Chromium (used by ``tests/test_browser.py``; the slider
+timing is in ``tests/browser_latency.py``).
 
 Nothing here touches the repository: the server serves a temporary copy of the
 notebooks and of ``softmax_lib``, with its own (empty) workspace, user
@@ -17,11 +18,9 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -234,7 +233,7 @@ class JupyterLabServer:
 # --------------------------------------------------------------------------
 
 
-def _decode_kernel_frame(payload: str | bytes) -> tuple[str, dict, dict, dict] | None:
+def decode_kernel_frame(payload: str | bytes) -> tuple[str, dict, dict, dict] | None:
     """(channel, header, parent_header, content) of one kernel websocket frame.
 
     JupyterLab 4 speaks ``v1.kernel.websocket.jupyter.org``: a binary frame of
@@ -268,26 +267,27 @@ def _decode_kernel_frame(payload: str | bytes) -> tuple[str, dict, dict, dict] |
     return m.group(1), parts[0], parts[1], parts[3]
 
 
+def on_kernel_frames(page, handler) -> None:
+    """Call ``handler(payload)`` for every frame the page receives on a kernel websocket."""
+    def on_websocket(ws):
+        if "/api/kernels/" in ws.url and "/channels" in ws.url:
+            ws.on("framereceived", handler)
+
+    page.on("websocket", on_websocket)
+
+
 @dataclass
 class KernelMessageLog:
     """Errors and stderr the kernel sent to the page, including those raised by
     widget callbacks (which JupyterLab shows only in its log console)."""
 
     problems: list[str] = field(default_factory=list)
-    # Kernel-side busy time (ms, from the kernel's own status timestamps) of
-    # each comm message it handled: a widget change and its redraw.
-    comm_busy_ms: list[float] = field(default_factory=list)
-    _busy_since: dict = field(default_factory=dict)
 
     def attach(self, page) -> None:
-        def on_websocket(ws):
-            if "/api/kernels/" in ws.url and "/channels" in ws.url:
-                ws.on("framereceived", self._on_frame)
-
-        page.on("websocket", on_websocket)
+        on_kernel_frames(page, self._on_frame)
 
     def _on_frame(self, payload) -> None:
-        decoded = _decode_kernel_frame(payload)
+        decoded = decode_kernel_frame(payload)
         if decoded is None:
             return
         channel, header, parent, content = decoded
@@ -295,9 +295,7 @@ class KernelMessageLog:
             return
         msg_type = header.get("msg_type")
         origin = parent.get("msg_type", "?")
-        if msg_type == "status" and origin == "comm_msg":
-            self._comm_status(parent.get("msg_id"), content.get("execution_state"), header.get("date"))
-        elif msg_type == "error":
+        if msg_type == "error":
             tb = "\n".join(content.get("traceback", []))
             tb = re.sub(r"\x1b\[[0-9;]*m", "", tb)
             self.problems.append(
@@ -310,17 +308,6 @@ class KernelMessageLog:
             ]
             if lines:
                 self.problems.append(f"kernel stderr (from {origin}): " + "\n".join(lines)[-2000:])
-
-    def _comm_status(self, parent_id, state, date) -> None:
-        try:
-            t = datetime.fromisoformat(str(date).replace("Z", "+00:00"))
-        except ValueError:
-            return
-        if state == "busy":
-            self._busy_since[parent_id] = t
-        elif state == "idle" and parent_id in self._busy_since:
-            start = self._busy_since.pop(parent_id)
-            self.comm_busy_ms.append((t - start).total_seconds() * 1000)
 
     def take(self) -> list[str]:
         out, self.problems = self.problems, []
@@ -403,135 +390,6 @@ JS_OUTPUT_PROBLEMS = """
   return found;
 }
 """
-
-# Everything a slider drives, as comparable data: image sources, SVG markup
-# and visible text of an output area, with every slider (label, track,
-# readout) taken out so that the slider's own readout does not count.
-JS_SNAPSHOT_FN = """
-(area) => {
-  const roots = area.matches('.jp-Notebook')
-    ? [...area.querySelectorAll('.jp-Cell-outputArea')] : [area];
-  const imgs = [], svgs = [], texts = [];
-  for (const root of roots) {
-    for (const i of root.querySelectorAll('img')) {
-      if (!i.closest('.widget-slider')) imgs.push(i.getAttribute('src') || '');
-    }
-    for (const s of root.querySelectorAll('.jp-RenderedSVG')) svgs.push(s.innerHTML);
-    const clone = root.cloneNode(true);
-    for (const s of clone.querySelectorAll('.widget-slider, .jp-OutputPrompt')) s.remove();
-    texts.push(clone.textContent.replace(/\\s+/g, ' ').trim());
-  }
-  const text = texts.join(' ').trim();
-  return {imgs, svgs, text, key: imgs.join('|') + '\\u0001' + svgs.join('|') + '\\u0001' + text};
-}
-"""
-
-JS_SLIDERS = """
-() => {
-  const cells = [...document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-CodeCell')];
-  const snap = %s;
-  const res = [];
-  document.querySelectorAll('.jp-Cell-outputArea .widget-slider').forEach((s, i) => {
-    const cell = s.closest('.jp-CodeCell');
-    const area = s.closest('.jp-Cell-outputArea');
-    const h = s.querySelector('.noUi-handle');
-    const label = s.querySelector('.widget-label');
-    const readout = s.querySelector('.widget-readout');
-    const sn = snap(area);
-    res.push({
-      index: i,
-      cell: cells.indexOf(cell),
-      label: label ? label.textContent.trim() : '',
-      has_handle: !!h,
-      disabled: !h || s.querySelector('[disabled]') !== null || h.hasAttribute('disabled'),
-      value: h ? h.getAttribute('aria-valuenow') : null,
-      min: h ? h.getAttribute('aria-valuemin') : null,
-      max: h ? h.getAttribute('aria-valuemax') : null,
-      readout: readout ? readout.textContent.trim() : null,
-      readout_editable: !!readout && readout.getAttribute('contenteditable') === 'true',
-      area_has_content: sn.imgs.length > 0 || sn.svgs.length > 0 || sn.text.length > 0,
-    });
-  });
-  return res;
-}
-""" % JS_SNAPSHOT_FN
-
-# Arms a probe on slider `index`: the key press time (keydown on the handle or
-# readout) and the time at which the driven output area shows a different,
-# non-empty figure/text with its images decoded and painted.
-JS_ARM_PROBE = """
-([index, wholeNotebook]) => {
-  const snap = %s;
-  const slider = document.querySelectorAll('.jp-Cell-outputArea .widget-slider')[index];
-  const area = wholeNotebook
-    ? document.querySelector('.jp-NotebookPanel .jp-Notebook')
-    : slider.closest('.jp-Cell-outputArea');
-  const base = snap(area);
-  const probe = {t0: null, t1: null, done: false, base: base.key, snaps: 0};
-  if (window.__sbProbe && window.__sbProbe.cleanup) window.__sbProbe.cleanup();
-  window.__sbProbe = probe;
-  // The last "commit" key wins: typing into the readout counts from Enter.
-  const keys = ['Enter', 'Home', 'End', 'PageUp', 'PageDown',
-                'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown'];
-  const onKey = (e) => { if (!probe.done && keys.includes(e.key)) probe.t0 = performance.now(); };
-  slider.addEventListener('keydown', onKey, true);
-  let pending = false;
-  const ready = (s) => {
-    if (s.key === base.key) return false;
-    if (!s.imgs.length && !s.svgs.length && !s.text) return false;  // cleared, not redrawn yet
-    if (s.imgs.length < base.imgs.length || s.svgs.length < base.svgs.length) return false;
-    return true;
-  };
-  const check = () => {
-    if (probe.done || pending) return;
-    const s = snap(area);
-    probe.snaps += 1;
-    if (!ready(s)) return;
-    pending = true;
-    const imgs = [...area.querySelectorAll('img')];
-    Promise.all(imgs.map(i => i.decode ? i.decode().catch(() => null) : null)).then(() => {
-      requestAnimationFrame(() => {
-        pending = false;
-        if (probe.done) return;
-        if (!ready(snap(area))) return;
-        probe.t1 = performance.now();
-        probe.done = true;
-        probe.cleanup();
-      });
-    });
-  };
-  const obs = new MutationObserver(check);
-  obs.observe(area, {subtree: true, childList: true, attributes: true, characterData: true});
-  probe.cleanup = () => { obs.disconnect(); slider.removeEventListener('keydown', onKey, true); };
-}
-""" % JS_SNAPSHOT_FN
-
-
-@dataclass
-class Move:
-    slider: str
-    cell: int
-    key: str
-    value_before: str | None
-    value_after: str | None
-    changed: bool
-    latency_ms: float | None
-    note: str = ""
-    kernel_ms: float | None = None
-
-    def as_dict(self) -> dict:
-        return {
-            "slider": self.slider,
-            "cell": self.cell,
-            "key": self.key,
-            "value_before": self.value_before,
-            "value_after": self.value_after,
-            "changed": self.changed,
-            "latency_ms": None if self.latency_ms is None else round(self.latency_ms, 1),
-            "kernel_ms": None if self.kernel_ms is None else round(self.kernel_ms, 1),
-            "note": self.note,
-        }
-
 
 JS_KERNEL_STATE = """
 () => {
@@ -659,108 +517,6 @@ def wait_kernel_idle(page, timeout_ms: float) -> None:
     raise AssertionError(f"kernel not idle after {timeout_ms / 1000:.0f} s")
 
 
-def _slider_state(page, index: int) -> str:
-    """The slider's value as its handles report it (value and text of each)."""
-    return page.locator(SLIDER).nth(index).evaluate(
-        """s => [...s.querySelectorAll('.noUi-handle')]
-                 .map(h => h.getAttribute('aria-valuetext') || h.getAttribute('aria-valuenow'))
-                 .join(' – ')"""
-    )
-
-
-def move_slider(
-    page,
-    info: dict,
-    key: str,
-    whole_notebook: bool,
-    change_timeout_ms: float,
-    readout_text: str | None = None,
-) -> Move:
-    """Press `key` on the slider's (first) handle, or with key == "readout" type
-    `readout_text` into its readout and press Enter, and time the redraw."""
-    index = info["index"]
-    slider = page.locator(SLIDER).nth(index)
-    slider.scroll_into_view_if_needed()
-    before = _slider_state(page, index)
-    page.evaluate(JS_ARM_PROBE, [index, whole_notebook])
-    if key == "readout":
-        slider.locator(".widget-readout").click()
-        page.keyboard.press("ControlOrMeta+a")
-        page.keyboard.type(readout_text or "")
-        page.keyboard.press("Enter")
-        label = f"readout:{readout_text}"
-    else:
-        slider.locator(HANDLE).first.focus()
-        page.keyboard.press(key)
-        label = key
-    after = _slider_state(page, index)
-    if key == "readout" and before == after:
-        # Not a number the readout accepts: put the shown value back.
-        page.keyboard.press("Escape")
-    if before == after:
-        page.evaluate("() => window.__sbProbe.cleanup()")
-        return Move(info["label"], info["cell"], label, before, after, False, None,
-                    "value unchanged (already there)")
-    try:
-        page.wait_for_function("() => window.__sbProbe.done === true", timeout=change_timeout_ms)
-    except Exception:
-        page.evaluate("() => window.__sbProbe.cleanup()")
-        return Move(info["label"], info["cell"], label, before, after, False, None,
-                    f"output did not change within {change_timeout_ms / 1000:.0f} s")
-    t0, t1 = page.evaluate("() => [window.__sbProbe.t0, window.__sbProbe.t1]")
-    latency = None if t0 is None else t1 - t0
-    return Move(info["label"], info["cell"], label, before, after, True, latency)
-
-
-_NUMERIC_READOUT = re.compile(r"^\s*[-+]?[\d.eE+-]+(\s*[–:-]\s*[-+]?[\d.eE+-]+)?\s*$")
-
-
-def readout_to_typed(text: str) -> str:
-    """What a person types to get back the value a readout shows.
-
-    ipywidgets formats readouts with d3-format, which writes negative numbers
-    with U+2212 MINUS SIGN; the readout parser (parseFloat) rejects that
-    character, so the shown text cannot be typed back verbatim."""
-    return text.replace("\u2212", "-").strip()
-
-
-def exercise_slider(page, info: dict, whole_notebook: bool, change_timeout_ms: float,
-                    kernel_log: KernelMessageLog | None = None,
-                    idle_timeout_ms: float = 30000) -> list[Move]:
-    """End (max), Home (min), then back to the start value: its readout text
-    typed back into the readout for numeric sliders, else ArrowRight one step
-    at a time (at most 20 steps).  Each move waits for the kernel to go idle
-    before the next; with `kernel_log`, each move also gets the kernel's own
-    busy time for the change (``kernel_ms``)."""
-    index = info["index"]
-    start = _slider_state(page, index)
-    moves = []
-
-    def do(key, text=None):
-        mark = len(kernel_log.comm_busy_ms) if kernel_log else 0
-        mv = move_slider(page, info, key, whole_notebook, change_timeout_ms, readout_text=text)
-        wait_kernel_idle(page, idle_timeout_ms)
-        if kernel_log and mv.changed:
-            page.wait_for_timeout(50)  # let the last status frames arrive
-            busy = kernel_log.comm_busy_ms[mark:]
-            mv.kernel_ms = sum(busy) if busy else None
-        moves.append(mv)
-        return mv
-
-    do("End")
-    do("Home")
-    readout = readout_to_typed(info["readout"] or "")
-    if info["readout_editable"] and readout and _NUMERIC_READOUT.match(readout):
-        do("readout", readout)
-    else:
-        for _ in range(20):
-            if _slider_state(page, index) == start:
-                break
-            if not do("ArrowRight").changed:
-                break
-    return moves
-
-
 def full_page_screenshot(page, path: Path) -> None:
     """The notebook scrolls inside JupyterLab, so make the viewport as tall as
     the notebook for the screenshot, then put it back."""
@@ -786,13 +542,3 @@ def full_page_screenshot(page, path: Path) -> None:
         page.screenshot(path=str(path), full_page=True)
     finally:
         page.set_viewport_size(size)
-
-
-def median(xs: list[float]) -> float:
-    s = sorted(xs)
-    n = len(s)
-    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
-
-
-def make_tempdir(prefix: str) -> Path:
-    return Path(tempfile.mkdtemp(prefix=prefix))

@@ -1,0 +1,56 @@
+"""The latency summary that tests/test_browser.py prints, without a browser."""
+
+from __future__ import annotations
+
+import statistics
+
+try:  # tests/ as a package or as a plain directory on sys.path
+    from .browser_latency import CommBusyTimer, Move, latency_record, latency_table, readout_to_typed
+except ImportError:
+    from browser_latency import CommBusyTimer, Move, latency_record, latency_table, readout_to_typed
+
+
+def _move(ms, kernel=None):
+    return Move("T", 3, "End", "1", "2", ms is not None, ms, kernel_ms=kernel)
+
+
+def test_record_takes_the_median_and_worst_of_timed_moves():
+    moves = [_move(80.0, 30.0), _move(None), _move(120.0, 50.0), _move(95.0, 40.0), _move(101.0, 45.0)]
+    rec = latency_record(moves, n_sliders=2, seconds=12.34, goal_median_ms=100, goal_worst_ms=200)
+    assert rec["timed_moves"] == 4
+    assert rec["median_ms"] == statistics.median([80.0, 120.0, 95.0, 101.0]) == 98.0
+    assert rec["worst_ms"] == 120.0 and rec["kernel_median_ms"] == 42.5
+    assert rec["goal_met"] is True and rec["seconds"] == 12.3 and len(rec["moves"]) == 5
+    slow = latency_record([_move(150.0), _move(90.0), _move(100.0)], 1, 1.0, 100, 200)
+    assert slow["median_ms"] == 100.0 and slow["goal_met"] is True  # goals are <=
+    assert latency_record([_move(90.0), _move(201.0), _move(95.0)], 1, 1.0, 100, 200)["goal_met"] is False
+
+
+def test_table_has_one_row_per_lesson_with_median_and_worst():
+    recs = {
+        "01-intuition": latency_record([_move(95.0, 60.0), _move(111.0, 70.0)], 1, 5.0, 100, 200),
+        "00-index": latency_record([], 0, 1.0, 100, 200),
+    }
+    lines = latency_table(recs, 100, 200)
+    assert lines[0].split()[:6] == ["lesson", "sliders", "moves", "median", "ms", "worst"]
+    row = lines[2].split()
+    assert row == ["01-intuition", "1", "2", "103", "111", "65", "NOT", "met"]
+    assert lines[3].split() == ["00-index", "0", "0", "-", "-", "-", "-"]
+    assert lines[-1].startswith("goal met in 0 of 1 lessons")
+
+
+def test_comm_busy_time_comes_from_the_kernels_status_timestamps():
+    timer = CommBusyTimer()
+
+    def frame(state, date):
+        return ('{"channel": "iopub", "header": {"msg_type": "status", "date": "%s"},'
+                ' "parent_header": {"msg_type": "comm_msg", "msg_id": "m1"},'
+                ' "content": {"execution_state": "%s"}}' % (date, state))
+
+    timer._on_frame(frame("busy", "2026-01-01T00:00:00.000000Z"))
+    timer._on_frame(frame("idle", "2026-01-01T00:00:00.042500Z"))
+    assert timer.comm_busy_ms == [42.5]
+
+
+def test_readout_minus_sign_is_typed_back_as_a_hyphen():
+    assert readout_to_typed("\u22122.50 ") == "-2.50"
