@@ -1,7 +1,22 @@
 """The lesson list: one place that the navigation, the contents page and the
-README are generated from.  Add a lesson here, then run `make nav`."""
+README are generated from.  Add a lesson here, then run `make nav`.
 
-# (file name, short title, one line for the contents)
+A lesson's title is read from its notebook's first heading
+(``# 03 · Temperature and sharpness`` gives "Temperature and sharpness"), so
+renaming a lesson means editing only its notebook.  The title written below is
+used only while the notebook does not exist yet (the lesson is "coming"), and
+for 00-index, whose links say "Contents".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+# (file name, title until the notebook exists, one line for the contents)
 LESSONS = [
     ("00-index.ipynb", "Contents",
      "What is here, how to use the sliders, and what you need to know first."),
@@ -20,3 +35,29 @@ LESSONS = [
     ("07-calibration.ipynb", "Overconfidence and calibration",
      "A real classifier's confidence vs its accuracy, ECE, and fixing it with temperature scaling."),
 ]
+
+
+_HEADING = re.compile(r"^#\s+(?:\d\d\s*·\s*)?(?P<title>\S.*?)\s*$")
+
+
+def heading_title(path: Path) -> str:
+    """The title in a notebook's first level-1 heading, without its "NN · " number."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", "")
+        for line in ("".join(source) if isinstance(source, list) else source).splitlines():
+            m = _HEADING.match(line)
+            if m:
+                return m.group("title")
+    raise ValueError(f"{Path(path).name} has no level-1 heading such as '# 03 · Temperature and sharpness'")
+
+
+def title(name: str, planned: str, notebooks: Path = NOTEBOOKS) -> str:
+    """The title to show for lesson ``name``: its notebook's heading if the
+    notebook exists, else ``planned`` (the title in LESSONS)."""
+    path = Path(notebooks) / name
+    if name == "00-index.ipynb" or not path.exists():
+        return planned
+    return heading_title(path)

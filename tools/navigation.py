@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lessons import LESSONS  # noqa: E402
+from lessons import LESSONS, title  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -30,8 +30,9 @@ CONTENTS = ("<!--CONTENTS-->", "<!--/CONTENTS-->")
 README_MARKS = ("<!--LESSONS-->", "<!--/LESSONS-->")
 
 
-def _label(name: str, title: str) -> str:
-    return f"{name[:2]} · {title}"
+def _label(name: str, planned: str, *_: str) -> str:
+    """``"03 · Temperature and sharpness"``: the number, then the notebook's own title."""
+    return f"{name[:2]} · {title(name, planned, NOTEBOOKS)}"
 
 
 def existing() -> list[tuple[str, str, str]]:
@@ -46,22 +47,23 @@ def nav_line(name: str) -> str:
     parts = []
     if i > 0:
         prev = present[i - 1]
-        parts.append(f"[< {_label(*prev[:2])}]({prev[0]})")
+        parts.append(f"[< {_label(*prev)}]({prev[0]})")
     if name != "00-index.ipynb":
         parts.append("[Contents](00-index.ipynb)")
     if i + 1 < len(present):
         nxt = present[i + 1]
-        parts.append(f"[{_label(*nxt[:2])} >]({nxt[0]})")
+        parts.append(f"[{_label(*nxt)} >]({nxt[0]})")
     return f"{NAV_MARK}\n" + " | ".join(parts)
 
 
 def contents_table(link_prefix: str = "") -> str:
     lines = ["| # | Lesson | What you will learn |", "|---|---|---|"]
-    for name, title, line in LESSONS[1:]:
+    for name, planned, line in LESSONS[1:]:
+        shown = title(name, planned, NOTEBOOKS)
         if (NOTEBOOKS / name).exists():
-            lines.append(f"| {name[:2]} | [{title}]({link_prefix}{name}) | {line} |")
+            lines.append(f"| {name[:2]} | [{shown}]({link_prefix}{name}) | {line} |")
         else:
-            lines.append(f"| {name[:2]} | {title} *(coming)* | {line} |")
+            lines.append(f"| {name[:2]} | {shown} *(coming)* | {line} |")
     return "\n".join(lines)
 
 
