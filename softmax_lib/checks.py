@@ -21,6 +21,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from .core import _short_repr
+
 __all__ = ["Feedback", "CodeFeedback", "Case", "check_number", "check_choice", "check_prediction",
            "check_function", "expect_array", "Near", "STYLES", "short"]
 
@@ -79,7 +81,7 @@ class Near:
 def _as_real(answer: Any, what: str) -> tuple[float, str]:
     """``(float(answer), "")``, or ``(nan, what is wrong)`` for an answer that
     is not a real number a float can hold."""
-    shown = _short_repr(answer)
+    shown = _short_repr(answer, 40)
     if isinstance(answer, np.ndarray) and answer.ndim == 0:
         answer = answer[()]  # a 0-d array: look at the number inside
     if isinstance(answer, bool):
@@ -95,12 +97,6 @@ def _as_real(answer: Any, what: str) -> tuple[float, str]:
         return math.nan, f"{shown} is too large for a float (above about 1.8e308): check the exponent."
     except (TypeError, ValueError):
         return math.nan, f"Expected {what}, got {type(answer).__name__} {shown}."
-
-
-def _short_repr(value: Any, width: int = 40) -> str:
-    """``repr(value)`` cut to *width* characters (a 401-digit integer stays readable)."""
-    text = repr(value)
-    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def check_number(

@@ -88,12 +88,15 @@ _REDUCTIONS = ("mean", "sum", "none")
 # --------------------------------------------------------------------------
 # input handling
 # --------------------------------------------------------------------------
-def _describe(value: Any) -> str:
-    """A short description of *value* for error messages."""
+def _short_repr(value: Any, width: int = 60) -> str:
+    """``repr(value)`` cut to *width* characters (a 401-digit integer stays readable)."""
     text = repr(value)
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return f"{type(value).__name__} {text}"
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _describe(value: Any) -> str:
+    """A short description of *value* for error messages: its type and repr."""
+    return f"{type(value).__name__} {_short_repr(value)}"
 
 
 def _is_real_number(v: Any) -> bool:
