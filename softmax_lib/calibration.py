@@ -45,7 +45,7 @@ __all__ = [
 DEFAULT_BINS = 15
 
 #: The most bins :func:`reliability_bins` accepts (a larger number is a typo,
-#: and 10**9 bins would need about 7.45 GiB of per-bin arrays).
+#: and 10**9 bins would need 7.45 GiB for each per-bin array).
 MAX_BINS = 10_000
 
 _INV_PHI = (math.sqrt(5.0) - 1.0) / 2.0  # 1 / golden ratio, about 0.618
@@ -54,7 +54,7 @@ _INV_PHI = (math.sqrt(5.0) - 1.0) / 2.0  # 1 / golden ratio, about 0.618
 #: log 20] is only resolved to about 4e-16 by float64, and the search cannot
 #: shrink its interval below a few such steps.
 MIN_TOL = 1e-12
-#: An upper bound on golden-section steps (tol = 1e-12 needs about 65).
+#: An upper bound on golden-section steps (tol = 1e-12 needs 62 with the default bounds).
 MAX_STEPS = 200
 
 

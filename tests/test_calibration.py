@@ -340,7 +340,7 @@ def test_temperature_nll_agrees_with_log_softmax_at_extreme_temperatures():
 
 
 def test_reliability_bins_refuses_an_absurd_number_of_bins():
-    # 10**9 bins would allocate about 7.45 GiB of per-bin arrays
+    # 10**9 bins would allocate 7.45 GiB for each per-bin array
     with pytest.raises(ValueError, match=r"n_bins.*at most 10000"):
         reliability_bins([0.5], [1], 10**9)
     with pytest.raises(ValueError, match=r"n_bins.*at most 10000"):
