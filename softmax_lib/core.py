@@ -289,8 +289,8 @@ def softmax(z: ArrayLike, axis: int = -1, *, temperature: float = 1.0) -> np.nda
     -------
     ndarray
         Same shape as ``z``, in the input's float dtype (float16, float32,
-        float64 or longdouble); float64 for lists and integers.  Each row is in [0, 1] and sums to 1 up to
-        rounding.
+        float64 or longdouble); float64 for lists and integers.  Each row is
+        in [0, 1] and sums to 1 up to rounding.
 
     Raises
     ------
@@ -438,8 +438,9 @@ def logsumexp(z: ArrayLike, axis: int = -1, keepdims: bool = False) -> np.ndarra
     Returns
     -------
     ndarray or scalar
-        The input's float dtype, as in :func:`softmax`.  A row of only ``-inf``, or an empty row, gives ``-inf`` (log of 0);
-        a ``+inf`` entry gives ``+inf``; a NaN gives NaN.
+        The input's float dtype, as in :func:`softmax`.  A row of only
+        ``-inf``, or an empty row, gives ``-inf`` (log of 0); a ``+inf``
+        entry gives ``+inf``; a NaN gives NaN.
 
     Notes
     -----
