@@ -119,7 +119,7 @@ def _as_real_array(z: ArrayLike, name: str = "z", *, masked: str = "-inf") -> ND
         if masked != "-inf":
             raise TypeError(
                 f"{name} is a masked array, and a masked entry has no meaning here. "
-                f"Fill the masked entries first, e.g. np.ma.filled({name}, 0.0), or "
+                f"Fill the masked entries first, e.g. np.ma.filled({name}, np.nan), or "
                 "pass only the entries you want."
             )
         mask = np.ma.getmaskarray(z)
