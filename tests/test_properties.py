@@ -278,3 +278,36 @@ def test_a_bad_row_leaves_the_others_alone(data, bad, t):
     got = logsumexp(np.moveaxis(dirty, -1, axis), axis=axis)
     want = logsumexp(np.moveaxis(rows, -1, axis), axis=axis)
     np.testing.assert_array_equal(got[keep], want[keep])
+
+
+# --------------------------------------------------------------------------
+# masks and byte order (issue 11)
+# --------------------------------------------------------------------------
+@SETTINGS
+@given(st.data())
+def test_a_masked_entry_is_the_same_as_minus_inf(data):
+    z = data.draw(logits(np.float64, bound=1e3), label="z")
+    mask = data.draw(hnp.arrays(np.bool_, z.shape), label="mask")
+    axis = axis_for(data, z)
+    t = data.draw(st.sampled_from([1.0, 0.3, 7.0]), label="T")
+    filled = np.where(mask, -np.inf, z)
+    with np.errstate(all="raise"):  # neither path may warn
+        for f in (softmax, log_softmax):
+            np.testing.assert_array_equal(f(np.ma.array(z, mask=mask), axis=axis, temperature=t),
+                                          f(filled, axis=axis, temperature=t))
+        np.testing.assert_array_equal(logsumexp(np.ma.array(z, mask=mask), axis=axis), logsumexp(filled, axis=axis))
+
+
+@SETTINGS
+@given(st.data())
+def test_byte_order_never_changes_a_result(data):
+    dtype = data.draw(st.sampled_from([np.float16, np.float32, np.float64]), label="dtype")
+    bound = float(np.finfo(dtype).max) if dtype != np.float16 else 6e4
+    z = data.draw(hnp.arrays(dtype, hnp.array_shapes(min_dims=1, max_dims=2, max_side=12),
+                             elements=st.floats(-bound, bound, allow_nan=False, allow_infinity=False,
+                                                width=np.dtype(dtype).itemsize * 8)), label="z")
+    swapped = z.astype(z.dtype.newbyteorder(">" if z.dtype.byteorder in "=<" else "<"))
+    for f in (softmax, log_softmax, logsumexp):
+        got, want = f(swapped), f(z)
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
