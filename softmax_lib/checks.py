@@ -86,8 +86,16 @@ def _as_real(answer: Any, what: str) -> tuple[float, str]:
         answer = answer[()]  # a 0-d array: look at the number inside
     if isinstance(answer, bool):
         return math.nan, f"Expected {what}, got bool {answer}: True and False are not numbers here."
-    if isinstance(answer, (str, bytes)):
-        return math.nan, f"Expected {what}, got {type(answer).__name__} {shown}: write the number without quotes."
+    if isinstance(answer, bytes):
+        return math.nan, f"Expected {what}, got bytes {shown}: write the number without quotes."
+    if isinstance(answer, str):  # '0.88' is a number typed in quotes: read it; 'abc' is not
+        try:
+            value = float(answer.strip().replace("−", "-"))
+        except ValueError:
+            return math.nan, f"Expected {what}, got str {shown}: write a number, e.g. 0.25, without quotes."
+        if not math.isfinite(value):
+            return math.nan, f"{shown} is not a finite number."
+        return value, ""
     if isinstance(answer, numbers.Complex) and not isinstance(answer, numbers.Real):
         return math.nan, (f"{shown} is a complex number; the answer is a real number "
                           "(no imaginary part j).")
@@ -115,7 +123,7 @@ def check_number(
     the first one the answer is close to gives the feedback.
 
     Python and NumPy numbers, ``Fraction`` and 0-d arrays are accepted.  A
-    bool, a string (``'0.88'``: "write the number without quotes"), a
+    bool, a number in quotes (``'0.88'``) is read as that number; any other string, a
     complex number (``0.8808 + 5j``, even with a zero imaginary part), a
     number too large for a float (``10**400``), NaN and inf are wrong
     answers whose feedback says why; none of them raises.
