@@ -14,7 +14,7 @@ from numpy.typing import ArrayLike
 
 from ..checks import Case, Feedback, Near, check_choice, check_function, check_number, check_prediction
 from ..core import softmax
-from ..plots import bars, log_t_axis, set_alt
+from ..plots import annotate_bars, bars, log_t_axis, set_alt
 from ..style import COLORS, OKABE_ITO
 from ..widgets import FigureView
 from .examples import ANIMALS, LOGITS
@@ -247,10 +247,8 @@ def draw_distillation(fig, logits, temperatures=(1.0, 4.0), true_class: int = 7,
         rows.append(p)
         colors = [COLORS["prob"] if i == true_class else COLORS["accent"] if i == look_alike
                   else COLORS["reference"] for i in range(len(p))]
-        ax.bar(digits, p, color=colors, edgecolor="black", linewidth=0.8)
-        for i in labelled:
-            ax.annotate(f"{p[i]:.3f}", (i, p[i]), xytext=(0, 3), textcoords="offset points",
-                        ha="center", fontsize=13)
+        bars(p, digits, ax=ax, color=colors, fmt=None)
+        annotate_bars(ax, p[list(labelled)], x=list(labelled), fmt="{:.3f}", fontsize=13)
         rest = 1 - p[true_class]
         ax.set_title(f"teacher at T = {t:g}: wrong digits share {rest:.2g}", fontsize=15)
         ax.set_xlabel("digit")
