@@ -571,3 +571,23 @@ def test_the_answers_in_details_match_the_checkers(notebook):
     assert f"about {p1:.2f} to about {p2:.2f}" in answers and lesson.check_q2("a").ok
     q3 = float(softmax(lesson.Q3_LOGITS, temperature=lesson.Q3_T)[1])
     assert f"**{q3:.2f}**" in answers and lesson.check_q3(round(q3, 2)).ok
+
+
+def test_the_slider_answers_are_recomputed(notebook):
+    (slider,) = [c.source for c in notebook.cells if "Answers to the slider questions" in c.source]
+    (sampler,) = [c.source for c in notebook.cells if "Answers to the sampler questions" in c.source]
+    z = np.array(lesson.CLASS_LOGITS)
+    hot = np.exp(z / 20) / np.exp(z / 20).sum()  # independent of softmax_lib
+    assert f"{hot[0] - 1 / 6:.3f} above the line" in slider
+    assert f"entropy {-(hot * np.log(hot)).sum():.2f}" in slider
+    temps = np.geomspace(0.3, 1.5, 2001)
+    h = np.array([float(lesson.entropy(softmax(z, temperature=t))) for t in temps])
+    t_half = temps[np.argmin(np.abs(h - math.log(6) / 2))]
+    assert f"T = {t_half:.2f}" in slider
+    w = np.array(lesson.WORD_LOGITS)
+    p15 = softmax(w, temperature=0.15)
+    assert f"p \\approx {1 - p15[0]:.4f}" in sampler
+    only_mat = [sum(bool((lesson.sample_words(w, t, 200, s) == 0).all()) for s in range(10)) for t in (0.05, 0.15, 0.2)]
+    assert only_mat[0] == 10 and f"{only_mat[1]} of the 10 seeds" in sampler and f"only {only_mat[2]} of them" in sampler
+    roof = [int(np.sum(lesson.sample_words(w, 1.0, 200, s) == 4)) for s in range(10)]
+    assert roof[0] == 16 and all(3 <= r <= 13 for r in roof[1:])  # "counts from about 3 to 13 are ordinary"
