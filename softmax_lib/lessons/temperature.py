@@ -311,6 +311,7 @@ class TemperatureView(FigureView):
         self.title = ax_p.set_title(" ", fontsize=15)
         for ax in (ax_z, ax_p):
             ax.tick_params(axis="x", labelsize=13)
+            ax.title.set_y(1.0)  # a fixed title position: matplotlib skips re-placing it on every draw
         self.axes = (ax_z, ax_p)
 
     def update(self, T: float = 1.0):
@@ -362,7 +363,7 @@ class SamplerView(FigureView):
         ax.set_xticks(x, list(self.vocab))
         ax.set_ylim(0, 1.1)
         ax.set_ylabel("probability / fraction")
-        self.title = ax.set_title(" ", fontsize=15)
+        self.title = ax.set_title(" ", fontsize=15, y=1.0)  # fixed: not re-placed on every draw
         self.xlabel = ax.set_xlabel(" ", fontsize=14)
         ax.legend(loc="upper right")
         self.ax = ax
