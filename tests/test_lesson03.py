@@ -461,6 +461,10 @@ def _probabilities(z, T, n, rng):
     return softmax(z, temperature=T)
 
 
+def _counts(z, T, n, rng):
+    return rng.multinomial(n, softmax(z, temperature=T))
+
+
 def _stub(z, T, n, rng):
     return None
 
@@ -486,7 +490,8 @@ def _inverse_cdf(z, T, n, rng):  # another right way: its own draws, same distri
         (_multiplied, False, ["at T = 0.5", "multiply by T instead of dividing"]),
         (_ignores_t, False, ["at T = 0.5", "T is not used"]),
         (_greedy, False, ["at T = 0.5", "greedy decoding"]),
-        (_probabilities, False, ["shape (3,)", "return the drawn indices"]),
+        (_probabilities, False, ["shape (3,)", "return the n drawn indices"]),
+        (_counts, False, ["shape (3,)", "counts?"]),
         (_naive_exp, False, ["T = 0.001", "Probabilities contain NaN", "exp(2000) overflows"]),
         (_argmax_when_cold, False, ["a tie at the top", "do not replace small T by argmax"]),
         (_drops_masked, False, ["a masked class", "whose probability is 0", "shifts the indices"]),

@@ -19,8 +19,11 @@ from ..style import COLORS, OKABE_ITO
 from ..widgets import FigureView
 from .examples import ANIMALS, LOGITS
 
-__all__ = ["ANIMALS", "LOGITS", "entropy", "entropy_over_temperature", "sample_words", "TemperatureView",
-           "SamplerView", "widget", "sampler_widget", "reference_my_sample", "check_my_sample"]
+__all__ = ["ANIMALS", "LOGITS", "entropy", "entropy_over_temperature", "sample_words",
+           "draw_sharpness_pair", "draw_temperature_row", "draw_entropy_curves", "draw_training",
+           "draw_sampling_grid", "draw_distillation", "draw_boltzmann", "TemperatureView", "SamplerView",
+           "widget", "sampler_widget", "predict_scale", "predict_tie", "predict_hot", "predict_banana",
+           "reference_my_sample", "check_my_sample", "check_q1", "check_q2", "check_q3"]
 
 #: Six classes for the temperature slider.
 CLASSES = ("cat", "dog", "fox", "owl", "fish", "frog")
@@ -501,7 +504,7 @@ def _sample_check(p: np.ndarray, n: int = _N_DRAWS) -> Callable[[Any], str | Non
         except Exception:
             return f"returned a {type(out).__name__}, not an array of class indices"
         if got.shape != (n,):
-            extra = " (probabilities? return the drawn indices)" if got.shape == (k,) else ""
+            extra = " (probabilities or counts? return the n drawn indices)" if got.shape == (k,) else ""
             return f"returned shape {got.shape} instead of ({n},): one class index per draw{extra}"
         if got.dtype.kind == "f" and np.all(np.isfinite(got)) and np.all(got == np.round(got)):
             got = got.astype(int)
