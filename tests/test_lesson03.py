@@ -323,6 +323,8 @@ def test_check_q2(answer, ok, fragment):
         (0.667, False, "dividing by the sum"),
         (1.0, False, "argmax"),
         (0.119, False, "smaller class"),
+        (88, False, "percentage"),
+        (88.1, False, "percentage"),
         (0.5, False, "Divide the logits by T"),
     ],
 )
@@ -396,6 +398,8 @@ def test_training_legend_sits_in_an_empty_corner():
         (lesson.predict_banana, None, None, "No prediction yet"),
         (lesson.predict_banana, 14, True, "13.6 on average"),
         (lesson.predict_banana, 0.6, False, "count at T = 1"),
+        (lesson.predict_banana, 0.003, False, "a probability (printed above the question)"),
+        (lesson.predict_banana, 0.07, False, "multiply it by the 200 words"),
         (lesson.predict_banana, 25, False, "200 / 8"),
         (lesson.predict_banana, 60, False, "p('banana') = 0.068"),
     ],
@@ -585,6 +589,8 @@ def test_the_slider_answers_are_recomputed(notebook):
     hot = np.exp(z / 20) / np.exp(z / 20).sum()  # independent of softmax_lib
     assert f"{hot[0] - 1 / 6:.3f} above the line" in slider
     assert f"entropy {-(hot * np.log(hot)).sum():.2f}" in slider
+    cold_gap = (z[0] - z[1]) / 0.05  # dog's gap at the cold end of the slider
+    assert f"becomes {cold_gap:.0f}" in slider and np.exp(-cold_gap) < 1e-6
     temps = np.geomspace(0.3, 1.5, 2001)
     h = np.array([float(lesson.entropy(softmax(z, temperature=t))) for t in temps])
     t_half = temps[np.argmin(np.abs(h - math.log(6) / 2))]

@@ -470,7 +470,11 @@ def predict_banana(prediction) -> Feedback:
         why=f"At T = 5, p('banana') = {p[-1]:.3f}, so 200 samples hold {expected:.1f} on average, give or take "
             f"{sd:.1f} (one standard deviation); seed 0 drew {drawn}. At T = 1 it would be {n * p1[-1]:.1f}, "
             f"and uniform (T → ∞) {n / len(p):.0f}: T = 5 is hot, but far from infinite.",
-        mistakes=[Near(n * float(p1[-1]), "That is about the count at T = 1.", tol=1.0),
+        mistakes=[Near(float(p1[-1]), "That is p('banana') at T = 1, a probability (printed above the question); "
+                                      "the question asks how many of the 200 words are 'banana'.", tol=0.0015),
+                  Near(float(p[-1]), "That looks like a probability, not a count: multiply it by the 200 words "
+                                     "drawn.", tol=0.03),
+                  Near(n * float(p1[-1]), "That is about the count at T = 1.", tol=1.0),
                   Near(n / len(p), "That is the uniform share, 200 / 8: the T → ∞ limit.", tol=1.0)],
     )
 
@@ -663,6 +667,8 @@ def check_q3(answer) -> Feedback:
             Near(1.0, "That is the argmax (the T → 0 limit). At T = 0.5 the other class still gets some."),
             Near(float(softmax(z, temperature=Q3_T)[0]),
                  "That is the smaller class (logit 1). The question asks for the top one."),
+            Near(100 * p, "That looks like a percentage. Give the probability, a number between 0 and 1.",
+                 tol=0.6),
         ],
         hint="Divide the logits by T, then exponentiate and normalise: e^(2/T) / (e^(1/T) + e^(2/T)).",
     )
