@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
+from html import escape as html_escape
 
 import matplotlib
 
@@ -97,40 +99,57 @@ def test_sample_words_is_seeded_and_follows_softmax():
     assert (cold == 0).all()  # T -> 0: always the argmax word
 
 
-# ---------------------------------------------------------------- widget 1
+# ---------------------------------------------------------------- widget 1: TemperatureView
 @pytest.mark.parametrize("T", TEMPS)
-def test_temperature_widget_callback(fig, T):
-    p, h = lesson.draw_temperature(fig, T)
+def test_temperature_view(fig, T):
+    view = lesson.TemperatureView(fig)
+    p, h = view.update(T=T)
     assert np.allclose(p, softmax(lesson.CLASS_LOGITS, temperature=T))
     assert math.isclose(h, float(lesson.entropy(p)))
-    heights = [r.get_height() for r in fig.axes[1].patches]
+    ax_z, ax_p = fig.axes
+    heights = [r.get_height() for r in ax_p.patches]
     assert len(heights) == len(lesson.CLASSES) and np.allclose(heights, p)
-    logit_heights = [r.get_height() for r in fig.axes[0].patches]
-    assert np.allclose(logit_heights, lesson.CLASS_LOGITS)  # the logits are shown too
+    assert np.allclose([r.get_height() for r in ax_z.patches], lesson.CLASS_LOGITS)  # the logits are shown too
     texts = _texts(fig)
     assert not any(NAN.search(t) for t in texts)
     assert any(f"entropy {h:.2f}" in t for t in texts)
+    assert f"Entropy {h:.2f}" in view.alt and f"cat {p[0]:.2f}" in view.alt
     fig.canvas.draw()
 
 
 @pytest.mark.parametrize("T", ENDS)
-def test_temperature_widget_ends_of_the_slider(fig, T):
-    lesson.draw_temperature(fig, 1.0)
-    p, h = lesson.draw_temperature(fig, T)  # the update path, as when dragging
+def test_temperature_view_at_both_ends_of_the_slider(fig, T):
+    view = lesson.TemperatureView(fig)
+    view.update(T=1.0)
+    axes_before = list(fig.axes)
+    p, h = view.update(T=T)  # the update path, as when dragging
+    assert fig.axes == axes_before  # moved, not rebuilt
     assert np.all(np.isfinite(p)) and math.isclose(p.sum(), 1.0)
     assert np.allclose([r.get_height() for r in fig.axes[1].patches], p)
-    labels = [t.get_text() for t in fig.axes[1].texts if t.get_text().startswith("0.") or t.get_text() == "1.00"]
-    assert labels == [f"{v:.2f}" for v in p]
+    assert [n.get_text() for n in view.notes] == [f"{v:.2f}" for v in p]
+    assert [n.xy[1] for n in view.notes] == pytest.approx(list(p))
     if T == lesson.T_MIN:
         assert p.argmax() == 0 and p[0] > 0.99999 and h < 1e-4
         assert any("× 20" in t for t in _texts(fig))
+        assert "Tallest: cat" in view.alt and "Entropy 0.00" in view.alt
     else:
         assert h > 0.99 * math.log(len(p)) and p.max() - p.min() < 0.05
+        assert p.argmax() == 0 and "Tallest: cat" in view.alt  # the winner never changes
+        assert "multiplied by 0.05" in view.alt
     fig.canvas.draw()
+
+
+def test_temperature_labels_stay_readable_on_the_uniform_line(fig):
+    view = lesson.TemperatureView(fig)
+    view.update(T=1.0)
+    uniform = [line for line in fig.axes[1].get_lines() if np.allclose(line.get_ydata(), 1 / 6)]
+    assert len(uniform) == 1
+    assert all(n.get_bbox_patch() is not None and n.zorder > uniform[0].zorder for n in view.notes)
 
 
 def test_temperature_widget_redraws_and_builds_once():
     w = lesson.widget()
+    assert isinstance(w.view, lesson.TemperatureView)
     slider = w.controls["T"]
     assert math.isclose(10**slider.min, lesson.T_MIN) and math.isclose(10**slider.max, lesson.T_MAX)
     axes_before = list(w.figure.axes)
@@ -138,55 +157,69 @@ def test_temperature_widget_redraws_and_builds_once():
         slider.value = value
         p, h = w.last
         assert np.all(np.isfinite(p)) and math.isfinite(h)
+        assert w.alt == w.view.alt and f"{value:.3g}" in w.alt
     assert w.figure.axes == axes_before  # updated in place, not rebuilt
     assert repr(w).startswith("Interactive figure")
-    data, _ = w._repr_mimebundle_()
+    data, meta = w._repr_mimebundle_()
     assert "image/png" in data and "application/vnd.jupyter.widget-view+json" in data
+    assert meta["image/png"]["alt"] == w.alt
 
 
-# ---------------------------------------------------------------- widget 2
+# ---------------------------------------------------------------- widget 2: SamplerView
 @pytest.mark.parametrize("T", TEMPS)
 @pytest.mark.parametrize("seed", [0, 9])
-def test_sampler_widget_callback(fig, T, seed):
-    p, counts = lesson.draw_word_sampler(fig, T, seed)
+def test_sampler_view(fig, T, seed):
+    view = lesson.SamplerView(fig)
+    p, counts = view.update(T=T, seed=seed)
     assert counts.sum() == 200 and len(counts) == len(lesson.VOCAB)
     assert np.allclose(p, softmax(lesson.WORD_LOGITS, temperature=T))
-    ax = fig.axes[0]
-    heights = np.array([r.get_height() for r in ax.patches])
-    assert np.all(np.isfinite(heights)) and heights.max() > 0
+    assert (counts == np.bincount(lesson.sample_words(lesson.WORD_LOGITS, T, 200, seed), minlength=8)).all()
+    heights = np.array([r.get_height() for r in fig.axes[0].patches])
     assert np.allclose(heights[:8], p) and np.allclose(heights[8:], counts / 200)
     assert not any(NAN.search(t) for t in _texts(fig))
+    assert f"seed {seed}" in view.alt and f"mat p {p[0]:.2f} drawn {counts[0]}" in view.alt
     fig.canvas.draw()
 
 
 def test_sampler_is_reproducible_and_updates_in_place(fig):
-    first = lesson.draw_word_sampler(fig, 2.0, 3)[1]
-    lesson.draw_word_sampler(fig, lesson.T_MIN, 0)
-    again = lesson.draw_word_sampler(fig, 2.0, 3)[1]
+    view = lesson.SamplerView(fig)
+    first = view.update(T=2.0, seed=3)[1]
+    view.update(T=lesson.T_MIN, seed=0)
+    again = view.update(T=2.0, seed=3)[1]
     assert (first == again).all()
-    assert len(fig.axes) == 1
+    assert len(fig.axes) == 1 and len(fig.axes[0].patches) == 16
 
 
 @pytest.mark.parametrize("T", ENDS)
-def test_sampler_ends_of_the_slider(fig, T):
-    lesson.draw_word_sampler(fig, 1.0, 0)
-    p, counts = lesson.draw_word_sampler(fig, T, 0)
+@pytest.mark.parametrize("seed", [0, 9])
+def test_sampler_view_at_both_ends_of_both_sliders(fig, T, seed):
+    view = lesson.SamplerView(fig)
+    view.update(T=1.0, seed=0)
+    p, counts = view.update(T=T, seed=seed)
     if T == lesson.T_MIN:
         assert counts[0] == 200 and "mat | mat | mat | mat | mat | mat" in fig.axes[0].get_xlabel()
     else:
         assert np.count_nonzero(counts) == len(counts)  # every word, "banana" too
         assert p.max() < 0.15
+    fig.canvas.draw()
 
 
 def test_sampler_widget():
     w = lesson.sampler_widget()
+    assert isinstance(w.view, lesson.SamplerView)
     assert set(w.controls) == {"T", "seed"}
+    assert (w.controls["seed"].min, w.controls["seed"].max) == (0, 9)
     w.controls["T"].value = lesson.T_MIN
     assert w.last[1][0] == 200
     w.controls["T"].value = lesson.T_MAX
     w.controls["seed"].value = 9
     p, counts = w.last
-    assert counts.sum() == 200 and np.all(np.isfinite(p))
+    assert counts.sum() == 200 and np.all(np.isfinite(p)) and "seed 9" in w.alt
+
+
+def test_no_private_state_on_figures(fig):
+    lesson.TemperatureView(fig).update(T=1.0)
+    assert not hasattr(fig, "_lesson03") and not hasattr(fig, "_reused_axes")
 
 
 # ---------------------------------------------------------------- static figures
@@ -290,6 +323,8 @@ def test_check_q2(answer, ok, fragment):
         (0.667, False, "dividing by the sum"),
         (1.0, False, "argmax"),
         (0.119, False, "smaller class"),
+        (88, False, "percentage"),
+        (88.1, False, "percentage"),
         (0.5, False, "Divide the logits by T"),
     ],
 )
@@ -297,4 +332,273 @@ def test_check_q3(answer, ok, fragment):
     fb = lesson.check_q3(answer)
     assert fb.ok is ok
     assert fragment in repr(fb)
-    assert fb._repr_html_()
+    html = fb._repr_html_()  # the box the notebook shows: its colour and mark say the verdict
+    mark, colour = {True: ("✓", "#009E73"), False: ("✗", "#D55E00"), None: ("…", "#0072B2")}[ok]
+    assert f"<b style='color:{colour}'>{mark} " in html
+    assert html_escape(fragment) in html
+
+
+# ---------------------------------------------------------------- alt text of the static figures
+def test_static_figures_say_their_key_numbers_in_words(fig):
+    from softmax_lib.plots import alt_text
+
+    lesson.draw_sharpness_pair(fig)
+    assert "[0.26894, 0.73106]" in alt_text(fig) and "[0.00005, 0.99995]" in alt_text(fig)
+    lesson.draw_temperature_row(fig)
+    assert "T = 0.5: [0.86, 0.12, 0.02]" in alt_text(fig)
+    lesson.draw_sampling_grid(fig, temperatures=(0.2, 5.0))
+    assert "T = 0.2: 'mat' 197" in alt_text(fig)
+    teacher = np.array([-1.0, 4.0, 0.5, 0.0, -0.5, -1.5, -2.0, 9.0, -0.5, 2.5])
+    lesson.draw_distillation(fig, teacher)
+    assert "all wrong digits 0.0087" in alt_text(fig)  # not rounded to 0.01 (issue 8)
+    assert any("share 0.0087" in ax.get_title() for ax in fig.axes)
+
+
+def test_training_legend_sits_in_an_empty_corner():
+    from softmax_lib import style
+
+    with matplotlib.rc_context():  # the notebook's style (font sizes move the legend), undone afterwards
+        style.use()
+        f, ax = plt.subplots(figsize=(10, 4.2))
+        z, y, gaps, tops = np.array([0.5, 0.2, 0.0]), np.array([1.0, 0.0, 0.0]), [], []
+        for _ in range(1001):  # the notebook's training run
+            p = softmax(z)
+            gaps.append(z[0] - z[1:].max())
+            tops.append(p[0])
+            z = z - (p - y)
+        steps = np.arange(1001)
+        ax, ax2 = lesson.draw_training(ax, steps, gaps, tops)
+        f.canvas.draw()
+        box = ax.get_legend().get_window_extent()
+        for line in ax.get_lines() + ax2.get_lines():  # every curve stays half an inch clear of the legend
+            xy = line.get_transform().transform(np.column_stack(line.get_data()))
+            dx = np.maximum(np.maximum(box.x0 - xy[:, 0], xy[:, 0] - box.x1), 0)
+            dy = np.maximum(np.maximum(box.y0 - xy[:, 1], xy[:, 1] - box.y1), 0)
+            assert np.hypot(dx, dy).min() > 0.5 * f.dpi, line.get_label()
+        plt.close(f)
+
+
+# ---------------------------------------------------------------- Predict checkpoints
+@pytest.mark.parametrize(
+    "check,prediction,ok,fragment",
+    [
+        (lesson.predict_scale, None, None, "No prediction yet"),
+        (lesson.predict_scale, "b", True, "e^10 = 22,026"),
+        (lesson.predict_scale, "a", False, "it exponentiates"),
+        (lesson.predict_scale, "c", False, "their gap is larger"),
+        (lesson.predict_tie, None, None, "No prediction yet"),
+        (lesson.predict_tie, "b", True, "[0.500, 0.500, 0.000]"),
+        (lesson.predict_tie, "a", False, "convention of argmax"),
+        (lesson.predict_tie, "c", False, "T → ∞ end"),
+        (lesson.predict_tie, "d", False, "nothing overflows"),
+        (lesson.predict_hot, None, None, "No prediction yet"),
+        (lesson.predict_hot, "b", True, "cat gets 0.183"),
+        (lesson.predict_hot, "a", False, "20 times smaller"),
+        (lesson.predict_hot, "c", False, "limit T → ∞"),
+        (lesson.predict_banana, None, None, "No prediction yet"),
+        (lesson.predict_banana, 14, True, "13.6 on average"),
+        (lesson.predict_banana, 0.6, False, "count at T = 1"),
+        (lesson.predict_banana, 0.003, False, "a probability (printed above the question)"),
+        (lesson.predict_banana, 0.07, False, "multiply it by the 200 words"),
+        (lesson.predict_banana, 25, False, "200 / 8"),
+        (lesson.predict_banana, 60, False, "p('banana') = 0.068"),
+    ],
+)
+def test_predict_checkpoints(check, prediction, ok, fragment):
+    fb = check(prediction)
+    assert fb.ok is ok
+    assert fragment in repr(fb)
+
+
+def test_predictions_explain_why_even_when_wrong():
+    for check, wrong in [(lesson.predict_scale, "a"), (lesson.predict_tie, "a"), (lesson.predict_hot, "c")]:
+        assert check(wrong).detail.endswith(check("b").detail)
+
+
+def test_banana_prediction_numbers_are_recomputed():
+    p5 = np.exp(np.array(lesson.WORD_LOGITS) / 5)
+    p5 /= p5.sum()
+    expected = 200 * p5[-1]
+    assert f"{expected:.1f} on average" in repr(lesson.predict_banana(14))
+    drawn = int(np.sum(np.random.default_rng(0).choice(8, size=200, p=p5) == 7))
+    assert f"seed 0 drew {drawn}" in repr(lesson.predict_banana(14))
+
+
+# ---------------------------------------------------------------- Write it: my_sample
+def _multiplied(z, T, n, rng):
+    return rng.choice(len(z), size=n, p=softmax(np.asarray(z) * T))
+
+
+def _ignores_t(z, T, n, rng):
+    return rng.choice(len(z), size=n, p=softmax(z))
+
+
+def _greedy(z, T, n, rng):
+    return np.full(n, int(np.argmax(z)))
+
+
+def _naive_exp(z, T, n, rng):
+    w = np.exp(np.asarray(z) / T)
+    return rng.choice(len(w), size=n, p=w / w.sum())
+
+
+def _global_random(z, T, n, rng):
+    return np.random.choice(len(z), size=n, p=softmax(z, temperature=T))
+
+
+def _own_generator(z, T, n, rng):
+    return np.random.default_rng(0).choice(len(z), size=n, p=softmax(z, temperature=T))
+
+
+def _argmax_when_cold(z, T, n, rng):
+    if T < 0.05:
+        return np.full(n, int(np.argmax(z)))
+    return rng.choice(len(z), size=n, p=softmax(z, temperature=T))
+
+
+def _drops_masked(z, T, n, rng):
+    z = np.asarray(z)[np.isfinite(z)]
+    return rng.choice(len(z), size=n, p=softmax(z, temperature=T))
+
+
+def _probabilities(z, T, n, rng):
+    return softmax(z, temperature=T)
+
+
+def _counts(z, T, n, rng):
+    return rng.multinomial(n, softmax(z, temperature=T))
+
+
+def _stub(z, T, n, rng):
+    return None
+
+
+def _float_indices(z, T, n, rng):
+    return lesson.reference_my_sample(z, T, n, rng).astype(float)
+
+
+def _inverse_cdf(z, T, n, rng):  # another right way: its own draws, same distribution
+    cdf = np.cumsum(softmax(z, temperature=T))
+    return np.minimum(np.searchsorted(cdf, rng.random(n), side="right"), len(cdf) - 1)
+
+
+@pytest.mark.parametrize(
+    "fn,ok,fragments",
+    [
+        (lesson.reference_my_sample, True, ["All 8 cases passed"]),
+        (_float_indices, True, ["All 8 cases passed"]),
+        (_inverse_cdf, True, ["All 8 cases passed"]),
+        (None, None, ["No function yet"]),
+        ("my_sample", False, ["Expected a function"]),
+        (_stub, False, ["returned None", "return ..."]),
+        (_multiplied, False, ["at T = 0.5", "multiply by T instead of dividing"]),
+        (_ignores_t, False, ["at T = 0.5", "T is not used"]),
+        (_greedy, False, ["at T = 0.5", "greedy decoding"]),
+        (_probabilities, False, ["shape (3,)", "return the n drawn indices"]),
+        (_counts, False, ["shape (3,)", "counts?"]),
+        (_naive_exp, False, ["T = 0.001", "Probabilities contain NaN", "exp(2000) overflows"]),
+        (_argmax_when_cold, False, ["a tie at the top", "do not replace small T by argmax"]),
+        (_drops_masked, False, ["a masked class", "whose probability is 0", "shifts the indices"]),
+        (_global_random, False, ["same seed, same draws", "different draws for two generators", "np.random.choice"]),
+        (_own_generator, False, ["same seed, same draws", "does not use the rng", "of your own"]),
+    ],
+)
+def test_check_my_sample(fn, ok, fragments):
+    fb = lesson.check_my_sample(fn)
+    assert fb.ok is ok
+    text = repr(fb).split("\n  ✓")[0].split("\n  ✗")[0]  # title and first hint, not the per-case rows
+    for fragment in fragments:
+        assert fragment in text, (fragment, text)
+
+
+def test_check_my_sample_catches_only_the_large_logits_for_a_shift_free_cold_safe_version():
+    def no_shift_but_clipped_t(z, T, n, rng):  # survives a tiny T, not logits of 1000
+        w = np.exp(np.asarray(z) / max(T, 0.01) - 200 * (T < 0.01))
+        return rng.choice(len(w), size=n, p=w / w.sum())
+
+    fb = lesson.check_my_sample(no_shift_but_clipped_t)
+    assert fb.ok is False and "large logits [1000, 999, 0]" in fb.title
+    assert "Subtract the largest logit first" in fb.detail
+
+
+def test_reference_my_sample_never_draws_a_masked_class_and_is_seeded():
+    z = [1.0, -np.inf, 0.5]
+    a = lesson.reference_my_sample(z, 0.01, 1000, np.random.default_rng(2))
+    b = lesson.reference_my_sample(z, 0.01, 1000, np.random.default_rng(2))
+    assert not (a == 1).any() and (a == b).all()
+
+
+# ---------------------------------------------------------------- the stored notebook
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "03-temperature.ipynb"
+
+
+@pytest.fixture(scope="module")
+def notebook():
+    import nbformat
+
+    return nbformat.read(NOTEBOOK, as_version=4)
+
+
+def test_notebook_mentions_no_source_document(notebook):
+    for cell in notebook.cells:
+        assert not re.search(r"\bsources?\b|our copy", cell.source, re.IGNORECASE), cell.source[:80]
+
+
+def test_notebook_is_stored_unanswered(notebook):
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    predicts = [c for c in code if c.source.startswith("lesson.predict_")]
+    assert len(predicts) >= 2
+    for c in predicts:
+        assert "No prediction yet" in c.outputs[0]["data"]["text/plain"]
+    for c in code:
+        if "my_prediction =" in c.source or "answer_q" in c.source:
+            assert re.search(r"(my_prediction|answer_q\d) = None", c.source)
+    (write,) = [c for c in code if "def my_sample" in c.source]
+    assert "return None" in write.source and "8 of 8 cases failed" in write.outputs[0]["data"]["text/plain"]
+
+
+def test_every_predict_paragraph_comes_before_its_reveal(notebook):
+    cells = notebook.cells
+    asks = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and "**Predict.**" in c.source]
+    checks = [i for i, c in enumerate(cells) if c.cell_type == "code" and c.source.startswith("lesson.predict_")]
+    assert len(asks) == len(checks) >= 2
+    for ask, check in zip(asks, checks):
+        assert ask < check and "my_prediction = None" in cells[ask + 1].source
+
+
+def test_answers_live_only_inside_details(notebook):
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            out = "".join(o.get("text", "") for o in cell.outputs)
+            assert not re.search(r"^Q\d:", out, re.MULTILINE), "answers printed outside <details>"
+
+
+def test_the_answers_in_details_match_the_checkers(notebook):
+    (answers,) = [c.source for c in notebook.cells if "Show the answers" in c.source]
+    assert f"**{math.log(4):.3f}**" in answers and lesson.check_q1(round(math.log(4), 3)).ok
+    p1, p2 = softmax(lesson.Q2_LOGITS)[0], softmax(lesson.Q2_LOGITS, temperature=2)[0]
+    assert f"about {p1:.2f} to about {p2:.2f}" in answers and lesson.check_q2("a").ok
+    q3 = float(softmax(lesson.Q3_LOGITS, temperature=lesson.Q3_T)[1])
+    assert f"**{q3:.2f}**" in answers and lesson.check_q3(round(q3, 2)).ok
+
+
+def test_the_slider_answers_are_recomputed(notebook):
+    (slider,) = [c.source for c in notebook.cells if "Answers to the slider questions" in c.source]
+    (sampler,) = [c.source for c in notebook.cells if "Answers to the sampler questions" in c.source]
+    z = np.array(lesson.CLASS_LOGITS)
+    hot = np.exp(z / 20) / np.exp(z / 20).sum()  # independent of softmax_lib
+    assert f"{hot[0] - 1 / 6:.3f} above the line" in slider
+    assert f"entropy {-(hot * np.log(hot)).sum():.2f}" in slider
+    cold_gap = (z[0] - z[1]) / 0.05  # dog's gap at the cold end of the slider
+    assert f"becomes {cold_gap:.0f}" in slider and np.exp(-cold_gap) < 1e-6
+    temps = np.geomspace(0.3, 1.5, 2001)
+    h = np.array([float(lesson.entropy(softmax(z, temperature=t))) for t in temps])
+    t_half = temps[np.argmin(np.abs(h - math.log(6) / 2))]
+    assert f"T = {t_half:.2f}" in slider
+    w = np.array(lesson.WORD_LOGITS)
+    p15 = softmax(w, temperature=0.15)
+    assert f"p \\approx {1 - p15[0]:.4f}" in sampler
+    only_mat = [sum(bool((lesson.sample_words(w, t, 200, s) == 0).all()) for s in range(10)) for t in (0.05, 0.15, 0.2)]
+    assert only_mat[0] == 10 and f"{only_mat[1]} of the 10 seeds" in sampler and f"only {only_mat[2]} of them" in sampler
+    roof = [int(np.sum(lesson.sample_words(w, 1.0, 200, s) == 4)) for s in range(10)]
+    assert roof[0] == 16 and all(3 <= r <= 13 for r in roof[1:])  # "counts from about 3 to 13 are ordinary"

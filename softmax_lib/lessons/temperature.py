@@ -1,21 +1,29 @@
-"""Lesson 03, temperature and sharpness: entropy, figures, the two widgets and the checks."""
+"""Lesson 03, temperature and sharpness: entropy, the figures, the two slider views,
+the Predict checkpoints, the Write-it exercise (sampling at temperature T) and the checks.
+
+Every figure of the lesson is drawn here; read one with ``lesson.draw_entropy_curves??``.
+"""
 
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..checks import Feedback, Near, check_choice, check_number
+from ..checks import Case, Feedback, Near, check_choice, check_function, check_number, check_prediction
 from ..core import softmax
-from ..plots import annotate_bars
-from ..style import COLORS
+from ..plots import annotate_bars, bars, log_t_axis, set_alt
+from ..style import COLORS, OKABE_ITO
+from ..widgets import FigureView
+from .examples import ANIMALS, LOGITS
 
-#: The animal classifier of lesson 01.
-ANIMALS = ("cat", "dog", "bird")
-LOGITS = (2.0, 1.0, 0.1)
+__all__ = ["ANIMALS", "LOGITS", "entropy", "entropy_over_temperature", "sample_words",
+           "draw_sharpness_pair", "draw_temperature_row", "draw_entropy_curves", "draw_training",
+           "draw_sampling_grid", "draw_distillation", "draw_boltzmann", "TemperatureView", "SamplerView",
+           "widget", "sampler_widget", "predict_scale", "predict_tie", "predict_hot", "predict_banana",
+           "reference_my_sample", "check_my_sample", "check_q1", "check_q2", "check_q3"]
 
 #: Six classes for the temperature slider.
 CLASSES = ("cat", "dog", "fox", "owl", "fish", "frog")
@@ -28,6 +36,9 @@ PROMPT = "The cat sat on the"
 
 #: The slider range for T (a log scale).
 T_MIN, T_MAX = 0.05, 20.0
+
+#: Line colours for curves that are neither right nor wrong (green/vermillion keep those meanings).
+_LINE_COLORS = (COLORS["logit"], COLORS["accent"], COLORS["sky"], OKABE_ITO["black"])
 
 
 # ---------------------------------------------------------------- maths
@@ -91,22 +102,11 @@ def sample_words(logits: ArrayLike, temperature: float, n: int, seed: int) -> np
     return rng.choice(len(p), size=n, p=p)
 
 
-# ---------------------------------------------------------------- helpers
-def _bars(ax, labels, values, color, fmt="{:.2f}", fontsize=12):
-    values = np.asarray(values, dtype=float)
-    ax.bar(range(len(values)), values, color=color, edgecolor="black", linewidth=0.8)
-    ax.set_xticks(range(len(values)), list(labels))
-    annotate_bars(ax, values, fmt=fmt, fontsize=fontsize)
+def _fmt_list(values, fmt="{:.2f}") -> str:
+    return "[" + ", ".join(fmt.format(float(v)) for v in values) + "]"
 
 
-def _plain_log_ticks(ax):
-    """Label a log axis 0.01, 0.1, 1, 10, ... instead of 10^-2, 10^-1, ..."""
-    from matplotlib.ticker import FuncFormatter
-
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-
-
-# ---------------------------------------------------------------- figures
+# ---------------------------------------------------------------- static figures
 def draw_sharpness_pair(fig, small=(1.0, 2.0), scale: float = 10.0):
     """softmax of ``small`` and of ``scale * small`` side by side; return both outputs."""
     fig.clear()
@@ -117,11 +117,15 @@ def draw_sharpness_pair(fig, small=(1.0, 2.0), scale: float = 10.0):
     for ax, z in zip(axes, (small, big)):
         p = softmax(z)
         out.append(p)
-        _bars(ax, [f"z = {v:g}" for v in z], p, COLORS["prob"], fmt="{:.5f}", fontsize=13)
         ratio = math.exp(z[1] - z[0])
-        ax.set_title(f"softmax({[float(v) for v in z]})\nweight ratio e^{z[1] - z[0]:g} = {ratio:,.1f}", fontsize=15)
+        bars(p, [f"z = {v:g}" for v in z], ax=ax, fmt="{:.5f}", fontsize=13,
+             title=f"softmax({[float(v) for v in z]})\nweight ratio e^{z[1] - z[0]:g} = {ratio:,.1f}")
+        ax.title.set_fontsize(15)
     axes[0].set_ylim(0, 1.18)
     axes[0].set_ylabel("probability")
+    set_alt(fig, f"Two bar charts. softmax({_fmt_list(small, '{:g}')}) = {_fmt_list(out[0], '{:.5f}')}: "
+                 f"a mild preference. softmax({_fmt_list(big, '{:g}')}) = {_fmt_list(out[1], '{:.5f}')}: "
+                 "practically one-hot.")
     return out
 
 
@@ -133,11 +137,14 @@ def draw_temperature_row(fig, z=LOGITS, labels=ANIMALS, temperatures=(0.1, 0.5, 
     for ax, t in zip(axes, temperatures):
         p = softmax(z, temperature=t)
         rows.append(p)
-        _bars(ax, labels, p, COLORS["prob"])
-        ax.set_title(f"T = {t:g}\nentropy {float(entropy(p)):.2f}", fontsize=15)
+        bars(p, labels, ax=ax, fontsize=12, title=f"T = {t:g}\nentropy {float(entropy(p)):.2f}")
+        ax.title.set_fontsize(15)
         ax.tick_params(axis="x", labelsize=13)
     axes[0].set_ylim(0, 1.15)
     axes[0].set_ylabel("probability")
+    words = "; ".join(f"T = {t:g}: {_fmt_list(p)}" for t, p in zip(temperatures, rows))
+    set_alt(fig, f"softmax of the logits {_fmt_list(z, '{:g}')} ({', '.join(labels)}) at {len(rows)} "
+                 f"temperatures, from nearly one-hot to nearly uniform; the first class stays on top. {words}.")
     return np.array(rows)
 
 
@@ -148,16 +155,18 @@ def draw_entropy_curves(ax, curves: Mapping[str, ArrayLike], t_range=(0.01, 100.
     dashed lines, and each curve's T = 1 point as a dot.  Returns ``(T, {name: H})``.
     """
     temps = np.geomspace(*t_range, n_points)
-    colors = [COLORS["logit"], COLORS["naive"], COLORS["stable"], COLORS["accent"]]
     out = {}
     n = None
-    for (name, z), color in zip(curves.items(), colors):
+    dots = []
+    for (name, z), color in zip(curves.items(), _LINE_COLORS):
         z = np.asarray(z, dtype=float)
         n = len(z)
         h = entropy_over_temperature(z, temps)
         out[name] = h
+        h1 = float(entropy(softmax(z)))
+        dots.append(f"{name}: {h1:.3f}")
         ax.plot(temps, h, color=color, label=name)
-        ax.plot([1.0], [float(entropy(softmax(z)))], "o", color=color, markersize=9)
+        ax.plot([1.0], [h1], "o", color=color, markersize=9)
     log_n = math.log(n)
     ax.axhline(log_n, color=COLORS["reference"], linestyle="--", linewidth=1.8)
     ax.axhline(0.0, color=COLORS["reference"], linestyle="--", linewidth=1.8)
@@ -166,14 +175,14 @@ def draw_entropy_curves(ax, curves: Mapping[str, ArrayLike], t_range=(0.01, 100.
     first = next(iter(curves.values()))
     ax.annotate("T = 1: plain softmax", (1.0, float(entropy(softmax(first)))), xytext=(-12, 6),
                 textcoords="offset points", ha="right", va="bottom", fontsize=13)
-    ax.set_xscale("log")
-    _plain_log_ticks(ax)
-    ax.set_xlim(*t_range)
+    log_t_axis(ax, temps)
     ax.set_ylim(-0.08, log_n * 1.12)
-    ax.set_xlabel("temperature T (log scale)")
     ax.set_ylabel("entropy (nats)")
     ax.set_title("Entropy of softmax(z / T): sharp at small T, flat at large T")
     ax.legend(loc="center right")
+    set_alt(ax.figure, f"Entropy of softmax(z / T) against T from {t_range[0]:g} to {t_range[1]:g} on a log axis, "
+                       f"for {', '.join(curves)}. Each curve rises from 0 (one-hot) to log {n} = {log_n:.3f} "
+                       f"(uniform). Entropy at T = 1: {'; '.join(dots)}.")
     return temps, out
 
 
@@ -181,9 +190,7 @@ def draw_training(ax, steps, gaps, top_probs):
     """The logit gap and the top probability while gradient descent trains one example."""
     steps = np.asarray(steps)
     ax.plot(steps + 1, gaps, color=COLORS["logit"], label="gap: top logit − next")
-    ax.set_xscale("log")
-    _plain_log_ticks(ax)
-    ax.set_xlabel("training step + 1 (log scale)")
+    log_t_axis(ax, label="training step + 1 (log scale)")
     ax.set_ylabel("logit gap", color=COLORS["logit"])
     ax2 = ax.twinx()
     ax2.plot(steps + 1, top_probs, color=COLORS["prob"], linestyle="--", label="top probability")
@@ -193,7 +200,9 @@ def draw_training(ax, steps, gaps, top_probs):
     ax2.spines["right"].set_visible(True)
     ax.set_title("Training keeps widening the gap: softmax grows ever more sure")
     lines = ax.get_lines() + ax2.get_lines()
-    ax.legend(lines, [l.get_label() for l in lines], loc="center right")
+    ax.legend(lines, [line.get_label() for line in lines], loc="lower right")  # an empty corner
+    set_alt(ax.figure, f"Over {len(steps)} training steps (log axis) the logit gap grows from {gaps[0]:.2f} to "
+                       f"{gaps[-1]:.2f}, and the top probability from {top_probs[0]:.3f} to {top_probs[-1]:.4f}.")
     return ax, ax2
 
 
@@ -222,6 +231,10 @@ def draw_sampling_grid(fig, logits=WORD_LOGITS, vocab=VOCAB, temperatures=(0.2, 
     axes[0].set_yticks(x, list(vocab))
     axes[0].invert_yaxis()
     axes[-1].legend(loc="lower right", fontsize=12)
+    words = "; ".join(f"T = {t:g}: '{vocab[0]}' {c[0]}, '{vocab[-1]}' {c[-1]}"
+                      for t, c in zip(temperatures, all_counts))
+    set_alt(fig, f"{n} sampled next words at each of {len(temperatures)} temperatures, as fractions beside "
+                 f"softmax's probabilities: the higher T, the more evenly spread. Counts: {words}.")
     return np.array(all_counts)
 
 
@@ -237,15 +250,17 @@ def draw_distillation(fig, logits, temperatures=(1.0, 4.0), true_class: int = 7,
         rows.append(p)
         colors = [COLORS["prob"] if i == true_class else COLORS["accent"] if i == look_alike
                   else COLORS["reference"] for i in range(len(p))]
-        ax.bar(digits, p, color=colors, edgecolor="black", linewidth=0.8)
-        for i in labelled:
-            ax.annotate(f"{p[i]:.3f}", (i, p[i]), xytext=(0, 3), textcoords="offset points",
-                        ha="center", fontsize=13)
+        bars(p, digits, ax=ax, color=colors, fmt=None)
+        annotate_bars(ax, p[list(labelled)], x=list(labelled), fmt="{:.3f}", fontsize=13)
         rest = 1 - p[true_class]
-        ax.set_title(f"teacher at T = {t:g}: wrong digits share {rest:.2f}", fontsize=15)
+        ax.set_title(f"teacher at T = {t:g}: wrong digits share {rest:.2g}", fontsize=15)
         ax.set_xlabel("digit")
     axes[0].set_ylim(0, 1.12)
     axes[0].set_ylabel("probability")
+    words = "; ".join(f"at T = {t:g}, p('{true_class}') = {p[true_class]:.3f}, p('{look_alike}') = "
+                      f"{p[look_alike]:.3f}, all wrong digits {1 - p[true_class]:.2g}"
+                      for t, p in zip(temperatures, rows))
+    set_alt(fig, f"A teacher's softmax over the ten digits for a handwritten {true_class}: {words}.")
     return np.array(rows)
 
 
@@ -253,124 +268,124 @@ def draw_boltzmann(ax, q, actions, t_range=(0.01, 100.0), n_points: int = 161):
     """P(action) = softmax(Q / T) against T on a log axis; return ``(T, probabilities)``."""
     temps = np.geomspace(*t_range, n_points)
     probs = np.array([softmax(q, temperature=float(t)) for t in temps])
-    colors = [COLORS["logit"], COLORS["prob"], COLORS["stable"], COLORS["naive"], COLORS["accent"], COLORS["sky"]]
     for j, (name, qj) in enumerate(zip(actions, q)):
-        ax.plot(temps, probs[:, j], color=colors[j % len(colors)], label=f"{name} (Q = {qj:g})")
+        ax.plot(temps, probs[:, j], color=_LINE_COLORS[j % len(_LINE_COLORS)], label=f"{name} (Q = {qj:g})")
     ax.axhline(1 / len(q), color=COLORS["reference"], linestyle="--", linewidth=1.8)
     ax.text(t_range[1] / 1.15, 1 / len(q) + 0.02, f"uniform 1/{len(q)}", ha="right", va="bottom", fontsize=13)
-    ax.set_xscale("log")
-    _plain_log_ticks(ax)
-    ax.set_xlim(*t_range)
+    log_t_axis(ax, temps)
     ax.set_ylim(0, 1.05)
-    ax.set_xlabel("temperature T (log scale)")
     ax.set_ylabel("P(choose action)")
     ax.set_title("Boltzmann exploration: greedy at small T, random at large T")
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
+    set_alt(ax.figure, f"P(action) = softmax(Q / T) for actions {', '.join(actions)} against T on a log axis: "
+                       f"{_fmt_list(probs[0])} at T = {t_range[0]:g}, {_fmt_list(probs[-1])} at T = {t_range[1]:g}.")
     return temps, probs
 
 
-# ---------------------------------------------------------------- widget 1
-def _reuse(fig, key):
-    """The artists a draw function stored on ``fig`` for ``key``, or None on a new figure."""
-    state = getattr(fig, "_lesson03", None)
-    if state is not None and state.get("key") == key and fig.axes:
-        return state
-    return None
+# ---------------------------------------------------------------- widget 1: the temperature slider
+class TemperatureView(FigureView):
+    """The logits (fixed) and softmax(z / T) side by side, with the entropy.
 
-
-def draw_temperature(fig, T: float = 1.0, z=CLASS_LOGITS, labels=CLASSES):
-    """The logits and softmax(z / T) side by side, with the entropy; return ``(p, H)``.
-
-    The first call on a figure builds both panels; later calls with the same
-    logits only update the probability bars and the texts.
+    ``update(T=...)`` moves the probability bars and their labels and returns ``(p, H)``.
     """
-    z = np.asarray(z, dtype=float)
-    p = softmax(z, temperature=T)
-    h = float(entropy(p))
-    n = len(z)
-    key = ("temperature", tuple(z), tuple(labels))
-    state = _reuse(fig, key)
-    if state is None:
-        fig.clear()
+
+    def __init__(self, fig, z=CLASS_LOGITS, labels=CLASSES) -> None:
+        super().__init__(fig)
+        self.z = np.asarray(z, dtype=float)
+        self.labels = tuple(labels)
+        n = len(self.z)
         fig.set_layout_engine("constrained")
         ax_z, ax_p = fig.subplots(1, 2)
-        _bars(ax_z, labels, z, COLORS["logit"], fmt="{:.1f}")
-        ax_z.axhline(0, color="black", linewidth=1)
-        ax_z.set_ylim(min(0.0, z.min()) - 0.8, max(0.0, z.max()) + 1.6)
-        ax_z.set_title("logits z\n(fixed)")
-        ax_z.set_ylabel("logit")
-        gap_text = ax_z.text(0.98, 0.97, "", transform=ax_z.transAxes, ha="right", va="top", fontsize=13)
-
-        bars = ax_p.bar(range(n), p, color=COLORS["prob"], edgecolor="black", linewidth=0.8)
-        ax_p.set_xticks(range(n), list(labels))
-        notes = [ax_p.annotate("", (i, 0.0), xytext=(0, 3), textcoords="offset points",
-                               ha="center", va="bottom", fontsize=12) for i in range(n)]
-        ax_p.axhline(1 / n, color=COLORS["reference"], linestyle="--", linewidth=1.8)
+        bars(self.z, self.labels, ax=ax_z, color=COLORS["logit"], fmt="{:.1f}", fontsize=12,
+             ylim=(min(0.0, self.z.min()) - 0.8, max(0.0, self.z.max()) + 1.6), title="logits z\n(fixed)",
+             ylabel="logit")
+        self.gap = ax_z.text(0.98, 0.97, "", transform=ax_z.transAxes, ha="right", va="top", fontsize=13)
+        # the uniform line sits behind the bars and the labels (white boxes) stay readable on it
+        ax_p.axhline(1 / n, color=COLORS["reference"], linestyle="--", linewidth=1.8, zorder=0.5)
+        self.bars = bars(np.zeros(n), self.labels, ax=ax_p, fmt=None, ylim=(0, 1.12), ylabel="probability",
+                         zero_line=False).containers[-1]
+        self.notes = [ax_p.annotate("", (i, 0.0), xytext=(0, 3), textcoords="offset points", ha="center",
+                                    va="bottom", fontsize=12, zorder=3,
+                                    bbox={"boxstyle": "round,pad=0.1", "facecolor": "white",
+                                          "edgecolor": "none", "alpha": 0.85})
+                      for i in range(n)]
         ax_p.text(0.98, 0.97, f"dashed: uniform 1/{n}", transform=ax_p.transAxes, ha="right", va="top",
                   fontsize=13, color=COLORS["reference"])
-        ax_p.set_ylim(0, 1.12)
-        ax_p.set_ylabel("probability")
-        title = ax_p.set_title(" ", fontsize=15)
+        self.title = ax_p.set_title(" ", fontsize=15)
         for ax in (ax_z, ax_p):
             ax.tick_params(axis="x", labelsize=13)
-        state = {"key": key, "bars": bars, "notes": notes, "title": title, "gap": gap_text}
-        fig._lesson03 = state
+            ax.title.set_y(1.0)  # a fixed title position: matplotlib skips re-placing it on every draw
+        self.axes = (ax_z, ax_p)
 
-    for i, (bar, note, v) in enumerate(zip(state["bars"], state["notes"], p)):
-        bar.set_height(v)
-        note.xy = (i, v)
-        note.set_text(f"{v:.2f}")
-    state["title"].set_text(f"softmax(z / T) at T = {T:.3g}\nentropy {h:.2f} (max log {n} = {math.log(n):.2f})")
-    state["gap"].set_text(f"softmax sees z / T:\nevery gap × {1 / T:.3g}")
-    return p, h
+    def update(self, T: float = 1.0):
+        p = softmax(self.z, temperature=T)
+        h = float(entropy(p))
+        n = len(p)
+        for i, (bar, note, v) in enumerate(zip(self.bars, self.notes, p)):
+            bar.set_height(v)
+            note.xy = (i, v)
+            note.set_text(f"{v:.2f}")
+        self.title.set_text(f"softmax(z / T) at T = {T:.3g}\nentropy {h:.2f} (max log {n} = {math.log(n):.2f})")
+        self.gap.set_text(f"softmax sees z / T:\nevery gap × {1 / T:.3g}")
+        top = int(p.argmax())
+        self.alt = (f"At T = {T:.3g} every gap between the logits is multiplied by {1 / T:.3g}; softmax gives "
+                    + ", ".join(f"{c} {v:.2f}" for c, v in zip(self.labels, p))
+                    + f". Tallest: {self.labels[top]}. Entropy {h:.2f} of at most log {n} = {math.log(n):.2f}.")
+        return p, h
 
 
 def widget():
     """A log-scale temperature slider over six classes."""
     from ..widgets import live_figure, log_slider
 
-    return live_figure(draw_temperature, {"T": log_slider("temperature T", 1.0, T_MIN, T_MAX)},
+    return live_figure(TemperatureView, {"T": log_slider("temperature T", 1.0, T_MIN, T_MAX)},
                        figsize=(10, 4.2))
 
 
-# ---------------------------------------------------------------- widget 2
-def draw_word_sampler(fig, T: float = 1.0, seed: int = 0, n: int = 200, logits=WORD_LOGITS, vocab=VOCAB):
-    """Sample ``n`` next words at temperature T with ``default_rng(seed)``.
+# ---------------------------------------------------------------- widget 2: the word sampler
+class SamplerView(FigureView):
+    """Softmax's probabilities next to the fractions of ``n`` words sampled with ``default_rng(seed)``.
 
-    Bars: softmax's probability next to the fraction of samples; the x label
-    shows the first few sampled completions.  Returns ``(p, counts)``.  As in
-    :func:`draw_temperature`, later calls on the same figure only update it.
+    ``update(T=..., seed=...)`` returns ``(p, counts)``.
     """
-    p = softmax(logits, temperature=T)
-    idx = sample_words(logits, T, n, seed)
-    counts = np.bincount(idx, minlength=len(vocab))
-    key = ("sampler", tuple(np.asarray(logits, dtype=float)), tuple(vocab), n)
-    state = _reuse(fig, key)
-    if state is None:
-        fig.clear()
+
+    def __init__(self, fig, logits=WORD_LOGITS, vocab=VOCAB, n: int = 200) -> None:
+        super().__init__(fig)
+        self.logits = np.asarray(logits, dtype=float)
+        self.vocab = tuple(vocab)
+        self.n = n
         fig.set_layout_engine("constrained")
         ax = fig.subplots()
-        x = np.arange(len(vocab))
+        x = np.arange(len(self.vocab))
         w = 0.4
-        bars_p = ax.bar(x - w / 2, p, w, color=COLORS["prob"], edgecolor="black", linewidth=0.8,
-                        label="softmax p")
-        bars_s = ax.bar(x + w / 2, counts / n, w, color=COLORS["sky"], edgecolor="black", linewidth=0.8,
-                        label=f"fraction of {n} samples")
-        ax.set_xticks(x, list(vocab))
+        zeros = np.zeros(len(x))
+        self.p_bars = ax.bar(x - w / 2, zeros, w, color=COLORS["prob"], edgecolor="black", linewidth=0.8,
+                             label="softmax p")
+        self.s_bars = ax.bar(x + w / 2, zeros, w, color=COLORS["sky"], edgecolor="black", linewidth=0.8,
+                             label=f"fraction of {n} samples")
+        ax.set_xticks(x, list(self.vocab))
         ax.set_ylim(0, 1.1)
         ax.set_ylabel("probability / fraction")
-        title = ax.set_title(" ", fontsize=15)
-        xlabel = ax.set_xlabel(" ", fontsize=14)
+        self.title = ax.set_title(" ", fontsize=15, y=1.0)  # fixed: not re-placed on every draw
+        self.xlabel = ax.set_xlabel(" ", fontsize=14)
         ax.legend(loc="upper right")
-        state = {"key": key, "p": bars_p, "s": bars_s, "title": title, "xlabel": xlabel}
-        fig._lesson03 = state
-    for bar, v in zip(state["p"], p):
-        bar.set_height(v)
-    for bar, v in zip(state["s"], counts / n):
-        bar.set_height(v)
-    state["title"].set_text(f"{PROMPT} ___   (T = {T:.3g}, seed {seed}, entropy {float(entropy(p)):.2f})")
-    state["xlabel"].set_text("first six samples: " + " | ".join(vocab[i] for i in idx[:6]))
-    return p, counts
+        self.ax = ax
+
+    def update(self, T: float = 1.0, seed: int = 0):
+        p = softmax(self.logits, temperature=T)
+        idx = sample_words(self.logits, T, self.n, seed)
+        counts = np.bincount(idx, minlength=len(self.vocab))
+        for bar, v in zip(self.p_bars, p):
+            bar.set_height(v)
+        for bar, v in zip(self.s_bars, counts / self.n):
+            bar.set_height(v)
+        h = float(entropy(p))
+        self.title.set_text(f"{PROMPT} ___   (T = {T:.3g}, seed {seed}, entropy {h:.2f})")
+        self.xlabel.set_text("first six samples: " + " | ".join(self.vocab[i] for i in idx[:6]))
+        self.alt = (f"{PROMPT} ___ at T = {T:.3g}, seed {seed}: "
+                    + ", ".join(f"{w} p {v:.2f} drawn {c}" for w, v, c in zip(self.vocab, p, counts))
+                    + f" (of {self.n}).")
+        return p, counts
 
 
 def sampler_widget():
@@ -381,11 +396,211 @@ def sampler_widget():
 
     seed = W.IntSlider(value=0, min=0, max=9, description="seed", continuous_update=True,
                        style={"description_width": "initial"}, layout=W.Layout(width="300px"))
-    return live_figure(draw_word_sampler, {"T": log_slider("temperature T", 1.0, T_MIN, T_MAX), "seed": seed},
+    return live_figure(SamplerView, {"T": log_slider("temperature T", 1.0, T_MIN, T_MAX), "seed": seed},
                        figsize=(10, 4.2), columns=2)
 
 
-# ---------------------------------------------------------------- exercises
+# ---------------------------------------------------------------- Predict checkpoints
+SCALE_OPTIONS = ("a", "b", "c")
+
+
+def predict_scale(prediction) -> Feedback:
+    """Predict: do [1, 2] and [10, 20] give the same probabilities? a same, b [10, 20] sharper, c flatter."""
+    small, big = softmax([1.0, 2.0]), softmax([10.0, 20.0])
+    return check_prediction(
+        prediction, "b", options=SCALE_OPTIONS,
+        why=f"softmax weighs classes by e^z, so a gap becomes a ratio: e^1 = {math.e:.3f} for [1, 2] "
+            f"(p = {small[1]:.3f}) but e^10 = {math.exp(10):,.0f} for [10, 20] (p = {big[1]:.5f}). "
+            "Same order, much sharper output: softmax depends on the scale of the logits, not only their order.",
+        hints={"a": "Both vectors prefer the second class by the same factor of 2, but softmax does not "
+                    "divide by the sum: it exponentiates, so it sees the differences 1 and 10.",
+               "c": "Larger logits are not 'more spread out' for softmax: their gap is larger, 10 instead of 1."},
+    )
+
+
+TIE_LOGITS = (2.0, 2.0, 1.0)
+TIE_OPTIONS = ("a", "b", "c", "d")
+
+
+def predict_tie(prediction) -> Feedback:
+    """Predict: the T -> 0 limit of softmax([2, 2, 1] / T). a [1,0,0], b [.5,.5,0], c uniform, d NaN."""
+    p = softmax(TIE_LOGITS, temperature=0.01)
+    return check_prediction(
+        prediction, "b", options=TIE_OPTIONS,
+        why=f"The two tied logits always have the same weight, e^(2/T), so they always share equally; the third "
+            f"one's weight relative to them, e^(-1/T), goes to 0. At T = 0.01: {_fmt_list(p, '{:.3f}')}.",
+        hints={"a": "softmax treats the two tied classes exactly alike, so it cannot give one of them everything. "
+                    "(np.argmax does pick the first, but that is a convention of argmax, not the limit.)",
+               "c": "Uniform is the T → ∞ end. As T → 0 the gap to the third class grows without bound.",
+               "d": "softmax_lib subtracts the largest logit first, so nothing overflows: every z / T stays finite "
+                    "and the limit is a plain number."},
+    )
+
+
+HOT_OPTIONS = ("a", "b", "c")
+
+
+def predict_hot(prediction) -> Feedback:
+    """Predict: p(cat) at the slider's right end, T = 20.  a above 0.4, b between 0.17 and 0.25, c exactly 1/6."""
+    z = np.asarray(CLASS_LOGITS)
+    hot = softmax(z, temperature=T_MAX)
+    gap = float(z.max() - z.min())
+    return check_prediction(
+        prediction, "b", options=HOT_OPTIONS,
+        why=f"T = {T_MAX:g} divides every gap by {T_MAX:g}: the largest, cat − frog = {gap:g}, becomes "
+            f"{gap / T_MAX:g}, and e^{gap / T_MAX:g} = {math.exp(gap / T_MAX):.2f} is the whole ratio between the "
+            f"tallest and the shortest bar. So cat gets {hot[0]:.3f} and frog {hot[-1]:.3f}, close to the "
+            f"uniform 1/{len(z)} = {1 / len(z):.3f} but still in the same order.",
+        hints={"a": f"At T = 1 cat has {softmax(z)[0]:.2f}, but at T = {T_MAX:g} every gap is {T_MAX:g} times "
+                    "smaller, and small gaps mean nearly equal weights.",
+               "c": "Exactly uniform is the limit T → ∞; at any finite T the gaps shrink but do not vanish."},
+    )
+
+
+def predict_banana(prediction) -> Feedback:
+    """Predict: how many of 200 samples are 'banana' at T = 5 (a number)."""
+    t, n = 5.0, 200
+    p = softmax(WORD_LOGITS, temperature=t)
+    p1 = softmax(WORD_LOGITS)
+    expected = n * float(p[-1])
+    sd = math.sqrt(n * p[-1] * (1 - p[-1]))
+    drawn = int(np.sum(sample_words(WORD_LOGITS, t, n, 0) == len(p) - 1))
+    return check_prediction(
+        prediction, expected, tol=2 * sd,
+        why=f"At T = 5, p('banana') = {p[-1]:.3f}, so 200 samples hold {expected:.1f} on average, give or take "
+            f"{sd:.1f} (one standard deviation); seed 0 drew {drawn}. At T = 1 it would be {n * p1[-1]:.1f}, "
+            f"and uniform (T → ∞) {n / len(p):.0f}: T = 5 is hot, but far from infinite.",
+        mistakes=[Near(float(p1[-1]), "That is p('banana') at T = 1, a probability (printed above the question); "
+                                      "the question asks how many of the 200 words are 'banana'.", tol=0.0015),
+                  Near(float(p[-1]), "That looks like a probability, not a count: multiply it by the 200 words "
+                                     "drawn.", tol=0.03),
+                  Near(n * float(p1[-1]), "That is about the count at T = 1.", tol=1.0),
+                  Near(n / len(p), "That is the uniform share, 200 / 8: the T → ∞ limit.", tol=1.0)],
+    )
+
+
+# ---------------------------------------------------------------- Write it: sampling at temperature T
+def reference_my_sample(logits, T, n, rng):
+    """Draw ``n`` class indices from softmax(logits / T) with the generator ``rng``."""
+    z = np.asarray(logits, dtype=float) / T
+    w = np.exp(z - z.max())          # the largest weight is e^0 = 1: no overflow
+    p = w / w.sum()
+    return rng.choice(len(p), size=n, p=p)
+
+
+_N_DRAWS = 4000
+
+
+def _sample_check(p: np.ndarray, n: int = _N_DRAWS) -> Callable[[Any], str | None]:
+    """A Case.check for ``n`` draws meant to follow ``p``: n integer indices, never a class with p = 0,
+    frequencies within 5 standard deviations (+ 0.002) of p."""
+    p = np.asarray(p, dtype=float)
+    k = len(p)
+    suspects = {}
+
+    def check(out: Any) -> str | None:
+        if out is None:
+            return "returned None"
+        if isinstance(out, (str, bytes, dict)):
+            return f"returned a {type(out).__name__}, not an array of class indices"
+        try:
+            got = np.asarray(out)
+        except Exception:
+            return f"returned a {type(out).__name__}, not an array of class indices"
+        if got.shape != (n,):
+            extra = " (probabilities or counts? return the n drawn indices)" if got.shape == (k,) else ""
+            return f"returned shape {got.shape} instead of ({n},): one class index per draw{extra}"
+        if got.dtype.kind == "f" and np.all(np.isfinite(got)) and np.all(got == np.round(got)):
+            got = got.astype(int)
+        if got.dtype.kind not in "iu":
+            return f"returned {got.dtype} values, not integer class indices 0 … {k - 1}"
+        if got.min() < 0 or got.max() >= k:
+            return f"returned indices outside 0 … {k - 1}"
+        freq = np.bincount(got, minlength=k) / n
+        never = np.flatnonzero((p == 0) & (freq > 0))
+        if never.size:
+            return f"drew class {never[0]} ({np.count_nonzero(got == never[0])} times), whose probability is 0"
+        tol = 5 * np.sqrt(p * (1 - p) / n) + 0.002
+        if np.all(np.abs(freq - p) <= tol):
+            return None
+        what = f"drew the classes with frequencies {_fmt_list(freq)} instead of about {_fmt_list(p)}"
+        for name, q in suspects.items():
+            if np.all(np.abs(freq - q) <= 5 * np.sqrt(q * (1 - q) / n) + 0.002):
+                return f"{what}: that is {name}"
+        return what
+
+    check.suspects = suspects
+    return check
+
+
+def _case(name: str, logits, T: float, hint: str, suspects: Mapping[str, ArrayLike] = (), seed: int = 1) -> Case:
+    p = softmax(np.asarray(logits, dtype=float), temperature=T)
+    check = _sample_check(p)
+    check.suspects.update(dict(suspects))
+    return Case(name, (np.asarray(logits, dtype=float), T, _N_DRAWS, np.random.default_rng(seed)), check, hint)
+
+
+def _reproducible_case(fn) -> Case:
+    """Two generators with the same seed must give the same draws, two different seeds different ones."""
+    z = np.asarray(LOGITS, dtype=float)
+
+    def check(out: Any) -> str | None:
+        if out is None:
+            return "returned None"
+        try:
+            again = np.asarray(fn(z.copy(), 1.0, 50, np.random.default_rng(5)))
+            other = np.asarray(fn(z.copy(), 1.0, 50, np.random.default_rng(6)))
+            first = np.asarray(out)
+        except Exception as err:
+            return f"raised {type(err).__name__} on a second call: {err}"
+        if first.shape != again.shape or not np.array_equal(first, again):
+            return "gave different draws for two generators with the same seed"
+        if np.array_equal(first, other):
+            return "gave the same draws for generators with seeds 5 and 6: it does not use the rng it is given"
+        return None
+
+    return Case("same seed, same draws", (z, 1.0, 50, np.random.default_rng(5)), check,
+                "Draw with the generator you are given, rng.choice(len(p), size=n, p=p): not np.random.choice "
+                "(a global generator) and not a new np.random.default_rng(...) of your own.")
+
+
+def check_my_sample(fn) -> Feedback:
+    """Run the learner's ``my_sample(logits, T, n, rng)`` on ordinary, hostile and property cases."""
+    z = np.asarray(LOGITS, dtype=float)
+    big = np.array([1000.0, 999.0, 0.0])
+    cases = [
+        _case("[2, 1, 0.1] at T = 0.5", z, 0.5,
+              "Divide the logits by T, exponentiate, normalise, then draw n indices with rng.choice(len(p), size=n, p=p).",
+              suspects={"softmax(z · T): multiply by T instead of dividing": softmax(z * 0.5),
+                        "softmax(z) at T = 1: T is not used": softmax(z),
+                        "always the top class: argmax (greedy decoding), not sampling": np.eye(3)[0]}),
+        _case("[2, 1, 0.1] at T = 2", z, 2.0,
+              "T = 2 flattens: the same code as for T = 0.5 should pass here.",
+              suspects={"softmax(z · T): multiply by T instead of dividing": softmax(z * 2.0),
+                        "softmax(z) at T = 1: T is not used": softmax(z)}),
+        _case("T = 0.001 (z / T reaches 2000)", z, 0.001,
+              "exp(2000) overflows to inf and inf / inf is NaN. Subtract the largest value of z / T before "
+              "np.exp: the result is the same and the largest weight is e^0 = 1."),
+        _case("T = 1e6 (almost uniform)", z, 1e6,
+              "At a huge T every z / T is nearly 0, so every class is nearly equally likely."),
+        _case("a tie at the top, [3, 3, 0] at T = 0.01", [3.0, 3.0, 0.0], 0.01,
+              "Two tied logits must share the draws about equally, even at a tiny T: do not replace small T "
+              "by argmax, which always picks the first of the tied classes."),
+        _case("large logits [1000, 999, 0] at T = 1", big, 1.0,
+              "np.exp(1000) overflows to inf. Subtract the largest logit first: exp(z - max) gives the same "
+              "probabilities and cannot overflow."),
+        _case("a masked class, [1, -inf, 0.5] at T = 1", [1.0, -np.inf, 0.5], 1.0,
+              "A logit of -inf means 'never': e^-inf = 0 by itself. Keep every class in its place (dropping the "
+              "-inf entry shifts the indices after it), and shift by the largest logit (finite here), not by "
+              "the mean or the smallest, which are -inf and turn every weight into NaN."),
+        _reproducible_case(fn),
+    ]
+    return check_function(fn, cases, name="my_sample",
+                          success="Your sampler follows softmax(z / T), survives tiny and huge T, ties, huge "
+                                  "logits and masked classes, and is reproducible from its generator.")
+
+
+# ---------------------------------------------------------------- check yourself
 def check_q1(answer) -> Feedback:
     """Q1: the entropy (natural log) of the uniform distribution over 4 classes."""
     expected = math.log(4)
@@ -452,6 +667,8 @@ def check_q3(answer) -> Feedback:
             Near(1.0, "That is the argmax (the T → 0 limit). At T = 0.5 the other class still gets some."),
             Near(float(softmax(z, temperature=Q3_T)[0]),
                  "That is the smaller class (logit 1). The question asks for the top one."),
+            Near(100 * p, "That looks like a percentage. Give the probability, a number between 0 and 1.",
+                 tol=0.6),
         ],
         hint="Divide the logits by T, then exponentiate and normalise: e^(2/T) / (e^(1/T) + e^(2/T)).",
     )
