@@ -274,7 +274,17 @@ def _two_params(z, t):
 N_SIG = 1 + len(lesson.SIGMOID_HOSTILE) + 1
 
 
-@pytest.mark.parametrize("fn", [lesson.reference_sigmoid, sigmoid])
+def _in_float64(z):  # casts first: more digits than float32 holds, and still right
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def _tanh(z):  # no overflow, but 1 + tanh(z/2) cancels for large negative z
+    return 0.5 * (1 + np.tanh(0.5 * z))
+
+
+@pytest.mark.parametrize("fn", [lesson.reference_sigmoid, sigmoid, _in_float64])
 def test_check_my_sigmoid_passes_correct_solutions(fn):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -291,6 +301,7 @@ def test_check_my_sigmoid_passes_correct_solutions(fn):
         (_where_both, 3, "[1000]", ["made NumPy warn", "np.where computes BOTH branches"]),
         (_cancels, 2, "tiny tails", ["[0, 0] instead of [4.25e-18, 9.86e-305]", "cancels to 0"]),
         (_clipped, 2, "tiny tails", ["returned wrong values", "cancels to 0"]),
+        (_tanh, 2, "tiny tails", ["[0, 0] instead of [4.25e-18, 9.86e-305]", "cancels to 0"]),
         (_summed, N_SIG, "ordinary", ["wrong shape", "no float()"]),
         (_complex, N_SIG, "ordinary", ["returned complex numbers", "a probability is a real number"]),
         (_tuple, N_SIG, "ordinary", ["returned a tuple", "Return only the array"]),

@@ -338,7 +338,8 @@ SIGMOID_HOSTILE = (
      "σ(−40) is 4.25e-18, not 0: computing it as 1 − σ(40) cancels to 0 (1 − 0.99999… = 0 in float64). "
      "For z < 0 compute e^z / (1 + e^z) directly.", 0.0),
     ("float32 [-100, 100]", np.array([-100.0, 100.0], dtype=np.float32),
-     "In float32 np.exp overflows above 88.72 already. Only ever exponentiate −|z|, which is ≤ 0.", 0.0),
+     "In float32 np.exp overflows above 88.72 already. Only ever exponentiate −|z|, which is ≤ 0.",
+     3e-45),  # two float32 subnormal steps: computing in float32 or in float64 are both right
     ("batch [[0, 1], [-1, 50]]", np.array([[0.0, 1.0], [-1.0, 50.0]]),
      "The sigmoid works entry by entry: return an array of the same shape as z (no sum, no flatten).", 1e-12),
 )
@@ -391,7 +392,8 @@ def sigmoid_cases(fn=None) -> list[Case]:
     hint = (form_hint(probe(fn, z), "my_sigmoid", "probabilities", z.shape) if fn is not None else None) or \
         "σ(z) = 1 / (1 + e^−z): for z = 0 it is 0.5, and it grows with z."
     cases = [Case(name, (z,), _expect(sigmoid(z), rtol=1e-9, atol=1e-12), hint)]
-    cases += [Case(n, (zz,), _expect(sigmoid(zz), rtol=1e-6, atol=atol), h) for n, zz, h, atol in SIGMOID_HOSTILE]
+    cases += [Case(n, (zz,), _expect(sigmoid(zz.astype(float)), rtol=1e-6, atol=atol), h)
+              for n, zz, h, atol in SIGMOID_HOSTILE]
     zs = np.linspace(-30.0, 30.0, 13)
     if fn is not None:
         cases.append(Case("σ(−z) = 1 − σ(z) for z from −30 to 30", (zs,), _symmetric(fn, zs),
