@@ -261,7 +261,8 @@ class ShiftView(FigureView):
         edges = sorted({round(v, 2) for v in inner if lo < v < hi})
         for e in edges:
             ax.axvline(e, color=COLORS["reference"], linewidth=1, linestyle="--")
-        ticks = [lo, *edges, hi] if name != "whole slider" else [lo, 0.0, hi]
+        # the two zooms sit side by side: label only their outer ends, so -740 and 706.9 do not collide
+        ticks = {"whole slider": [lo, 0.0, hi], _STRIPS[1][1]: [lo, *edges], _STRIPS[2][1]: [*edges, hi]}[name]
         ax.set_xticks(ticks, [f"{t:g}" if t in (lo, hi, 0.0) else f"{t:.2f}" for t in ticks])
         ax.set_xlim(lo, hi)
         ax.set_ylim(0, 1)
