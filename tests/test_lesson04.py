@@ -441,3 +441,15 @@ def test_hostile_inputs_have_finite_answers():
     for name, z, _ in stability.HOSTILE:
         assert np.isfinite(softmax(z)).all(), name
     assert stability.HOSTILE[3][1].dtype == np.float32
+
+
+def test_zone_labels_clear_of_the_slider_mark_at_the_start(fig):
+    view = stability.ShiftView(fig)
+    view.update(shift=0.0)
+    whole = view.axes[2]
+    lo, hi = whole.get_xlim()
+    labels = {t.get_text(): t.get_position()[0] for t in whole.texts}
+    assert set(labels) >= {"right", "NaN"}
+    assert abs(labels["right"]) > 0.1 * (hi - lo)  # the mark starts at c = 0; "right" must not sit under it
+    ok = next((a, b) for a, b, k in view.zones if k == "ok")
+    assert ok[0] < labels["right"] < ok[1]  # still inside its own zone

@@ -256,7 +256,10 @@ class ShiftView(FigureView):
             color, alpha = _SHADE[kind]
             ax.axvspan(a, b, color=color, alpha=alpha, linewidth=0)
             if (b - a) > 0.12 * (hi - lo):
-                ax.text((a + b) / 2, 0.5, _ZONE_TEXT[kind], ha="center", va="center", fontsize=12)
+                x = (a + b) / 2
+                if a < 0.0 < b and abs(x) < 0.1 * (hi - lo):  # keep the label clear of the slider's start, c = 0
+                    x = a / 2
+                ax.text(x, 0.5, _ZONE_TEXT[kind], ha="center", va="center", fontsize=12)
             inner += [a, b]
         edges = sorted({round(v, 2) for v in inner if lo < v < hi})
         for e in edges:
