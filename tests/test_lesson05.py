@@ -118,6 +118,13 @@ def test_sigmoid_and_pairs_figures():
         lesson.draw_pairs_on_sigmoid(a, b, ax=ax)
         pts = [ln for ln in ax.lines if ln.get_marker() == "o"][0].get_xydata()
         assert np.allclose(pts, np.c_[a - b, sigmoid(a - b)])
+        ax.clear()
+        a, b = np.array([-9.0, 8.0]), np.array([8.0, -7.0])  # a − b = −17 and 15, beyond DIFF_RANGE
+        lesson.draw_pairs_on_sigmoid(a, b, ax=ax)
+        lo, hi = ax.get_xlim()
+        assert lo < -17 and hi > 15  # every pair is in view
+        curve = [ln for ln in ax.lines if ln.get_marker() != "o"][0].get_xdata()
+        assert curve.min() <= -17 and curve.max() >= 15  # and has the curve under it
     finally:
         plt.close(f)
 
@@ -300,7 +307,7 @@ def test_check_my_sigmoid_passes_correct_solutions(fn):
         (_textbook_exp, 2, "[1000]", ["returned NaN", "For z ≥ 0 use 1 / (1 + e^−z)"]),
         (_where_both, 3, "[1000]", ["made NumPy warn", "np.where computes BOTH branches"]),
         (_cancels, 2, "tiny tails", ["[0, 0] instead of [4.25e-18, 9.86e-305]", "cancels to 0"]),
-        (_clipped, 2, "tiny tails", ["returned wrong values", "cancels to 0"]),
+        (_clipped, 2, "tiny tails", ["returned wrong values", "do not clip z"]),
         (_tanh, 2, "tiny tails", ["[0, 0] instead of [4.25e-18, 9.86e-305]", "cancels to 0"]),
         (_summed, N_SIG, "ordinary", ["wrong shape", "no float()"]),
         (_complex, N_SIG, "ordinary", ["returned complex numbers", "a probability is a real number"]),

@@ -81,14 +81,17 @@ def draw_pairs_on_sigmoid(a, b, ax=None):
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
     p0 = softmax(np.stack([a, b], axis=-1))[..., 0]
-    d = np.linspace(DIFF_RANGE[0], DIFF_RANGE[1], 401)
+    lo, hi = DIFF_RANGE
+    if a.size:  # widen to show every pair: "all land on the sigmoid" must be visible for all of them
+        lo, hi = min(lo, float(np.min(a - b)) - 0.5), max(hi, float(np.max(a - b)) + 0.5)
+    d = np.linspace(lo, hi, 401)
     ax.plot(d, sigmoid(d), color=COLORS["reference"], linewidth=5, alpha=0.6, label=r"$\sigma(a-b)$")
     ax.plot(a - b, p0, "o", color=COLORS["prob"], markersize=6, markeredgecolor="black",
             markeredgewidth=0.5, label="softmax([a, b])[0], random pairs")
     ax.set_xlabel("a − b")
     ax.set_ylabel("probability of class 0")
     ax.set_title(f"{len(a)} random pairs all land on the sigmoid")
-    ax.set_xlim(*DIFF_RANGE)
+    ax.set_xlim(lo, hi)
     ax.set_ylim(-0.03, 1.05)
     ax.legend(loc="upper left")
     off = float(np.max(np.abs(p0 - sigmoid(a - b)))) if a.size else 0.0
@@ -336,7 +339,7 @@ SIGMOID_HOSTILE = (
      "is negative.", 1e-12),
     ("tiny tails [-40, -700]", np.array([-40.0, -700.0]),
      "σ(−40) is 4.25e-18, not 0: computing it as 1 − σ(40) cancels to 0 (1 − 0.99999… = 0 in float64). "
-     "For z < 0 compute e^z / (1 + e^z) directly.", 0.0),
+     "For z < 0 compute e^z / (1 + e^z) directly, and do not clip z: σ(−700) is 9.86e-305, not σ(−30).", 0.0),
     ("float32 [-100, 100]", np.array([-100.0, 100.0], dtype=np.float32),
      "In float32 np.exp overflows above 88.72 already. Only ever exponentiate −|z|, which is ≤ 0.",
      3e-45),  # two float32 subnormal steps: computing in float32 or in float64 are both right
