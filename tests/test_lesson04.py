@@ -13,6 +13,7 @@ import pytest  # noqa: E402
 
 from softmax_lib import naive_softmax, softmax  # noqa: E402
 from softmax_lib.lessons import stability  # noqa: E402
+from softmax_lib.plots import alt_text  # noqa: E402
 
 
 
@@ -46,65 +47,86 @@ def test_exp_ranges_figure(fig):
     labels = _texts(ax)
     assert "709.78" in labels and "88.72" in labels and "-745.13" in labels
     fig.canvas.draw()
+    assert "float32: e^z is finite and non-zero for z from -103.97 to 88.72" in alt_text(fig)
 
 
-# ---------------------------------------------------------------- the shift widget
+# ---------------------------------------------------------------- the shift view
 def test_break_points():
-    lo, hi = stability.break_points()
-    assert round(hi, 2) == 707.37 and round(lo, 2) == -747.13
+    b = stability.break_points()
+    assert (round(b.all_zero, 2), round(b.sum_overflow, 2), round(b.term_overflow, 2)) == (-747.13, 707.37, 707.78)
     z = np.array(stability.LOGITS)
     with np.errstate(all="ignore"):
-        assert not np.isnan(naive_softmax(z + np.floor(hi))).any()
-        assert np.isnan(naive_softmax(z + np.ceil(hi + 0.5))).any()
-        assert np.isnan(naive_softmax(z + lo - 0.01)).all()
-        assert not np.isnan(naive_softmax(z + lo + 0.01)).any()
+        # recomputed with plain NumPy: right below the sum's overflow, all zeros between, NaN above the term's
+        assert np.allclose(naive_softmax(z + b.sum_overflow - 0.01), softmax(z))
+        for c in (b.sum_overflow + 0.01, (b.sum_overflow + b.term_overflow) / 2, b.term_overflow - 0.001):
+            assert np.exp(z + c).sum() == np.inf and np.isfinite(np.exp(z + c)).all()
+            assert naive_softmax(z + c).tolist() == [0.0, 0.0, 0.0]
+        assert np.isnan(naive_softmax(z + b.term_overflow + 0.001)[0])
+        assert np.isnan(naive_softmax(z + b.all_zero - 0.01)).all()
+        assert not np.isnan(naive_softmax(z + b.all_zero + 0.01)).any()
 
 
 def test_naive_zones_cover_the_slider_range():
     spans = stability.naive_zones()
-    assert [k for *_, k in spans] == ["nan", "wrong", "ok", "wrong", "nan"]
+    assert [k for *_, k in spans] == ["nan", "wrong", "ok", "zeros", "nan"]
     assert spans[0][0] == stability.SHIFT_RANGE[0] and spans[-1][1] == stability.SHIFT_RANGE[1]
     for (a, b, _), (c, _, _) in zip(spans, spans[1:]):
         assert b == c and a < b
-    lo, hi = stability.break_points()
-    assert abs(spans[0][1] - lo) < 0.02 and abs(spans[2][1] - hi) < 0.02
+    b = stability.break_points()
+    assert abs(spans[0][1] - b.all_zero) < 0.01 and abs(spans[2][1] - b.sum_overflow) < 0.01
+    assert abs(spans[3][1] - b.term_overflow) < 0.01
+    # the wrong-value zone at the underflow end runs from -747.1 to -742.1
+    assert round(spans[1][0], 1) == -747.1 and round(spans[1][1], 1) == -742.1
 
 
-@pytest.mark.parametrize("shift", [-1000.0, 0.0, 1000.0])
-def test_widget_callback_at_extremes_with_warnings_as_errors(fig, shift):
+def _bar_state(view, key):
+    rects, values, nans = view.bars[key]
+    return [r.get_height() for r in rects], [t.get_text() for t in values if t.get_visible()], \
+        sum(t.get_visible() for t in nans)
+
+
+@pytest.mark.parametrize("shift", [stability.SHIFT_RANGE[0], 0.0, stability.SHIFT_RANGE[1]])
+def test_view_at_both_ends_with_warnings_as_errors(fig, shift):
+    view = stability.ShiftView(fig)
+    n_artists = [len(ax.get_children()) for ax in fig.axes]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        r = stability.draw_shift(fig, shift)
+        r = view.update(shift=shift)
         fig.canvas.draw()  # renders without error or warning
-    ax_naive, ax_stable, ax_strip = fig.axes
+    assert len(fig.axes) == 5 and [len(ax.get_children()) for ax in fig.axes] == n_artists  # nothing rebuilt
     assert np.allclose(r.stable, softmax(stability.LOGITS))  # the stable bars never move
-    shown = f"{shift:+.0f}" if shift else "0"
-    assert f"shift c = {shown}:" in fig._suptitle.get_text()
-    assert f"max logit = {max(stability.LOGITS) + shift:.1f}" in fig._suptitle.get_text()
-    for ax in (ax_naive, ax_stable):
-        heights = [p.get_height() for p in ax.patches]
-        assert len(heights) == 3 and all(np.isfinite(heights)) and all(h > 0 for h in heights)
-    assert "NaN" not in _texts(ax_stable)
+    assert f"shift c = {shift:+.2f}:" in view.title.get_text()
+    assert f"max logit = {max(stability.LOGITS) + shift:.2f}" in view.title.get_text()
+    heights, labels, nans = _bar_state(view, "stable")
+    assert np.allclose(heights, r.stable) and nans == 0
+    heights, labels, nans = _bar_state(view, "naive")
     if shift == 0:
-        assert r.status == "ok" and np.allclose(r.naive, r.stable)
-        assert "NaN" not in _texts(ax_naive)
+        assert r.status == "ok" and np.allclose(r.naive, r.stable) and nans == 0
     else:
-        assert r.status == "nan"
-        assert _texts(ax_naive).count("NaN") == int(np.isnan(r.naive).sum()) > 0
-    assert len(ax_strip.patches) >= 3  # the zones are drawn
+        assert r.status == "nan" and nans == int(np.isnan(r.naive).sum()) == 3
+    assert f"Shift c = {shift:+.2f}" in view.alt and "707.37" in view.alt and "707.78" in view.alt
+    # the slider mark is drawn on the whole strip, and on a zoom only inside its range
+    assert [m.get_visible() for m in view.marks] == [True, False, False]
 
 
 @pytest.mark.parametrize(
-    "shift,status,nans",
-    [(707.0, "ok", 0), (708.0, "nan", 1), (-745.0, "wrong", 0), (-748.0, "nan", 3), (-500.0, "ok", 0)],
+    "shift,status,nans,words",
+    [(707.0, "ok", 0, "matches"), (707.5, "zeros", 0, "overflowed, e^z / inf = 0"),
+     (708.0, "nan", 1, "inf/inf"), (-745.0, "wrong", 0, "subnormal"), (-748.0, "nan", 3, "0/0"),
+     (-500.0, "ok", 0, "matches")],
 )
-def test_widget_callback_breaks_where_it_says(fig, shift, status, nans):
-    r = stability.draw_shift(fig, shift)
+def test_view_breaks_where_it_says(fig, shift, status, nans, words):
+    view = stability.ShiftView(fig)
+    r = view.update(shift=shift)
     assert r.status == status
-    assert int(np.isnan(r.naive).sum()) == nans
+    assert int(np.isnan(r.naive).sum()) == nans == _bar_state(view, "naive")[2]
     assert np.allclose(r.stable, softmax(stability.LOGITS))
+    assert words in view.status.get_text()
+    if status == "zeros":
+        assert _bar_state(view, "naive")[1] == ["0.00", "0.00", "0.00"]
+        assert view.marks[2].get_visible()  # inside the right-hand zoom
     if status == "wrong":
-        assert "WRONG" in " ".join(_texts(fig.axes[0]))
+        assert view.marks[1].get_visible()
 
 
 def test_widget_redraws_on_change():
@@ -115,9 +137,12 @@ def test_widget_redraws_on_change():
             warnings.simplefilter("error")
             w.controls["shift"].value = 1000.0
             assert w.last.status == "nan" and np.allclose(w.last.stable, softmax(stability.LOGITS))
+            w.controls["shift"].value = 707.5
+            assert w.last.status == "zeros"
             w.controls["shift"].value = -1000.0
             assert w.last.status == "nan"
         assert w.controls["shift"].min == -1000 and w.controls["shift"].max == 1000
+        assert isinstance(w.view, stability.ShiftView)
         data, _ = w._repr_mimebundle_()
         assert "image/png" in data and "application/vnd.jupyter.widget-view+json" in data
     finally:
@@ -130,31 +155,82 @@ def test_batch_figure_keeps_nan_inside_its_row(fig):
     assert np.isnan(p).any(axis=-1).tolist() == [False, True, False, True]
     assert [_texts(ax).count("NaN") for ax in fig.axes] == [0, 3, 0, 3]
     fig.canvas.draw()
+    alt = alt_text(fig)
+    assert "a: z = [2, 1, 0.1] gives [0.66, 0.24, 0.10]" in alt and "d: z = [−∞, −∞, −∞] gives NaN" in alt
+
+
+# ---------------------------------------------------------------- Predict checkpoints
+@pytest.mark.parametrize(
+    "check,right,wrong,fragment",
+    [
+        (stability.predict_naive, "b", {"a": "np.exp(z) first", "c": "inf / inf", "d": "return inf and warn"},
+         "No exception stops"),
+        (stability.predict_float32, "b", {"a": "float64 limit", "c": "inf / inf is NaN"}, "88.72"),
+        (stability.predict_sum_overflow, "b", {"a": "Only the sum", "c": "further right", "d": "too large"},
+         "707.78"),
+    ],
+)
+def test_predictions(check, right, wrong, fragment):
+    assert check(None).ok is None and "No prediction yet" in check(None).title
+    fb = check(right)
+    assert fb.ok is True and fragment in fb.detail
+    for letter, hint in wrong.items():
+        fb = check(letter)
+        assert fb.ok is False and hint in fb.detail and fragment in fb.detail  # its own hint, then why
+    assert check("z").ok is False
+
+
+def test_predictions_match_what_numpy_does():
+    with np.errstate(all="ignore"):
+        assert np.array_equal(naive_softmax(np.array([1000.0, 999.0, 0.0])), [np.nan, np.nan, 0.0], equal_nan=True)
+        p32 = naive_softmax(np.array([100.0, 0.0], dtype=np.float32))
+        assert np.isnan(p32[0]) and p32[1] == 0
+        b = stability.break_points()
+        c = (b.sum_overflow + b.term_overflow) / 2
+        assert naive_softmax(np.array(stability.LOGITS) + c).tolist() == [0.0, 0.0, 0.0]
 
 
 # ---------------------------------------------------------------- Q1 to Q3
+def _float32_sum_finite(m):
+    z = np.float32(m) + np.array(stability.Q1_OFFSETS, dtype=np.float32)
+    with np.errstate(over="ignore"):
+        return bool(np.isfinite(np.exp(z).sum()))
+
+
+def test_q1_threshold_is_where_the_float32_sum_overflows():
+    thr = stability.q1_threshold()
+    assert round(thr, 4) == 88.3152
+    assert _float32_sum_finite(88.31) and not _float32_sum_finite(88.32)
+    with np.errstate(all="ignore"):
+        assert naive_softmax(np.float32(88.32) + np.array([0, -1, -2], np.float32)).tolist() == [0.0, 0.0, 0.0]
+
+
 @pytest.mark.parametrize(
     "answer,ok,fragment",
     [
         (None, None, "No answer yet"),
-        (88.72, True, "np.log(np.finfo(np.float32).max)"),
-        (88.7228, True, "Right"),
-        (np.float32(88.72), True, "Right"),
-        (709.78, False, "float64"),
-        (38.53, False, "log10"),
-        (128, False, "128 · ln 2"),
-        (1000, False, "even float64"),
-        (11.09, False, "float16"),
-        (-103.97, False, "other end"),
-        (88, False, "two decimals"),
-        (50, False, "np.finfo(np.float32).max"),
+        (88.31, True, "log(1 + e^−1 + e^−2)"),
+        (88.3, True, "88.3152"),
+        (np.float32(88.31), True, "Right"),
+        (88.32, False, "Rounded up"),
+        (88.72, False, "largest term e^m alone"),
+        (88.73, False, "np.exp(np.float32(88.73)) is already inf"),
+        (709.37, False, "float64 answer"),
+        (709.78, False, "float64 limit"),
+        (87.62, False, "log 3"),
+        (89.13, False, "SMALLER m"),
+        (86.72, False, "smallest term"),
+        (88.0, False, "log Σ e^z"),
         ("abc", False, "Expected a number"),
+        (0.8808 + 5j, False, "Expected a number"),
     ],
 )
 def test_check_q1(answer, ok, fragment):
     fb = stability.check_q1(answer)
     assert fb.ok is ok
     assert fragment in repr(fb)
+    if ok:  # every accepted answer really works in float32
+        assert _float32_sum_finite(float(answer))
 
 
 @pytest.mark.parametrize(
@@ -184,6 +260,8 @@ def test_q3_answer_is_what_softmax_does():
         warnings.simplefilter("error")
         nan_rows = {k for k, z in rows.items() if np.isnan(softmax(z)).any()}
     assert nan_rows == {"b", "c"}
+    # none of these rows is printed in the lesson's batch example
+    assert not {"[1, nan, 2]", "[-inf, -inf, -inf]"} & set(stability.Q3_OPTIONS.values())
     assert stability.check_q3(nan_rows).ok is True
 
 
@@ -263,21 +341,45 @@ def _typo(z):
     return np.expp(z)
 
 
+def _complex(z):
+    return softmax(z) + 1e-3j
+
+
+def _tuple(z):
+    p = stability.reference_softmax(z)
+    return p, p.sum(axis=-1)
+
+
+def _text(z):
+    return str(stability.reference_softmax(z))
+
+
+def _two_params(z, axis):
+    return stability.reference_softmax(z)
+
+
+def _no_params():
+    return None
+
+
+N_CASES = 1 + len(stability.HOSTILE)
+
+
 @pytest.mark.parametrize("fn", [stability.reference_softmax, _as_float64, softmax])
 def test_check_my_softmax_passes_correct_solutions(fn):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fb = stability.check_my_softmax(fn)
     assert fb.ok is True, repr(fb)
-    assert "All 7 hostile inputs passed" in repr(fb)
-    assert len(fb.rows) == len(stability.HOSTILE) and all(ok for ok, *_ in fb.rows)
-    assert fb._repr_html_().count("<tr>") == len(stability.HOSTILE)
+    assert f"All {N_CASES} cases passed" in fb.title and "stable" in fb.detail
+    assert len(fb.rows) == N_CASES and all(ok for ok, *_ in fb.rows)
+    assert fb._repr_html_().count("<tr>") == N_CASES
 
 
 def test_reference_solution_notes_the_harmless_warning():
     fb = stability.check_my_softmax(stability.reference_softmax)
     notes = {name: what for _, name, what in fb.rows}
-    assert "harmless" in notes["[1e308, -1e308]"]
+    assert "harmlessly: overflow encountered in subtract" in notes["[1e308, -1e308]"]
 
 
 @pytest.mark.parametrize(
@@ -287,12 +389,16 @@ def test_reference_solution_notes_the_harmless_warning():
         (_mean, 2, "[1e308, -1e308]", ["returned NaN", "not the mean"]),
         (_no_keepdims, 1, "batch", ["raised ValueError", "keepdims=True"]),
         (_global_max, 1, "batch", ["returned wrong values", "Each row is its own softmax"]),
-        (_in_place, 7, "[1000, 999, 0]", ["changed the input array in place", "shifted = z - m"]),
-        (_no_return, 7, "[1000, 999, 0]", ["returned None", "return"]),
+        (_in_place, 8, "ordinary", ["changed its input array in place", "shifted = z - m"]),
+        (_no_return, 8, "ordinary", ["returned None", "return"]),
         (_flat, 1, "batch", ["wrong shape: (6,) instead of (2, 3)"]),
-        (_warns, 4, "[1000, 999, 0]", ["made NumPy warn: overflow encountered in exp", "values are right"]),
-        (_range_scaled, 6, "[1000, 999, 0]", ["returned wrong values", "returned NaN: [nan nan nan nan]"]),
-        (_typo, 7, "[1000, 999, 0]", ["raised AttributeError"]),
+        (_warns, 4, "[1000, 999, 0]", ["made NumPy warn: overflow encountered in exp", "values are right",
+                                       "call np.exp only on z - max"]),
+        (_range_scaled, 7, "ordinary", ["returned wrong values", "returned NaN: [nan nan nan nan]"]),
+        (_typo, 8, "ordinary", ["raised AttributeError"]),
+        (_complex, 8, "ordinary", ["returned complex numbers", "a probability is a real number"]),
+        (_tuple, 8, "ordinary", ["returned a tuple", "Return only the array of probabilities"]),
+        (_text, 8, "ordinary", ["returned a str", "returned text (str)"]),
     ],
 )
 def test_check_my_softmax_names_the_input_that_broke_it(fn, failed, first, fragments):
@@ -300,14 +406,23 @@ def test_check_my_softmax_names_the_input_that_broke_it(fn, failed, first, fragm
         warnings.simplefilter("error")  # the checker records the learner's warnings itself
         fb = stability.check_my_softmax(fn)
     assert fb.ok is False
-    assert f"{failed} of 7 hostile inputs broke it" in fb.title
-    assert first in fb.title
+    assert f"{failed} of {N_CASES} cases failed" in fb.title
+    assert first in fb.title.split("The first: ")[1]
     text = repr(fb)
     for fragment in fragments:
         assert fragment in text, text
+    assert "overflows to inf" not in fb.detail or first == "[1000, 999, 0]"  # the overflow hint only where it fits
     assert sum(not ok for ok, *_ in fb.rows) == failed
     html = fb._repr_html_()
     assert "<table" in html and "✗" in html
+
+
+@pytest.mark.parametrize("fn,fragment", [(_two_params, "missing a required argument: 'axis'"),
+                                         (_no_params, "too many positional arguments")])
+def test_check_my_softmax_wrong_signature_gets_a_signature_hint(fn, fragment):
+    fb = stability.check_my_softmax(fn)
+    assert fb.ok is False and fragment in fb.title
+    assert "exactly one parameter" in fb.detail and "overflow" not in fb.detail
 
 
 def test_check_my_softmax_without_a_function():
@@ -323,5 +438,18 @@ def test_check_my_softmax_leaves_numpy_state_alone():
 
 
 def test_hostile_inputs_have_finite_answers():
-    for case in stability.HOSTILE:
-        assert np.isfinite(softmax(case.z)).all(), case.name
+    for name, z, _ in stability.HOSTILE:
+        assert np.isfinite(softmax(z)).all(), name
+    assert stability.HOSTILE[3][1].dtype == np.float32
+
+
+def test_zone_labels_clear_of_the_slider_mark_at_the_start(fig):
+    view = stability.ShiftView(fig)
+    view.update(shift=0.0)
+    whole = view.axes[2]
+    lo, hi = whole.get_xlim()
+    labels = {t.get_text(): t.get_position()[0] for t in whole.texts}
+    assert set(labels) >= {"right", "NaN"}
+    assert abs(labels["right"]) > 0.1 * (hi - lo)  # the mark starts at c = 0; "right" must not sit under it
+    ok = next((a, b) for a, b, k in view.zones if k == "ok")
+    assert ok[0] < labels["right"] < ok[1]  # still inside its own zone

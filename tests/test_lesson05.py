@@ -13,7 +13,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from softmax_lib import sigmoid, softmax  # noqa: E402
-from softmax_lib.lessons import binary  # noqa: E402
+from softmax_lib.lessons import sigmoid as lesson  # noqa: E402
+from softmax_lib.plots import alt_text  # noqa: E402
 
 
 
@@ -37,72 +38,93 @@ def test_softmax_of_two_logits_is_sigmoid_of_difference():
 
 
 @pytest.mark.parametrize("t", [0.1, 0.5, 0.9, 0.99])
-def test_logit_threshold_inverts_sigmoid(t):
-    assert np.isclose(sigmoid(binary.logit_threshold(t)), t, rtol=1e-14)
+def test_logit_cutoff_inverts_sigmoid(t):
+    assert np.isclose(sigmoid(lesson.logit_cutoff(t)), t, rtol=1e-14)
 
 
-# ---------------------------------------------------------------- widget
+# ---------------------------------------------------------------- the two-logit view
 @pytest.mark.parametrize("a,b", list(itertools.product([-6.0, 0.0, 6.0], repeat=2)))
-def test_two_logits_widget_callback_at_extremes(fig, a, b):
+def test_two_logits_view_at_both_ends(fig, a, b):
+    view = lesson.TwoLogitsView(fig)
+    n_artists = [len(ax.get_children()) for ax in fig.axes]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        p = binary.draw_two_logits(fig, a, b)
+        p = view.update(a=a, b=b)
         fig.canvas.draw()
+    assert [len(ax.get_children()) for ax in fig.axes] == n_artists  # nothing rebuilt
     assert np.array_equal(p, softmax([a, b]))
     assert p[0] == sigmoid(a - b)
-    heights = [patch.get_height() for patch in fig.axes[0].patches]
-    assert len(heights) == 2 and np.all(np.isfinite(heights))
-    # the marked point on the curve is (a - b, sigma(a - b))
-    point = [ln for ln in fig.axes[1].lines if ln.get_marker() == "o"][0]
-    assert np.allclose(point.get_xydata(), [[a - b, sigmoid(a - b)]])
+    heights = [r.get_height() for r in view.rects]
+    assert np.allclose(heights, p)
+    assert np.allclose(view.point.get_xydata(), [[a - b, sigmoid(a - b)]])
     texts = _texts(fig)
     assert f"σ({a - b:.1f}) = {float(sigmoid(a - b)):.3f}" in texts
     assert not any("nan" in t.lower() or "inf" in t.lower() for t in texts)
-
-
-def test_two_logits_point_stays_inside_the_axes(fig):
-    lo, hi = binary.LOGIT_RANGE
-    binary.draw_two_logits(fig, hi, lo)
+    assert f"softmax([a, b]) = [{p[0]:.3f}, {p[1]:.3f}]" in view.alt
     xlim = fig.axes[1].get_xlim()
-    assert xlim[0] < lo - hi and hi - lo < xlim[1]
+    assert xlim[0] < a - b < xlim[1]
 
 
 def test_widget_redraws_on_change():
-    w = binary.widget()
-    assert np.allclose(w.last, softmax([3.0, 1.0]))
-    w.controls["b"].value = 3.0
-    assert np.allclose(w.last, [0.5, 0.5])
-    w.controls["a"].value = -6.0
-    assert w.last[0] == sigmoid(-9.0)
-    data, _ = w._repr_mimebundle_()
-    assert "image/png" in data and "application/vnd.jupyter.widget-view+json" in data
+    w = lesson.widget()
+    try:
+        assert isinstance(w.view, lesson.TwoLogitsView)
+        a0, b0 = lesson.WIDGET_DEFAULT
+        assert np.allclose(w.last, softmax([a0, b0]))
+        w.controls["b"].value = a0
+        assert np.allclose(w.last, [0.5, 0.5])
+        w.controls["a"].value = -6.0
+        assert w.last[0] == sigmoid(-6.0 - a0)
+        data, _ = w._repr_mimebundle_()
+        assert "image/png" in data and "application/vnd.jupyter.widget-view+json" in data
+    finally:
+        plt.close(w.figure)
+
+
+def test_widget_default_gives_no_answer_away():
+    a0, b0 = lesson.WIDGET_DEFAULT
+    shown = {round(float(v), 3) for v in softmax([a0, b0])} | {round(a0 - b0, 3)}
+    answers = {round(float(softmax(list(lesson.Q1_LOGITS))[0]), 3), round(float(lesson.Q3_LOGITS[0] - lesson.Q3_LOGITS[1]), 3),
+               round(float(sigmoid(lesson.Q3_LOGITS[0] - lesson.Q3_LOGITS[1])), 3)}
+    assert not shown & answers
 
 
 # ---------------------------------------------------------------- static figures
 def test_multilabel_figure(fig):
-    p_sig, p_soft = binary.draw_multilabel(fig)
-    z = np.array(binary.TAG_LOGITS)
+    p_sig, p_soft = lesson.draw_multilabel(fig)
+    z = np.array(lesson.TAG_LOGITS)
     assert np.array_equal(p_sig, sigmoid(z)) and np.array_equal(p_soft, softmax(z))
-    present = [binary.TAGS.index(t) for t in binary.TAGS_PRESENT]
+    present = [lesson.TAGS.index(t) for t in lesson.TAGS_PRESENT]
     # what the prose says: the sigmoids find every present tag, softmax finds none
     assert np.all(p_sig[present] > 0.5) and np.all(np.delete(p_sig, present) < 0.5)
     assert np.all(p_soft < 0.5)
     texts = _texts(fig)
     assert "> 0.5: dog, ball, grass" in texts and "> 0.5: none" in texts
     hatched = [bar.get_hatch() for bar in fig.axes[0].patches]
-    assert hatched.count("//") == len(binary.TAGS_PRESENT)
+    assert hatched.count("//") == len(lesson.TAGS_PRESENT)
+    legend = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+    assert legend == ["tag really in the photo", "tag not in the photo"]
+    assert "sum 2.91" in alt_text(fig) and "above 0.5: none" in alt_text(fig)
 
 
 def test_sigmoid_and_pairs_figures():
     f, ax = plt.subplots()
     try:
-        binary.draw_sigmoid(ax=ax, thresholds=(0.5, 0.9))
-        assert any("z > 2.20" in t.get_text() for t in ax.texts)
+        lesson.draw_sigmoid(ax=ax, cutoffs=(0.5, 0.9))
+        assert any("cut-off t = 0.9  ⇔  z > 2.20" == t.get_text() for t in ax.texts)
+        assert "σ(z) > 0.9 exactly when z > 2.20" in alt_text(f)
         ax.clear()
         a, b = np.array([1.0, -3.0]), np.array([0.0, 2.0])
-        binary.draw_pairs_on_sigmoid(a, b, ax=ax)
+        lesson.draw_pairs_on_sigmoid(a, b, ax=ax)
         pts = [ln for ln in ax.lines if ln.get_marker() == "o"][0].get_xydata()
         assert np.allclose(pts, np.c_[a - b, sigmoid(a - b)])
+        ax.clear()
+        a, b = np.array([-9.0, 8.0]), np.array([8.0, -7.0])  # a − b = −17 and 15, beyond DIFF_RANGE
+        lesson.draw_pairs_on_sigmoid(a, b, ax=ax)
+        lo, hi = ax.get_xlim()
+        assert lo < -17 and hi > 15  # every pair is in view
+        curve = [ln for ln in ax.lines if ln.get_marker() != "o"][0].get_xdata()
+        assert curve.min() <= -17 and curve.max() >= 15  # and has the curve under it
     finally:
         plt.close(f)
 
@@ -122,10 +144,11 @@ def test_sigmoid_and_pairs_figures():
         (0.5, False, "equal logits"),
         (0.3, False, "difference a − b"),
         ("x", False, "Expected a probability"),
+        (0.8808 + 5j, False, "Expected a probability"),
     ],
 )
 def test_check_q1(answer, ok, fragment):
-    fb = binary.check_q1(answer)
+    fb = lesson.check_q1(answer)
     assert fb.ok is ok
     assert fragment in repr(fb)
 
@@ -144,7 +167,7 @@ def test_check_q1(answer, ok, fragment):
     ],
 )
 def test_check_q2(answer, ok, fragment):
-    fb = binary.check_q2(answer)
+    fb = lesson.check_q2(answer)
     assert fb.ok is ok
     assert fragment in repr(fb)
 
@@ -163,6 +186,158 @@ def test_check_q2(answer, ok, fragment):
     ],
 )
 def test_check_q3(answer, ok, fragment):
-    fb = binary.check_q3(answer)
+    fb = lesson.check_q3(answer)
     assert fb.ok is ok
     assert fragment in repr(fb)
+
+
+# ---------------------------------------------------------------- Predict checkpoints
+@pytest.mark.parametrize(
+    "check,right,wrong,fragment",
+    [
+        (lesson.predict_difference, "a", {"b": "only the gap", "c": "not special"}, "σ(1.5) = 0.818"),
+        (lesson.predict_textbook, "c", {"a": "already too large", "b": "1 + inf = inf", "d": "does not raise"},
+         "inf / inf"),
+        (lesson.predict_mirror, "b", {"a": "only in the denominator", "c": "still overflows"}, "no nan"),
+    ],
+)
+def test_predictions(check, right, wrong, fragment):
+    assert check(None).ok is None and "No prediction yet" in check(None).title
+    fb = check(right)
+    assert fb.ok is True and fragment in fb.detail
+    for letter, hint in wrong.items():
+        fb = check(letter)
+        assert fb.ok is False and hint in fb.detail and fragment in fb.detail
+    assert check("q").ok is False
+
+
+def test_predictions_match_what_numpy_does():
+    (a, b), (c, d) = lesson.PREDICT_PAIRS
+    assert a - b == c - d and np.allclose(softmax([a, b]), softmax([c, d]), rtol=1e-15, atol=0)
+    assert round(float(sigmoid(a - b)), 3) != round(float(softmax(list(lesson.Q1_LOGITS))[0]), 3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        e = np.exp(np.array([800.0]))
+        textbook = e / (1 + e)
+    assert np.isnan(textbook[0]) and {str(w.message) for w in caught} == {
+        "overflow encountered in exp", "invalid value encountered in divide"}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mirror = 1 / (1 + np.exp(-np.array([-800.0])))
+    assert mirror[0] == 0.0 and [str(w.message) for w in caught] == ["overflow encountered in exp"]
+
+
+# ---------------------------------------------------------------- Write it: a stable sigmoid
+def _textbook(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def _textbook_exp(z):
+    e = np.exp(z)
+    return e / (1 + e)
+
+
+def _where_both(z):
+    return np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))
+
+
+def _cancels(z):
+    e = np.exp(-np.abs(z))
+    s = 1 / (1 + e)
+    return np.where(z >= 0, s, 1 - s)
+
+
+def _clipped(z):  # no warning, but the tails are wrong
+    return 1 / (1 + np.exp(-np.clip(z, -30, 30)))
+
+
+def _summed(z):
+    return float(lesson.reference_sigmoid(z).sum())
+
+
+def _complex(z):
+    return sigmoid(z) + 1e-3j
+
+
+def _tuple(z):
+    return lesson.reference_sigmoid(z), 1 - lesson.reference_sigmoid(z)
+
+
+def _asymmetric(z):  # right on every case's input, but not σ(−z) = 1 − σ(z) in general
+    s = lesson.reference_sigmoid(z)
+    return np.where((np.abs(z) > 2.5) & (np.abs(z) < 30), s * (1 + 1e-3 * np.sign(z)), s)
+
+
+def _in_place(z):  # right values, written over the caller's logits
+    e = np.exp(-np.abs(z))
+    z[...] = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+    return z
+
+
+def _two_params(z, t):
+    return sigmoid(z)
+
+
+N_SIG = 1 + len(lesson.SIGMOID_HOSTILE) + 1
+
+
+def _in_float64(z):  # casts first: more digits than float32 holds, and still right
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def _tanh(z):  # no overflow, but 1 + tanh(z/2) cancels for large negative z
+    return 0.5 * (1 + np.tanh(0.5 * z))
+
+
+@pytest.mark.parametrize("fn", [lesson.reference_sigmoid, sigmoid, _in_float64])
+def test_check_my_sigmoid_passes_correct_solutions(fn):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fb = lesson.check_my_sigmoid(fn)
+    assert fb.ok is True, repr(fb)
+    assert f"All {N_SIG} cases passed" in fb.title and "stable" in fb.detail
+
+
+@pytest.mark.parametrize(
+    "fn,failed,first,fragments",
+    [
+        (_textbook, 2, "[-1000]", ["made NumPy warn: overflow encountered in exp", "For z < 0 use e^z / (1 + e^z)"]),
+        (_textbook_exp, 2, "[1000]", ["returned NaN", "For z ≥ 0 use 1 / (1 + e^−z)"]),
+        (_where_both, 3, "[1000]", ["made NumPy warn", "np.where computes BOTH branches"]),
+        (_cancels, 2, "tiny tails", ["[0, 0] instead of [4.25e-18, 9.86e-305]", "cancels to 0"]),
+        (_clipped, 2, "tiny tails", ["returned wrong values", "do not clip z"]),
+        (_tanh, 2, "tiny tails", ["[0, 0] instead of [4.25e-18, 9.86e-305]", "cancels to 0"]),
+        (_summed, N_SIG, "ordinary", ["wrong shape", "no float()"]),
+        (_complex, N_SIG, "ordinary", ["returned complex numbers", "a probability is a real number"]),
+        (_tuple, N_SIG, "ordinary", ["returned a tuple", "Return only the array"]),
+        (_asymmetric, 1, "σ(−z) = 1 − σ(z)", ["not 1 everywhere", "σ(z) + σ(−z) must be 1"]),
+        (_in_place, N_SIG, "ordinary", ["changed its input array in place", "Compute a new array"]),
+    ],
+)
+def test_check_my_sigmoid_names_the_failure(fn, failed, first, fragments):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fb = lesson.check_my_sigmoid(fn)
+    assert fb.ok is False
+    assert f"{failed} of {N_SIG} cases failed" in fb.title, repr(fb)
+    assert fb.title.split("The first: ")[1].startswith(first)
+    text = repr(fb)
+    for fragment in fragments:
+        assert fragment in text, text
+
+
+def test_check_my_sigmoid_without_a_function_or_with_the_wrong_signature():
+    assert lesson.check_my_sigmoid(None).ok is None
+    fb = lesson.check_my_sigmoid(_two_params)
+    assert fb.ok is False and "missing a required argument: 't'" in fb.title and "exactly one parameter" in fb.detail
+    fb = lesson.check_my_sigmoid(0.5)
+    assert fb.ok is False and "without calling it" in fb.detail
+
+
+def test_sigmoid_cases_are_hostile_for_the_textbook_formulas():
+    for name, z, _, _ in lesson.SIGMOID_HOSTILE:
+        with np.errstate(all="ignore"):
+            wrong_or_warns = (not np.allclose(_textbook_exp(z), sigmoid(z))) or bool(np.any(np.abs(z) > 80))
+        assert wrong_or_warns or name.startswith("tiny") or name.startswith("batch"), name

@@ -1,25 +1,34 @@
-"""Lesson 04, the overflow trick: figures, the shift widget and the exercise checks."""
+"""Lesson 04, the overflow trick: figures, the shift view and the exercise checks.
+
+Read how a figure is drawn with ``lesson.draw_exp_ranges??``, ``lesson.draw_batch??``
+or ``lesson.ShiftView??`` in the notebook.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-import html
+import inspect
 import math
-import warnings
-from dataclasses import dataclass
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..checks import STYLES, Feedback, Near, check_choice, check_number
+from ..checks import Case, Feedback, Near, check_choice, check_function, check_number, check_prediction, \
+    expect_array
 from ..core import logsumexp, naive_softmax, softmax
-from ..plots import annotate_bars
+from ..plots import bars, ensure_axes, set_alt
 from ..style import COLORS
+from ..widgets import FigureView
+from .examples import ANIMALS, LOGITS
 
-ANIMALS = ("cat", "dog", "bird")
-LOGITS = (2.0, 1.0, 0.1)
+__all__ = ["ANIMALS", "LOGITS", "exp_limits", "draw_exp_ranges", "draw_batch", "break_points", "naive_zones",
+           "ShiftView", "widget", "check_q1", "check_q2", "check_q3", "check_my_softmax", "reference_softmax",
+           "predict_naive", "predict_float32", "predict_sum_overflow"]
+
 SHIFT_RANGE = (-1000.0, 1000.0)
 DTYPES = (np.float16, np.float32, np.float64)
+RIGHT, WRONG = COLORS["right"], COLORS["wrong"]
 
 #: How far a naive bar may be off before it counts as visibly wrong (bars show 2 decimals).
 VISIBLE = 0.005
@@ -54,86 +63,67 @@ def exp_limits(dtype) -> ExpLimits:
 def draw_exp_ranges(ax=None, marks=(-1000.0, 1000.0)):
     """One bar per dtype: the z for which e^z is a normal float (solid), a
     subnormal (hatched), or breaks (0 on the left, inf on the right)."""
-    if ax is None:
-        import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
 
-        ax = plt.gca()
-    names = []
-    for row, dt in enumerate(DTYPES):
-        lim = exp_limits(dt)
+    ax = ensure_axes(ax)
+    names, limits = [], [exp_limits(dt) for dt in DTYPES]
+    for row, lim in enumerate(limits):
         names.append(lim.dtype)
         ax.barh(row, lim.overflow - lim.subnormal, left=lim.subnormal, height=0.5,
-                color=COLORS["stable"], edgecolor="black", linewidth=0.8)
+                color=RIGHT, edgecolor="black", linewidth=0.8)
         ax.barh(row, lim.subnormal - lim.zero, left=lim.zero, height=0.5, color="white",
-                edgecolor=COLORS["stable"], hatch="///", linewidth=0.8)
+                edgecolor=RIGHT, hatch="///", linewidth=0.8)
         ax.annotate(f"{lim.zero:.2f}", (lim.zero, row), xytext=(-5, 0), textcoords="offset points",
                     ha="right", va="center", fontsize=13)
         ax.annotate(f"{lim.overflow:.2f}", (lim.overflow, row), xytext=(5, 0), textcoords="offset points",
                     ha="left", va="center", fontsize=13)
     for m in marks:
-        ax.axvline(m, color=COLORS["naive"], linestyle="--", linewidth=2)
+        ax.axvline(m, color=WRONG, linestyle="--", linewidth=2)
         ax.annotate(f"z = {m:g}", (m, len(DTYPES) - 0.45), ha="right" if m > 0 else "left",
                     xytext=(-4 if m > 0 else 4, 0), textcoords="offset points", fontsize=13,
-                    color=COLORS["naive"], va="top")
+                    color=WRONG, va="top")
     ax.set_yticks(range(len(DTYPES)), names)
     ax.set_ylim(-0.5, len(DTYPES) - 0.3)
     ax.set_xlim(-1100, 1100)
     ax.set_xlabel("z   (left of a bar: e^z rounds to 0;  right of it: e^z = inf)")
     ax.set_title("Where np.exp(z) is a finite, non-zero float")
-    from matplotlib.patches import Patch
-
-    ax.legend(handles=[Patch(facecolor=COLORS["stable"], edgecolor="black", label="normal float"),
-                       Patch(facecolor="white", edgecolor=COLORS["stable"], hatch="///", label="subnormal")],
+    ax.legend(handles=[Patch(facecolor=RIGHT, edgecolor="black", label="normal float"),
+                       Patch(facecolor="white", edgecolor=RIGHT, hatch="///", label="subnormal")],
               loc="lower left", fontsize=12)
     ax.grid(axis="y", visible=False)
+    ranges = "; ".join(f"{lim.dtype}: e^z is finite and non-zero for z from {lim.zero:.2f} to {lim.overflow:.2f}"
+                       for lim in reversed(limits))
+    set_alt(ax.figure, f"Horizontal bars, one per float type. {ranges}. Dashed lines at z = "
+                       f"{', '.join(f'{m:g}' for m in marks)} lie outside every range.")
     return ax
 
 
-# ---------------------------------------------------------------- probability bars with NaN placeholders
-def prob_bars(ax, values, labels=ANIMALS, *, color=COLORS["prob"], title=None):
-    """Probability bars with value labels; a NaN or inf entry gets a grey hatched
-    placeholder bar labelled "NaN" / "inf" instead of an empty slot."""
-    values = np.asarray(values, dtype=float)
-    finite = np.isfinite(values)
-    x = np.arange(len(values))
-    heights = np.where(finite, values, 0.0)
-    ax.bar(x[finite], heights[finite], color=color, edgecolor="black", linewidth=0.8)
-    if (~finite).any():
-        ax.bar(x[~finite], np.full((~finite).sum(), 0.6), color="#d9d9d9", edgecolor=COLORS["reference"],
-               hatch="xx", linewidth=0.8)
-    annotate_bars(ax, heights[finite], x=x[finite], fontsize=13)
-    for i, v in enumerate(values):
-        if not finite[i]:
-            ax.text(i, 0.3, "NaN" if np.isnan(v) else f"{v:+}", ha="center", va="center", fontsize=15,
-                    fontweight="bold", color="black",
-                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"})
-    ax.axhline(0, color="black", linewidth=1)
-    ax.set_xticks(x, list(labels))
-    ax.set_ylim(0, 1.2)
-    if title:
-        ax.set_title(title)
-    return ax
+# ---------------------------------------------------------------- a batch with NaN placeholders
+def _fmt_logit(v: float) -> str:
+    return "−∞" if v == -np.inf else "+∞" if v == np.inf else "nan" if np.isnan(v) else f"{v:g}"
 
 
 def draw_batch(fig, batch, titles, labels=ANIMALS):
     """softmax of each row of ``batch`` in its own panel (NaN rows shown as
     placeholders); return the probabilities."""
-    fig.clear()
     batch = np.asarray(batch, dtype=float)
     p = softmax(batch)
     axes = fig.subplots(1, len(batch), sharey=True)
     for ax, row, probs, title in zip(axes, batch, p, titles):
-        prob_bars(ax, probs, labels, color=COLORS["prob"], title=title)
-        zs = ", ".join("−∞" if v == -np.inf else "nan" if np.isnan(v) else f"{v:g}" for v in row)
-        ax.set_xlabel(f"z = [{zs}]", fontsize=13)
+        bars(probs, labels, ax=ax, title=title, ylim=(0, 1.2))
+        ax.set_xlabel(f"z = [{', '.join(_fmt_logit(v) for v in row)}]", fontsize=13)
     axes[0].set_ylabel("probability")
+    rows = "; ".join(f"{t}: z = [{', '.join(_fmt_logit(v) for v in r)}] gives "
+                     + ("NaN in every entry" if np.isnan(q).any() else f"[{', '.join(f'{v:.2f}' for v in q)}]")
+                     for t, r, q in zip(titles, batch, p))
+    set_alt(fig, f"Softmax of a batch, one panel per row. {rows}.")
     return p
 
 
-# ---------------------------------------------------------------- the shift widget
+# ---------------------------------------------------------------- the shift view
 class Shifted(NamedTuple):
-    """What the widget computed for one shift: the shifted logits, both softmaxes
-    and the naive version's status ("ok", "wrong" or "nan")."""
+    """What the view computed for one shift: the shifted logits, both softmaxes
+    and the naive version's status ("ok", "wrong", "zeros" or "nan")."""
 
     shift: float
     logits: np.ndarray
@@ -143,18 +133,40 @@ class Shifted(NamedTuple):
 
 
 def _status(naive: np.ndarray, stable: np.ndarray) -> np.ndarray:
-    """Per row: "nan" if the naive row has a NaN, "wrong" if it is off by more
-    than :data:`VISIBLE`, else "ok"."""
+    """Per row: "nan" if the naive row has a NaN, "zeros" if it is all 0 (the sum
+    overflowed), "wrong" if it is off by more than :data:`VISIBLE`, else "ok"."""
     bad = np.isnan(naive).any(axis=-1)
+    zeros = np.all(naive == 0, axis=-1)
     err = np.max(np.abs(np.where(np.isnan(naive), 0.0, naive) - stable), axis=-1)
-    return np.where(bad, "nan", np.where(err > VISIBLE, "wrong", "ok"))
+    return np.where(bad, "nan", np.where(zeros, "zeros", np.where(err > VISIBLE, "wrong", "ok")))
+
+
+class BreakPoints(NamedTuple):
+    """Where ``naive_softmax(z + c)`` breaks, for shifts c (see :func:`break_points`)."""
+
+    all_zero: float      #: below: every e^z rounds to 0, and 0 / 0 is NaN
+    sum_overflow: float  #: above: the sum of the e^z is inf, and every e^z / inf is 0
+    term_overflow: float #: above: the largest e^z is inf too, and inf / inf is NaN
+
+
+def break_points(z=LOGITS, dtype=np.float64) -> BreakPoints:
+    """The shifts c at which ``naive_softmax(z + c)`` changes how it fails:
+
+    * below ``log(smallest_subnormal / 2) - max(z)`` every e^z rounds to 0: NaN;
+    * above ``log(max) - logsumexp(z)`` the sum of the e^z overflows: all zeros;
+    * above ``log(max) - max(z)`` the largest e^z overflows as well: NaN.
+    """
+    lim = exp_limits(dtype)
+    z = np.asarray(z, dtype=float)
+    top = float(np.max(z))
+    return BreakPoints(lim.zero - top, lim.overflow - float(logsumexp(z)), lim.overflow - top)
 
 
 @functools.cache
-def naive_zones(z: tuple[float, ...] = LOGITS, step: float = 0.01) -> tuple[tuple[float, float, str], ...]:
+def naive_zones(z: tuple[float, ...] = LOGITS, step: float = 0.005) -> tuple[tuple[float, float, str], ...]:
     """Where ``naive_softmax(z + c)`` fails, as ``(start, stop, status)`` spans
     covering :data:`SHIFT_RANGE`: "nan" at both ends, "wrong" (off by more
-    than :data:`VISIBLE`) next to them, "ok" in the middle.
+    than :data:`VISIBLE`) or "zeros" next to them, "ok" in the middle.
 
     Computed on a grid of shifts ``step`` apart.  Near the underflow end the
     error flickers in and out of visibility as the subnormals round; the
@@ -166,132 +178,273 @@ def naive_zones(z: tuple[float, ...] = LOGITS, step: float = 0.01) -> tuple[tupl
         st = _status(naive_softmax(x), softmax(x))
     lo_end, hi_end = SHIFT_RANGE
     left, right = c < 0, c >= 0
-    # boundaries, from the left: end of NaN, end of wrong, start of wrong, start of NaN
-    nan_l = c[left & (st == "nan")]
-    bad_l = c[left & (st != "ok")]
-    nan_r = c[right & (st == "nan")]
-    bad_r = c[right & (st != "ok")]
+    nan_l, bad_l = c[left & (st == "nan")], c[left & (st != "ok")]
+    nan_r, bad_r = c[right & (st == "nan")], c[right & (st != "ok")]
     half = step / 2
     b1 = float(nan_l.max() + half) if nan_l.size else lo_end
     b2 = float(bad_l.max() + half) if bad_l.size else lo_end
     b3 = float(bad_r.min() - half) if bad_r.size else hi_end
     b4 = float(nan_r.min() - half) if nan_r.size else hi_end
-    spans = [(lo_end, b1, "nan"), (b1, b2, "wrong"), (b2, b3, "ok"), (b3, b4, "wrong"), (b4, hi_end, "nan")]
-    return tuple((a, b, k) for a, b, k in spans if b > a)
+
+    def kind(a, b):  # the status in the middle of a span
+        mid = np.asarray(z, dtype=float) + (a + b) / 2
+        with np.errstate(all="ignore"):
+            return str(_status(naive_softmax(mid), softmax(mid)))
+
+    spans = [(lo_end, b1, "nan"), (b1, b2, "wrong"), (b2, b3, "ok"), (b3, b4, None), (b4, hi_end, "nan")]
+    return tuple((a, b, k or kind(a, b)) for a, b, k in spans if b > a)
 
 
-def break_points(z=LOGITS, dtype=np.float64) -> tuple[float, float]:
-    """The shifts c at which ``naive_softmax(z + c)`` gives NaN (or all zeros):
-
-    * above ``log(max) - logsumexp(z)`` the sum of the e^z overflows;
-    * below ``log(smallest_subnormal / 2) - max(z)`` every e^z rounds to 0.
-    """
-    lim = exp_limits(dtype)
-    return lim.zero - float(np.max(z)), lim.overflow - float(logsumexp(np.asarray(z, dtype=float)))
-
-
-_STATUS_TEXT = {
-    "ok": ("matches the stable version", COLORS["stable"]),
-    "wrong": ("WRONG values: e^z is subnormal", COLORS["naive"]),
-    "nan": ("NaN: ", COLORS["naive"]),
-}
+#: The three strips under the bars: the whole slider, and a zoom on each end where the naive version breaks.
+_STRIPS = ((SHIFT_RANGE, "whole slider"), ((-750.0, -740.0), "zoom: c from −750 to −740"),
+           ((706.9, 708.3), "zoom: c from 706.9 to 708.3"))
+_SHADE = {"ok": (RIGHT, 0.35), "wrong": (COLORS["yellow"], 0.8), "zeros": (COLORS["yellow"], 0.8),
+          "nan": (WRONG, 0.6)}
+_ZONE_TEXT = {"ok": "right", "wrong": "wrong values", "zeros": "all 0", "nan": "NaN"}
+_NAN_GREY = "#d9d9d9"
 
 
-def draw_shift(fig, shift: float = 0.0, z=LOGITS) -> Shifted:
-    """Add ``shift`` to every logit and draw naive and stable softmax side by
-    side, above a strip that shows where the naive version breaks.
+class ShiftView(FigureView):
+    """The slider's figure: add ``shift`` to every logit, draw the naive and the
+    stable softmax side by side, above strips that show where the naive
+    version breaks (the whole slider range, and a zoom on each end).
 
+    Built once; :meth:`update` only moves bars, texts and the slider marks.
     The naive softmax is computed under ``np.errstate(all="ignore")``: the
     figure marks NaN bars itself, and the slider never prints warnings.
     """
-    fig.clear()
-    # a fixed layout: constrained layout would cost a third of every redraw
-    fig.set_layout_engine("none")
-    gs = fig.add_gridspec(2, 2, height_ratios=[3.3, 1], left=0.09, right=0.985, top=0.83, bottom=0.075,
-                          hspace=0.42, wspace=0.08)
-    ax_n = fig.add_subplot(gs[0, 0])
-    ax_s = fig.add_subplot(gs[0, 1], sharey=ax_n)
-    ax_c = fig.add_subplot(gs[1, :])
-    x = np.asarray(z, dtype=float) + float(shift)
-    with np.errstate(all="ignore"):
-        naive = naive_softmax(x)
-        under = bool(np.all(np.exp(x) == 0))
-    stable = softmax(x)
-    status = str(_status(naive, stable))
 
-    prob_bars(ax_n, naive, color=COLORS["naive"], title="naive:  e^z / Σ e^z")
-    prob_bars(ax_s, stable, color=COLORS["stable"], title="stable:  max subtracted first")
-    ax_n.set_ylabel("probability")
-    ax_s.tick_params(axis="y", labelleft=False)
-    text, color = _STATUS_TEXT[status]
-    if status == "nan":
-        text += "every e^z rounded to 0, 0/0" if under else "e^z overflowed, inf/inf"
-    ax_n.text(0.02, 0.97, text, transform=ax_n.transAxes, ha="left", va="top", fontsize=12,
-              color=color, fontweight="bold")
-    ax_s.text(0.02, 0.97, "never moves", transform=ax_s.transAxes, ha="left", va="top", fontsize=12,
-              color=COLORS["stable"], fontweight="bold")
-    shown = f"{shift:+.0f}" if shift else "0"
-    fig.suptitle(f"shift c = {shown}:  logits z + c,  max logit = {x.max():.1f}", fontsize=16,
-                 fontweight="bold")
+    def __init__(self, fig, z=LOGITS, labels=ANIMALS):
+        super().__init__(fig)
+        self.z = np.asarray(z, dtype=float)
+        self.labels = tuple(labels)
+        self.points = break_points(self.z)
+        self.zones = naive_zones(tuple(float(v) for v in self.z))
+        gs = fig.add_gridspec(3, 2, height_ratios=[3.4, 0.75, 0.75])
+        ax_n = fig.add_subplot(gs[0, 0])
+        ax_s = fig.add_subplot(gs[0, 1], sharey=ax_n)
+        strips = [fig.add_subplot(gs[1, :]), fig.add_subplot(gs[2, 0]), fig.add_subplot(gs[2, 1])]
+        self.axes = (ax_n, ax_s, *strips)
+        p0 = softmax(self.z)
+        self.bars = {}
+        for ax, key, title in ((ax_n, "naive", "naive:  e^z / Σ e^z"), (ax_s, "stable", "stable:  max subtracted first")):
+            bars(p0, self.labels, ax=ax, color=COLORS[{"naive": "wrong", "stable": "right"}[key]], title=title,
+                 ylim=(0, 1.25), fmt=None)
+            rects = list(ax.patches)
+            values = [ax.text(i, 0, "", ha="center", va="bottom", fontsize=13) for i in range(len(rects))]
+            nans = [ax.text(i, 0.3, "NaN", ha="center", va="center", fontsize=15, fontweight="bold",
+                            visible=False, bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"})
+                    for i in range(len(rects))]
+            self.bars[key] = (rects, values, nans)
+        ax_n.set_ylabel("probability")
+        ax_s.tick_params(axis="y", labelleft=False)
+        self.status = ax_n.text(0.02, 0.97, "", transform=ax_n.transAxes, ha="left", va="top", fontsize=12,
+                                fontweight="bold")
+        ax_s.text(0.02, 0.97, "never moves", transform=ax_s.transAxes, ha="left", va="top", fontsize=12,
+                  color=RIGHT, fontweight="bold")
+        self.title = fig.suptitle("", fontsize=16, fontweight="bold")
+        self.marks = [self._strip(ax, lim, name) for ax, (lim, name) in zip(strips, _STRIPS)]
 
-    # the strip: where the naive version works, and where the slider is
-    lo, hi = break_points(z)
-    shade = {"ok": COLORS["stable"], "wrong": COLORS["yellow"], "nan": COLORS["naive"]}
-    pad = 25.0
-    for a, b, st in naive_zones(tuple(float(v) for v in z)):
-        a = a - pad if a <= SHIFT_RANGE[0] else a
-        b = b + pad if b >= SHIFT_RANGE[1] else b
-        ax_c.axvspan(a, b, color=shade[st], alpha=0.35 if st == "ok" else 0.6, linewidth=0)
-    for b in (lo, hi):
-        ax_c.axvline(b, color="black", linewidth=1.2)
-    ax_c.plot([shift], [0.5], marker="v", markersize=16, color="black", transform=ax_c.get_xaxis_transform())
-    ax_c.axvline(shift, color="black", linewidth=2.5)
-    ax_c.text((SHIFT_RANGE[0] + lo) / 2, 0.5, "naive: NaN", ha="center", va="center", fontsize=12)
-    ax_c.text((hi + SHIFT_RANGE[1]) / 2, 0.5, "naive: NaN", ha="center", va="center", fontsize=12)
-    ax_c.text(-360, 0.5, "naive works", ha="center", va="center", fontsize=12)
-    ax_c.set_xlim(SHIFT_RANGE[0] - pad, SHIFT_RANGE[1] + pad)
-    ax_c.set_ylim(0, 1)
-    ax_c.set_yticks([])
-    ax_c.set_xticks([SHIFT_RANGE[0], lo, 0, hi, SHIFT_RANGE[1]],
-                    [f"{SHIFT_RANGE[0]:.0f}", f"{lo:.1f}", "0", f"{hi:.1f}", f"{SHIFT_RANGE[1]:.0f}"])
-    ax_c.tick_params(axis="x", labelsize=12, pad=2)
-    ax_c.grid(False)
-    return Shifted(float(shift), x, naive, stable, status)
+    def _strip(self, ax, lim, name):
+        """Shade the zones inside ``lim``, label them, and return the slider's mark."""
+        lo, hi = lim
+        inner = []
+        for a, b, kind in self.zones:
+            a, b = max(a, lo), min(b, hi)
+            if b <= a:
+                continue
+            color, alpha = _SHADE[kind]
+            ax.axvspan(a, b, color=color, alpha=alpha, linewidth=0)
+            if (b - a) > 0.12 * (hi - lo):
+                x = (a + b) / 2
+                if a < 0.0 < b and abs(x) < 0.1 * (hi - lo):  # keep the label clear of the slider's start, c = 0
+                    x = a / 2
+                ax.text(x, 0.5, _ZONE_TEXT[kind], ha="center", va="center", fontsize=12)
+            inner += [a, b]
+        edges = sorted({round(v, 2) for v in inner if lo < v < hi})
+        for e in edges:
+            ax.axvline(e, color=COLORS["reference"], linewidth=1, linestyle="--")
+        # the two zooms sit side by side: label only their outer ends, so -740 and 706.9 do not collide
+        ticks = {"whole slider": [lo, 0.0, hi], _STRIPS[1][1]: [lo, *edges], _STRIPS[2][1]: [*edges, hi]}[name]
+        ax.set_xticks(ticks, [f"{t:g}" if t in (lo, hi, 0.0) else f"{t:.2f}" for t in ticks])
+        ax.set_xlim(lo, hi)
+        ax.set_ylim(0, 1)
+        ax.set_yticks([])
+        ax.tick_params(axis="x", labelsize=12, pad=2)
+        ax.grid(False)
+        ax.set_title(name, fontsize=12, fontweight="normal", loc="left")
+        (mark,) = ax.plot([0.0, 0.0], [0.0, 0.92], color="black", linewidth=3, marker="v", markersize=11,
+                          markevery=[1], transform=ax.get_xaxis_transform(), clip_on=False)
+        return mark
+
+    def _set_bars(self, key: str, probs: np.ndarray, color: str) -> None:
+        rects, values, nans = self.bars[key]
+        for rect, value, nan, v in zip(rects, values, nans, probs):
+            if np.isnan(v):
+                rect.set_height(0.6)
+                rect.set_facecolor(_NAN_GREY)
+                rect.set_hatch("xx")
+                value.set_visible(False)
+                nan.set_visible(True)
+            else:
+                rect.set_height(v)
+                rect.set_facecolor(color)
+                rect.set_hatch(None)
+                value.set_position((rect.get_x() + rect.get_width() / 2, v + 0.02))
+                value.set_text(f"{v:.2f}")
+                value.set_visible(True)
+                nan.set_visible(False)
+
+    def update(self, shift: float = 0.0) -> Shifted:
+        shift = float(shift)
+        x = self.z + shift
+        with np.errstate(all="ignore"):
+            naive = naive_softmax(x)
+            every_zero = bool(np.all(np.exp(x) == 0))
+        stable = softmax(x)
+        status = str(_status(naive, stable))
+        self._set_bars("naive", naive, WRONG)
+        self._set_bars("stable", stable, RIGHT)
+        text = {
+            "ok": "matches the stable version",
+            "wrong": "WRONG values: the e^z are subnormal",
+            "zeros": "WRONG: Σ e^z overflowed, e^z / inf = 0",
+            "nan": "NaN: every e^z rounded to 0, 0/0" if every_zero else "NaN: e^z overflowed, inf/inf",
+        }[status]
+        self.status.set_text(text)
+        self.status.set_color(RIGHT if status == "ok" else WRONG)
+        self.title.set_text(f"shift c = {shift:+.2f}:  logits z + c,  max logit = {x.max():.2f}")
+        for mark, (lim, _) in zip(self.marks, _STRIPS):
+            mark.set_xdata([shift, shift])
+            mark.set_visible(lim[0] <= shift <= lim[1])
+        b = self.points
+        naive_words = ", ".join("NaN" if np.isnan(v) else f"{v:.2f}" for v in naive)
+        self.alt = (f"Shift c = {shift:+.2f}, logits [{', '.join(f'{v:.2f}' for v in x)}]. "
+                    f"Naive softmax: [{naive_words}] ({text}). Stable softmax: "
+                    f"[{', '.join(f'{v:.2f}' for v in stable)}], the same at every shift. The naive version is "
+                    f"right for c from about {self.zones[1][1]:.2f} to {b.sum_overflow:.2f}; wrong values from "
+                    f"{b.all_zero:.2f} to {self.zones[1][1]:.2f}, all 0 from {b.sum_overflow:.2f} to "
+                    f"{b.term_overflow:.2f}, NaN beyond.")
+        return Shifted(shift, x, naive, stable, status)
 
 
 def widget():
     """One slider that adds the same constant to every logit."""
     from ..widgets import live_figure, slider
 
-    controls = {"shift": slider("shift c added to every logit", 0.0, *SHIFT_RANGE, step=1.0,
-                                readout_format=".0f")}
-    return live_figure(draw_shift, controls, figsize=(10, 4.2))
+    controls = {"shift": slider("shift c added to every logit", 0.0, *SHIFT_RANGE, step=0.01,
+                                readout_format=".2f")}
+    return live_figure(ShiftView, controls, figsize=(10, 5.6))
+
+
+# ---------------------------------------------------------------- Predict checkpoints
+PREDICT_NAIVE_OPTIONS = {
+    "a": "[0.731, 0.269, 0]: the right answer",
+    "b": "[nan, nan, 0] with a warning",
+    "c": "[inf, inf, 0] with a warning",
+    "d": "an OverflowError: the program stops",
+}
+
+
+def predict_naive(prediction) -> Feedback:
+    """Predict: what naive_softmax([1000, 999, 0]) returns."""
+    return check_prediction(
+        prediction, "b", options=tuple(PREDICT_NAIVE_OPTIONS),
+        why="np.exp(1000) and np.exp(999) overflow to inf; NumPy only warns and carries on. "
+            "inf / inf has no value (NaN), and e^0 / inf = 0. No exception stops the program.",
+        hints={"a": "The probabilities are ordinary, but the formula never gets there: look at np.exp(z) first.",
+               "c": "np.exp(1000) is inf, but the division comes after it: what is inf / inf?",
+               "d": "NumPy arrays do not raise on overflow; they return inf and warn."},
+    )
+
+
+PREDICT_FLOAT32_OPTIONS = {
+    "a": "[1, 0] (to 3 decimals): 100 is far below the 709.78 limit",
+    "b": "[nan, 0]: e^100 overflows in float32",
+    "c": "[inf, 0]",
+}
+
+
+def predict_float32(prediction) -> Feedback:
+    """Predict: naive_softmax of float32 [100, 0]."""
+    lim = exp_limits(np.float32).overflow
+    return check_prediction(
+        prediction, "b", options=tuple(PREDICT_FLOAT32_OPTIONS),
+        why=f"In float32 np.exp overflows above z = {lim:.2f}, not 709.78 (that is float64). "
+            "e^100 is inf, inf / inf is NaN, and 1 / inf is 0.",
+        hints={"a": "709.78 is the float64 limit. The array here is float32, whose largest number is about 3.4e38.",
+               "c": "e^100 is inf in float32, but the formula then divides: inf / inf is NaN."},
+    )
+
+
+PREDICT_SUM_OPTIONS = {
+    "a": "NaN in all three bars",
+    "b": "0 in all three bars",
+    "c": "NaN for cat, 0 for dog and bird",
+    "d": "still the right probabilities",
+}
+
+
+def predict_sum_overflow(prediction) -> Feedback:
+    """Predict: naive bars for a shift between the sum's and the largest term's overflow."""
+    b = break_points()
+    return check_prediction(
+        prediction, "b", options=tuple(PREDICT_SUM_OPTIONS),
+        why=f"For {b.sum_overflow:.2f} < c ≤ {b.term_overflow:.2f} every e^z is still finite, but their sum is "
+            f"above the largest float64, so it is inf, and every finite e^z divided by inf is 0. NaN only "
+            f"starts above c = {b.term_overflow:.2f}, where e^(2 + c) itself is inf and inf / inf is NaN.",
+        hints={"a": "Is any single e^z infinite yet? Only the sum is.",
+               "c": "That is what happens a little further right, once e^(2 + c) itself is inf.",
+               "d": "The sum is already too large for a float64."},
+    )
 
 
 # ---------------------------------------------------------------- Q1 to Q3
+Q1_OFFSETS = (0.0, -1.0, -2.0)
+
+
+def q1_threshold() -> float:
+    """Q1's answer: the largest m for which the float32 sum e^m + e^(m-1) + e^(m-2) is finite."""
+    return exp_limits(np.float32).overflow - float(logsumexp(np.array(Q1_OFFSETS)))
+
+
+
 def check_q1(answer) -> Feedback:
-    """Q1: the largest z for which np.exp(z) is finite in float32."""
-    f32, f64, f16 = (exp_limits(d) for d in (np.float32, np.float64, np.float16))
-    expected = f32.overflow
-    max32 = float(np.finfo(np.float32).max)
+    """Q1: the largest m for which naive_softmax of float32 [m, m-1, m-2] is still right (two decimals).
+
+    Right answers lie in [threshold - 0.0155, threshold]: 88.31 (88.30 is accepted too).
+    A number just above the threshold (88.32, 88.72, 88.73) overflows the float32 sum.
+    """
+    lim = exp_limits(np.float32)
+    thr = q1_threshold()
+    lse = float(logsumexp(np.array(Q1_OFFSETS)))
+    half = 0.00775
     return check_number(
-        answer, expected, tol=0.02, what="a number such as 12.34",
-        why=f"np.log(np.finfo(np.float32).max) = log({max32:.4g}) = {expected:.2f}. "
-            "Past it, float32 np.exp returns inf, and a float32 softmax written the textbook way returns NaN.",
+        answer, thr - half, tol=half, what="a number such as 12.34",
+        why=f"The naive softmax breaks as soon as the SUM e^m (1 + e^−1 + e^−2) passes the largest float32: "
+            f"m = log(max float32) − log(1 + e^−1 + e^−2) = {lim.overflow:.4f} − {lse:.4f} = {thr:.4f}. "
+            "Above it, up to 88.72, every probability comes out 0; above 88.72, NaN.",
         mistakes=[
-            Near(f64.overflow, "That is the float64 limit. float32 has 8 exponent bits instead of 11, "
-                               "so its largest number is only about 3.4e38."),
-            Near(math.log10(max32), "That is log10 of the largest float32. np.exp is e^z, so take the natural "
-                                    "log: np.log(np.finfo(np.float32).max)."),
-            Near(128.0, "2^128 is about the largest float32, but the question asks for e^z: "
-                        "z = 128 · ln 2."),
-            Near(1000.0, "e^1000 overflows even float64. The float32 limit is much lower."),
-            Near(f16.overflow, "That is float16 (half precision), whose largest number is 65504."),
-            Near(f32.zero, "That is the other end: below it e^z rounds to 0. The question asks where it "
-                           "becomes inf.", tol=0.05),
-            Near(88.0, "e^88 is finite, but it is not the largest: give two decimals.", tol=0.5),
+            Near(88.73, "np.exp(np.float32(88.73)) is already inf. And the sum overflows before the largest term "
+                        "does: subtract log(1 + e^−1 + e^−2).", tol=0.004),
+            Near(lim.overflow, f"At m = {lim.overflow:.2f} the largest term e^m alone reaches the float32 limit, "
+                               "but the sum of the three terms passes it earlier. Subtract log(1 + e^−1 + e^−2).",
+                 tol=0.006),
+            Near(thr + 0.005, f"Rounded up: at m = 88.32 the float32 sum is already inf. The limit is {thr:.4f}…, "
+                              "so two decimals that still work are 88.31.", tol=0.0049),
+            Near(exp_limits(np.float64).overflow - lse, "That is the float64 answer. The logits here are float32, "
+                                                        "whose largest number is about 3.4e38.", tol=0.02),
+            Near(exp_limits(np.float64).overflow, "That is the float64 limit for one term. The logits are float32, "
+                                                  "and it is the sum that overflows first.", tol=0.02),
+            Near(lim.overflow - math.log(3.0), "You subtracted log 3, as if the three terms were equal. They are "
+                                               "e^m, e^(m−1) and e^(m−2): subtract log(1 + e^−1 + e^−2).", tol=0.01),
+            Near(lim.overflow + lse, "You added log(1 + e^−1 + e^−2). The sum is larger than its largest term, "
+                                     "so it overflows at a SMALLER m: subtract it.", tol=0.01),
+            Near(lim.overflow - 2.0, "That is where the smallest term, e^(m−2), would overflow. The sum, the "
+                                     "largest quantity, overflows first.", tol=0.01),
         ],
-        hint="The largest float32 is np.finfo(np.float32).max. Which z has e^z equal to it?",
+        hint="Section 7's rule in float32: the sum overflows when log Σ e^z > log(largest float32). "
+             "Here log Σ e^z = m + log(1 + e^−1 + e^−2).",
     )
 
 
@@ -320,8 +473,8 @@ def check_q2(answer) -> Feedback:
 
 Q3_OPTIONS = {
     "a": "[1000, 999, 0]",
-    "b": "[-inf, -inf, -inf]",
-    "c": "[1, nan, 2]",
+    "b": "[-inf, -inf]",
+    "c": "[nan, 0, 0]",
     "d": "[1e308, -1e308]",
     "e": "[0, -inf, 5]",
 }
@@ -344,161 +497,127 @@ def check_q3(answer) -> Feedback:
     )
 
 
-# ---------------------------------------------------------------- write your own stable softmax
-@dataclass(frozen=True)
-class CodeFeedback(Feedback):
-    """Feedback on a learner's function, with one row per test input:
-    ``(ok, input, what happened)``."""
+# ---------------------------------------------------------------- Write it: a stable softmax
+def signature_problem(fn, name: str) -> Feedback | None:
+    """A Feedback if ``fn`` cannot be called as ``name(z)`` with one array, else None.
 
-    rows: tuple[tuple[bool, str, str], ...] = ()
-
-    def __repr__(self) -> str:
-        lines = [super().__repr__()]
-        lines += [f"  {'✓' if ok else '✗'} {name}: {what}" for ok, name, what in self.rows]
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        bg, fg, mark = STYLES[self.ok]
-        cell = "padding:1px 8px;vertical-align:top;text-align:left"
-        rows = "".join(
-            f"<tr><td style='{cell};color:{STYLES[ok][1]}'>{STYLES[ok][2]}</td>"
-            f"<td style='{cell};white-space:nowrap'><code>{html.escape(name)}</code></td>"
-            f"<td style='{cell}'>{html.escape(what)}</td></tr>"
-            for ok, name, what in self.rows
-        )
-        table = f"<table style='margin-top:6px;font-size:0.95em;background:none'>{rows}</table>" if rows else ""
-        detail = f"<div style='margin-top:4px'>{html.escape(self.detail)}</div>" if self.detail else ""
-        return (
-            f"<div style='background:{bg};border-left:6px solid {fg};padding:8px 12px;"
-            f"font-size:1.05em;color:#222'><b style='color:{fg}'>{mark} "
-            f"{html.escape(self.title)}</b>{detail}{table}</div>"
-        )
+    Checked before any case runs, so that a function with the wrong signature
+    gets a hint about its signature, not about the first hostile input.
+    """
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):  # builtins and ufuncs without a signature: just call them
+        return None
+    try:
+        sig.bind(np.zeros(3))
+    except TypeError as err:
+        return Feedback(False, f"{name} cannot be called as {name}(z): {err}.",
+                        f"Define it with exactly one parameter, the logits: `def {name}(z):`. The checker "
+                        f"calls {name}(z) with one NumPy array.")
+    return None
 
 
-class Hostile(NamedTuple):
-    name: str
-    z: np.ndarray
-    hint: str
+def form_hint(out: Any, name: str, what: str, shape: tuple[int, ...] | None = None) -> str | None:
+    """A hint that matches a result of the wrong kind (a tuple, a str, complex numbers, a wrong
+    ``shape``), or None."""
+    if isinstance(out, tuple):
+        return (f"{name} returned a tuple of {len(out)} items. Return only the array of {what}: "
+                "`return e / total`, not `return e, total` or `return (p,)`.")
+    if isinstance(out, (str, bytes)):
+        return (f"{name} returned text ({type(out).__name__}), for example from str() or an f-string. Return the "
+                f"NumPy array of {what} itself; print it separately if you want to see it.")
+    try:
+        kind = np.asarray(out).dtype.kind
+    except Exception:  # an object NumPy cannot read
+        return f"{name} returned a {type(out).__name__}. Return a NumPy array of {what}."
+    if kind == "c":
+        return (f"{name} returned complex numbers: a probability is a real number. Look for a `j` "
+                "(an imaginary unit) or np.sqrt / np.log of a negative number, and remove it.")
+    if kind not in "biuf" and out is not None:
+        return f"{name} returned an array of {np.asarray(out).dtype}, not of numbers. Return a NumPy array of {what}."
+    if out is not None and shape is not None and np.shape(out) != shape:
+        return (f"{name} returned shape {np.shape(out)} for an input of shape {shape}: return one value per "
+                "entry of z, in an array of z's shape (no sum, no flatten, no float()).")
+    return None
 
 
-HOSTILE: tuple[Hostile, ...] = (
-    Hostile("[1000, 999, 0]", np.array([1000.0, 999.0, 0.0]),
-            "np.exp(1000) overflows to inf, and inf / inf is NaN. Subtract the row's maximum before np.exp: "
-            "then the largest exponent is e^0 = 1."),
-    Hostile("[-1000, -1001]", np.array([-1000.0, -1001.0]),
-            "Every np.exp here underflows to 0, and 0 / 0 is NaN. After subtracting the maximum, one term "
-            "is e^0 = 1, so the sum is at least 1."),
-    Hostile("[1e308, -1e308]", np.array([1e308, -1e308]),
-            "Subtract the maximum, not the mean or the minimum: the mean is 0 here, and e^1e308 overflows."),
-    Hostile("float32 [100, 0]", np.array([100.0, 0.0], dtype=np.float32),
-            "In float32, np.exp overflows above 88.72 already. Subtracting the maximum works in every dtype."),
-    Hostile("batch [[1, 2, 3], [1000, 1000, 0]]", np.array([[1.0, 2.0, 3.0], [1000.0, 1000.0, 0.0]]),
-            "Each row is its own softmax: take the max and the sum along the last axis, with axis=-1 and "
-            "keepdims=True so that they broadcast back against z."),
-    Hostile("[0, -inf, 1]", np.array([0.0, -np.inf, 1.0]),
-            "-inf is a mask: e^-inf = 0, so that entry gets probability exactly 0. Subtracting the max "
-            "(1 here) keeps it -inf; subtracting the min or the mean gives -inf - (-inf) = NaN."),
-    Hostile("constant row [5, 5, 5, 5]", np.array([5.0, 5.0, 5.0, 5.0]),
-            "Equal logits give equal probabilities, 1/4 each. Dividing by max - min or by the standard "
-            "deviation turns a constant row into 0 / 0."),
-)
+def probe(fn, z) -> Any:
+    """Call ``fn(z.copy())`` quietly; the result, or None if it raised."""
+    with np.errstate(all="ignore"):
+        try:
+            return fn(np.array(z, copy=True))
+        except Exception:  # the case itself will report the exception
+            return None
+
 
 #: The one warning the max trick itself may cause, and it is harmless: -1e308 - 1e308 = -inf, e^-inf = 0.
-_HARMLESS = "overflow encountered in subtract"
+HARMLESS = ("overflow encountered in subtract",)
+
+ORDINARY_HINT = "Exponentiate, then divide by the sum along the last axis: e = np.exp(z - m); e / e.sum(...)."
+
+_HOSTILE = (
+    ("[1000, 999, 0]", [1000.0, 999.0, 0.0],
+     "np.exp(1000) overflows to inf, and inf / inf is NaN. Subtract the row's maximum before np.exp: "
+     "then the largest exponent is e^0 = 1."),
+    ("[-1000, -1001]", [-1000.0, -1001.0],
+     "Every np.exp here underflows to 0, and 0 / 0 is NaN. After subtracting the maximum, one term "
+     "is e^0 = 1, so the sum is at least 1."),
+    ("[1e308, -1e308]", [1e308, -1e308],
+     "Subtract the maximum, not the mean or the minimum: the mean is 0 here, and e^1e308 overflows."),
+    ("float32 [100, 0]", np.array([100.0, 0.0], dtype=np.float32),
+     "In float32, np.exp overflows above 88.72 already. Subtracting the maximum works in every dtype."),
+    ("batch [[1, 2, 3], [1000, 1000, 0]]", [[1.0, 2.0, 3.0], [1000.0, 1000.0, 0.0]],
+     "Each row is its own softmax: take the max and the sum along the last axis, with axis=-1 and "
+     "keepdims=True so that they broadcast back against z."),
+    ("[0, -inf, 1]", [0.0, -np.inf, 1.0],
+     "-inf is a mask: e^-inf = 0, so that entry gets probability exactly 0. Subtracting the max "
+     "(1 here) keeps it -inf; subtracting the min or the mean gives -inf - (-inf) = NaN."),
+    ("constant row [5, 5, 5, 5]", [5.0, 5.0, 5.0, 5.0],
+     "Equal logits give equal probabilities, 1/4 each. Dividing by max - min or by the standard "
+     "deviation turns a constant row into 0 / 0."),
+)
+
+#: The inputs check_my_softmax tries after an ordinary row: (name, logits, hint).
+HOSTILE = tuple((name, np.asarray(z, dtype=getattr(z, "dtype", float)), hint) for name, z, hint in _HOSTILE)
+ORDINARY = ("ordinary [2, 1, 0.1]", np.array(LOGITS))
+
+_WARN_EXTRA = " In a stable softmax, call np.exp only on z - max, never on the raw logits."
 
 
-def _short(a: np.ndarray) -> str:
-    """An array on one line, 3 decimals (a batch's rows side by side)."""
-    with np.printoptions(precision=3, suppress=True):
-        return " ".join(np.array2string(np.asarray(a), separator=" ", max_line_width=10_000).split())
+def softmax_cases(fn=None) -> list[Case]:
+    """The cases of :func:`check_my_softmax`: one ordinary row, then the hostile ones.
 
-
-_NO_RETURN = "Add a line `return ...` at the end: without it a Python function returns None."
-_NOT_ARRAY = "Return a NumPy array of probabilities with the same shape as z."
-_WARN_ONLY = ("The values are right, but np.exp (or a division) still saw numbers it could not handle. "
-              "Call np.exp only on z - max, never on the raw logits.")
-_IN_PLACE = ("`z -= m` changes the caller's array, which breaks code that uses the logits again. "
-             "Compute `shifted = z - m` instead: a new array.")
-
-
-def _run_one(fn: Callable, case: Hostile) -> tuple[bool, str, str]:
-    """Run ``fn`` on one hostile input; return (ok, what happened, hint).
-
-    The hint is the input's own hint, unless the mistake has nothing to do
-    with the input (no return value, not an array, changed its input).
+    With ``fn``, the ordinary case's hint is chosen for what ``fn`` returns
+    (a tuple, a str, complex numbers get their own hint).
     """
-    z = case.z.copy()
-    expected = softmax(case.z)
-    with warnings.catch_warnings(record=True) as caught, \
-            np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"):
-        warnings.simplefilter("always")
-        try:
-            out = fn(z)
-        except Exception as err:  # the learner's code may raise anything
-            return False, f"raised {type(err).__name__}: {err}".rstrip(" ."), case.hint
-    messages = list(dict.fromkeys(str(w.message) for w in caught))
-    if out is None:
-        return False, "returned None", _NO_RETURN
-    try:
-        got = np.asarray(out, dtype=float)
-    except (TypeError, ValueError):
-        return False, f"returned a {type(out).__name__}, not an array of numbers", _NOT_ARRAY
-    problems, hint = [], case.hint
-    if got.shape != expected.shape:
-        problems.append(f"returned the wrong shape: {got.shape} instead of {expected.shape}")
-    elif np.isnan(got).any():
-        problems.append(f"returned NaN: {_short(got)} instead of {_short(expected)}")
-    elif np.isinf(got).any():
-        problems.append(f"returned inf: {_short(got)} instead of {_short(expected)}")
-    elif not np.allclose(got, expected, rtol=1e-5, atol=1e-8):
-        problems.append(f"returned wrong values: {_short(got)} instead of {_short(expected)}")
-    if not np.array_equal(z, case.z):
-        problems.append("changed the input array in place")
-        if len(problems) == 1:
-            hint = _IN_PLACE
-    harmful = [m for m in messages if m != _HARMLESS]
-    if harmful:
-        problems.append("made NumPy warn: " + "; ".join(harmful))
-        if len(problems) == 1:
-            hint = _WARN_ONLY
-    if problems:
-        return False, "; ".join(problems), hint
-    if messages:
-        return True, ("right, with one harmless warning: -1e308 - 1e308 overflows to -inf in the "
-                      "subtraction, and e^-inf = 0 is exactly the right probability"), ""
-    return True, "right", ""
+    name, z = ORDINARY
+    hint = (form_hint(probe(fn, z), "my_softmax", "probabilities", z.shape) if fn is not None else None) \
+        or ORDINARY_HINT
+    cases = [Case(name, (z,), expect_array(softmax(z)), hint)]
+    cases += [Case(n, (zz,), expect_array(softmax(zz)), h) for n, zz, h in HOSTILE]
+    return cases
 
 
 def check_my_softmax(fn: Any) -> Feedback:
-    """Run a learner's ``my_softmax(z)`` on hostile inputs and compare it with
-    :func:`softmax_lib.softmax`.
+    """Run a learner's ``my_softmax(z)`` on an ordinary row and seven hostile ones,
+    and compare each result with :func:`softmax_lib.softmax`.
 
-    Says which input broke it and how (an exception, NaN, inf, wrong values,
-    a wrong shape, a changed input, or a warning), with a hint for that input.
-    Returns a :class:`CodeFeedback` with one row per input.
+    Says which input broke it and how (an exception, NaN, inf, wrong values, a
+    wrong shape, a changed input, a warning, a tuple, text or complex numbers),
+    with a hint for that failure.  Returns a :class:`~softmax_lib.checks.CodeFeedback`
+    with one row per input.
     """
-    if fn is None or fn is Ellipsis:
-        return Feedback(None, "No function yet: define my_softmax(z) and pass it in.")
-    if not callable(fn):
-        return Feedback(False, f"Expected a function such as my_softmax, got {type(fn).__name__}.",
-                        "Pass the function itself, without calling it: check_my_softmax(my_softmax).")
-    results = [(case, *_run_one(fn, case)) for case in HOSTILE]
-    rows = tuple((ok, case.name, what) for case, ok, what, _ in results)
-    failed = [(case, what, hint) for case, ok, what, hint in results if not ok]
-    n = len(HOSTILE)
-    if not failed:
-        return CodeFeedback(
-            True, f"All {n} hostile inputs passed: your softmax is stable.",
-            "It agrees with softmax_lib.softmax on huge, tiny, ±1e308, float32, batched, masked and "
-            "constant rows.",
-            rows=rows,
-        )
-    case, what, hint = failed[0]
-    return CodeFeedback(
-        False, f"{len(failed)} of {n} hostile inputs broke it. The first: {case.name}",
-        f"It {what}. Hint: {hint}",
-        rows=rows,
-    )
+    if fn is not None and fn is not Ellipsis and callable(fn):
+        problem = signature_problem(fn, "my_softmax")
+        if problem is not None:
+            return problem
+    fb = check_function(fn, softmax_cases(fn) if callable(fn) else [], name="my_softmax",
+                        success="It agrees with softmax_lib.softmax on ordinary, huge, tiny, ±1e308, float32, "
+                                "batched, masked and constant rows: your softmax is stable.",
+                        harmless=HARMLESS)
+    if fb.ok is False and fb.detail.endswith("a value on the way was wrong even if the answer came out right."):
+        fb = dataclasses.replace(fb, detail=fb.detail + _WARN_EXTRA)
+    return fb
 
 
 def reference_softmax(z):
