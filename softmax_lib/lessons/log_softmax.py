@@ -444,7 +444,7 @@ def predict_bounded_push(prediction) -> Feedback:
             f"{loss[-1]:.1f} but the push is {grad[-1, 0]:.4f}. The loss grows without bound; its slope does not.",
         hints={
             "a": "The loss grows like the wrong logit, but the gradient is p − y, and every p is between 0 and 1.",
-            "c": "That happens to a loss on p itself, like 1 − p_0 (section 5 shows it). The log in "
+            "c": "That happens to a loss on p itself, like 1 − p_0 (section 6 shows it). The log in "
                  "cross-entropy undoes the softmax's flattening.",
         },
     )
