@@ -13,6 +13,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import mpmath  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 from softmax_lib import cross_entropy, log_softmax, plots, softmax  # noqa: E402
 from softmax_lib.lessons import log_softmax as lesson  # noqa: E402
@@ -94,6 +96,18 @@ def test_softplus_and_log_sigmoid_on_hostile_input(x):
     assert sp == pytest.approx(want, rel=1e-14, abs=0)
     assert -ls == pytest.approx(_mp_softplus(-x), rel=1e-14, abs=0)
     assert ls <= 0
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_softplus_identities_hold_for_every_finite_float(x):
+    # softplus(x) - softplus(-x) = x, and log σ(x) = -softplus(-x), with no warning anywhere
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sp, sm = lesson.softplus(x), lesson.softplus(-x)
+        ls = lesson.log_sigmoid(x)
+    assert np.isfinite(sp) and np.isfinite(sm) and sp >= max(x, 0.0) and ls <= 0
+    assert sp - sm == pytest.approx(x, rel=1e-12, abs=1e-12)
+    assert ls == -sm
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
