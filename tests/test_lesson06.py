@@ -172,6 +172,9 @@ def test_helpers_reject_bad_input_clearly(call, error, fragment):
 def test_binary_cross_entropy_of_an_empty_batch():
     assert lesson.binary_cross_entropy([], [], reduction="sum") == 0.0
     assert lesson.binary_cross_entropy([], [], reduction="none").shape == (0,)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(lesson.binary_cross_entropy([], []))
 
 
 # ---------------------------------------------------------------- label smoothing

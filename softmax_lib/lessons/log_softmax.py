@@ -124,7 +124,8 @@ def binary_cross_entropy(z, t, reduction: str = "mean"):
     With :math:`1 - \sigma(z) = \sigma(-z)` the loss is
     :math:`t\,\operatorname{softplus}(-z) + (1-t)\,\operatorname{softplus}(z)
     = \operatorname{softplus}(z) - t z`; the first form is used, so an
-    infinite logit with a matching target costs 0, not NaN.
+    infinite logit with a matching target costs 0, not NaN.  An empty input
+    gives 0.0 with ``reduction="sum"`` and NaN with ``"mean"`` (no warning).
 
     Examples
     --------
