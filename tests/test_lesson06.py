@@ -309,6 +309,7 @@ PREDICT_TABLE = [
     (lesson.predict_bounded_push, "c", False, "1 − p_0"),
     (lesson.predict_log_sigmoid, None, None, "No prediction yet"),
     (lesson.predict_log_sigmoid, "b", True, "−log 0 = inf"),
+    (lesson.predict_log_sigmoid, "b", True, f"{mpmath.exp(-800):.1e}"),  # 3.7e-348, computed by mpmath
     (lesson.predict_log_sigmoid, "a", False, "not what this code returns"),
     (lesson.predict_log_sigmoid, "c", False, "0/0 or inf − inf"),
     (lesson.predict_smoothing_stop, None, None, "No prediction yet"),
@@ -384,6 +385,19 @@ def _the_notebook_stub(z, y):
     return loss, grad
 
 
+def _clipped_log(z, y):  # log(softmax) with p clipped away from 0: finite, but the wrong loss
+    n = len(z)
+    p = _p(z)
+    g = p.copy()
+    g[np.arange(n), y] -= 1
+    return np.mean(-np.log(np.clip(p[np.arange(n), y], 1e-12, 1.0))), g / n
+
+
+def _sum_loss(z, y):  # the loss summed over rows instead of averaged
+    loss, g = lesson.reference_ce_and_grad(z, y)
+    return loss * len(z), g
+
+
 def _in_place(z, y):
     z -= z.max(axis=1, keepdims=True)
     return lesson.reference_ce_and_grad(z, y)
@@ -403,6 +417,8 @@ CE_TABLE = [
     (lambda z, y: None, False, "the loss", "Add a line `return"),
     (lambda z, y: (np.nan, np.zeros(np.shape(z))), False, "the loss", "Return a pair"),
     (_in_place, False, "the loss", "changed its input array in place"),
+    (_clipped_log, False, "gaps of 1000", "clipping p away from 0"),
+    (_sum_loss, False, "the 4-row batch", "not their sum"),
 ]
 
 
@@ -496,3 +512,25 @@ def test_check_q3(answer, ok, fragment):
     fb = lesson.check_q3(answer)
     assert fb.ok is ok
     assert fragment in repr(fb)
+
+
+def test_smoothing_predict_is_not_answered_above_it():
+    """The label-smoothing Predict's answer (0.91) is not in any cell or output before the Predict."""
+    import json
+    import re
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).parent.parent / "notebooks" / "06-log-softmax.ipynb").read_text())
+    answer = re.compile(r"(?<![\d.])0\.91(?!\d)")
+    above = []
+    for cell in nb["cells"]:
+        if cell.get("id") == "p3-pred":
+            break
+        above.append("".join(cell["source"]))
+        for out in cell.get("outputs", []):
+            above.append("".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", "")))
+    else:
+        pytest.fail("no cell with id p3-pred")
+    assert lesson.predict_smoothing_stop(0.91).ok is True
+    hits = [text for text in above if answer.search(text)]
+    assert not hits, f"0.91 is shown above the Predict: {hits[0][:200]!r}"

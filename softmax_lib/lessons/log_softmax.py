@@ -281,7 +281,7 @@ def draw_sweep(fig, which: str, lo: float = -5.0, hi: float = 15.0):
     ax_loss, ax_grad = fig.subplots(1, 2)
     x, loss, grad = sweep(which, lo, hi)
     moving = "wrong class's logit" if which == "wrong" else "correct class's logit"
-    ax_loss.plot(x, loss, color=COLORS["accent"])
+    ax_loss.plot(x, loss, color="black")  # black: no gradient curve shares its colour
     ax_loss.set_ylabel("cross-entropy loss")
     ax_loss.set_title("loss")
     if which == "wrong":
@@ -454,9 +454,11 @@ def predict_bounded_push(prediction) -> Feedback:
 def predict_log_sigmoid(prediction) -> Feedback:
     """Predict: what does -np.log(sigmoid(-800.0)) return, with an overflow-free sigmoid?"""
     tiny = float(np.finfo(float).smallest_subnormal)
+    power = -800 / np.log(10)  # e^-800 = 10^power
     return check_prediction(
         prediction, "b", options=("a", "b", "c"),
-        why=f"σ(−800) ≈ e^−800 ≈ 1e−348 is below the smallest positive float64, {tiny:.1e}, so even an "
+        why=f"σ(−800) ≈ e^−800 ≈ {10 ** (power % 1):.1f}e{int(np.floor(power))} is far below the smallest "
+            f"positive float64, {tiny:.1e}, so even an "
             "overflow-free sigmoid returns exactly 0, and −log 0 = inf. The true loss is 800: "
             "softplus(800) computes it without ever forming σ(z).",
         hints={
@@ -624,7 +626,8 @@ def ce_cases(fn) -> list[Case]:
         Case("[[2, 1, 0.1]], class 0: the gradient", (one, zero), _expect(one, zero),
              "Use the softmax probabilities in the gradient: p_j = e^(z_j) / Σ_i e^(z_i), then p − y."),
         Case("the 4-row batch of section 3 (mean over rows)", (batch, bt), _expect(batch, bt),
-             "The loss is the MEAN over the N rows, so each row's gradient is divided by N: (p − y) / N."),
+             "The loss is the MEAN over the N rows, not their sum, so each row's gradient is divided by N too: "
+             "(p − y) / N."),
         Case("random 5×4 batch: gradient against finite differences", (fd_z, fd_y),
              _matches_finite_differences(fn, fd_z, fd_y),
              "Your gradient does not match how your own loss changes when one logit is nudged: the loss and the "
@@ -634,8 +637,9 @@ def ce_cases(fn) -> list[Case]:
              "(lesson 04): the probabilities and the log-probabilities do not change."),
         Case("gaps of 1000: [[0, −1000, 1000], [1000, 0, −1000]], classes [1, 2]", (far, np.array([1, 2])),
              _expect(far, np.array([1, 2])),
-             "The correct class's p is e^-2000, which rounds to 0, and −log 0 = inf. Never take "
-             "log(softmax(z)): compute log p = (z − max) − log Σ e^(z − max), which stays finite (section 2)."),
+             "The correct class's p is e^-2000, which rounds to 0, and −log 0 = inf (clipping p away from 0 "
+             "hides the inf but still gives the wrong loss). Never take log(softmax(z)): compute "
+             "log p = (z − max) − log Σ e^(z − max), which stays finite (section 2)."),
         Case("float32 batch with gaps of 150, classes [1, 2, 0]", (far32, np.array([1, 2, 0])),
              _expect(far32, np.array([1, 2, 0]), rtol=1e-4),
              "In float32, e^-gap is 0 from a gap of about 104 (section 2a), so log(softmax) is −inf there. "
@@ -649,7 +653,7 @@ def check_my_ce_and_grad(fn) -> Feedback:
         return check_function(fn, [], name="my_ce_and_grad", success="")
     return check_function(
         fn, ce_cases(fn), name="my_ce_and_grad",
-        success="Your loss is finite for logit gaps of 1000 in float64 and 300 in float32, and your gradient "
+        success="Your loss is right for logits 1000 apart in float64 and 150 apart in float32, and your gradient "
                 "(p − y) / N matches finite differences: this is what a framework's fused cross-entropy does.",
     )
 
