@@ -1,4 +1,6 @@
-"""Lesson 06, log-softmax and cross-entropy: figures, widget callback and exercise checks."""
+"""Lesson 06, log-softmax and cross-entropy: figures, the widget view, the binary
+loss helpers and every checker (table-driven: the reference is accepted, each
+typical wrong answer is rejected with its own hint)."""
 
 from __future__ import annotations
 
@@ -8,12 +10,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import mpmath  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
-from softmax_lib import cross_entropy, log_softmax, softmax  # noqa: E402
-from softmax_lib.lessons import loss  # noqa: E402
-
+from softmax_lib import cross_entropy, log_softmax, plots, softmax  # noqa: E402
+from softmax_lib.lessons import log_softmax as lesson  # noqa: E402
 
 
 def _texts(fig):
@@ -26,7 +30,7 @@ def test_loss_and_grad_is_p_minus_y_and_matches_finite_differences():
     for _ in range(20):
         z = rng.normal(0, 2, size=5)
         k = int(rng.integers(0, 5))
-        p, ell, g = loss.loss_and_grad(z, k)
+        p, ell, g = lesson.loss_and_grad(z, k)
         assert np.isclose(ell, -np.log(softmax(z)[k]))
         h = 1e-5
         num = np.array([(cross_entropy(z + h * e, k) - cross_entropy(z - h * e, k)) / (2 * h) for e in np.eye(5)])
@@ -44,67 +48,223 @@ def test_naive_log_softmax_breaks_where_the_lesson_says():
     assert log_softmax([0.0, -40.0])[0] == -np.log1p(np.exp(-40.0))
 
 
+def test_scipy_drops_the_tiny_digit_as_the_lesson_says():
+    import scipy.special
+
+    assert scipy.special.log_softmax([0.0, -40.0])[0] == 0.0
+
+
 @pytest.mark.parametrize("which", ["wrong", "correct"])
 def test_sweep(which):
-    x, ell, g = loss.sweep(which)
+    x, ell, g = lesson.sweep(which)
     assert np.all(np.isfinite(ell)) and np.all(np.abs(g) <= 1)
     assert np.allclose(g.sum(axis=1), 0, atol=1e-12)
     if which == "wrong":
         assert ell[-1] > 14.9 and np.isclose(g[-1, 0], -1) and g[-1, 2] < 1e-6
     else:
         assert ell[-1] < 1e-6 and np.all(np.abs(g[-1]) < 1e-6)
-    with pytest.raises(ValueError):
-        loss.sweep("both")
+        assert np.array_equal(g[:, 1], g[:, 2])  # why the figure draws them as one line
+    with pytest.raises(ValueError, match="'wrong' or 'correct'"):
+        lesson.sweep("both")
 
 
-# ---------------------------------------------------------------- widget
-@pytest.mark.parametrize("correct", [-10.0, -3.3, 0.0, 1.0, 2.0, 4.5, 10.0])
-def test_loss_widget_callback_at_extremes(fig, correct):
+# ---------------------------------------------------------------- binary and multi-label helpers
+def _mp_softplus(x: float) -> float:
+    """softplus in 50-digit arithmetic, the independent reference."""
+    if np.isnan(x):
+        return float("nan")
+    if np.isinf(x):
+        return float("inf") if x > 0 else 0.0
+    with mpmath.workdps(50):
+        return float(mpmath.log1p(mpmath.exp(mpmath.mpf(x))))
+
+
+HOSTILE = [-1e308, -1000.0, -745.14, -745.13, -40.0, -1e-300, 0.0, 5e-324, 1e-8, 36.7, 40.0, 709.79, 800.0,
+           1e308, np.inf, -np.inf, np.nan]
+
+
+@pytest.mark.parametrize("x", HOSTILE)
+def test_softplus_and_log_sigmoid_on_hostile_input(x):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        p, ell, g = loss.draw_loss_widget(fig, correct)
+        sp = lesson.softplus(x)
+        ls = lesson.log_sigmoid(x)
+    want = _mp_softplus(x)
+    if np.isnan(x):
+        assert np.isnan(sp) and np.isnan(ls)
+        return
+    assert sp == pytest.approx(want, rel=1e-14, abs=0)
+    assert -ls == pytest.approx(_mp_softplus(-x), rel=1e-14, abs=0)
+    assert ls <= 0
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_softplus_identities_hold_for_every_finite_float(x):
+    # softplus(x) - softplus(-x) = x, and log σ(x) = -softplus(-x), with no warning anywhere
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sp, sm = lesson.softplus(x), lesson.softplus(-x)
+        ls = lesson.log_sigmoid(x)
+    assert np.isfinite(sp) and np.isfinite(sm) and sp >= max(x, 0.0) and ls <= 0
+    assert sp - sm == pytest.approx(x, rel=1e-12, abs=1e-12)
+    assert ls == -sm
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_log_sigmoid_keeps_the_dtype_and_matches_log_softmax(dtype):
+    z = np.array([-200.0, -3.0, 0.0, 3.0, 90.0], dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = lesson.log_sigmoid(z)
+    assert out.dtype == dtype and np.all(np.isfinite(out))
+    two_class = log_softmax(np.stack([z, np.zeros_like(z)], axis=-1))[:, 0]
+    np.testing.assert_allclose(out, two_class, rtol=1e-6 if dtype == np.float32 else 1e-15)
+
+
+def test_binary_cross_entropy_matches_two_class_cross_entropy():
+    rng = np.random.default_rng(1)
+    z = rng.normal(0, 5, size=(6, 4))
+    t = rng.integers(0, 2, size=(6, 4)).astype(float)
+    per = lesson.binary_cross_entropy(z, t, reduction="none")
+    two = cross_entropy(np.stack([z, np.zeros_like(z)], -1), (1 - t).astype(int), reduction="none")
+    np.testing.assert_allclose(per, two, rtol=1e-13)
+    assert lesson.binary_cross_entropy(z, t) == pytest.approx(per.mean())
+    assert lesson.binary_cross_entropy(z, t, reduction="sum") == pytest.approx(per.sum())
+
+
+@pytest.mark.parametrize(
+    "z,t,want",
+    [
+        (-800.0, 1.0, 800.0),          # -np.log(sigmoid(-800)) is inf
+        (800.0, 0.0, 800.0),
+        (40.0, 1.0, 4.248354255291589e-18),
+        (np.inf, 1.0, 0.0),            # a matching infinite logit costs 0, not NaN
+        (-np.inf, 0.0, 0.0),
+        (np.inf, 0.0, np.inf),
+        (0.0, 0.5, np.log(2)),         # soft target
+    ],
+)
+def test_binary_cross_entropy_on_hostile_input(z, t, want):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = lesson.binary_cross_entropy(z, t)
+    assert got == pytest.approx(want, rel=1e-12, abs=0)
+
+
+@pytest.mark.parametrize(
+    "call,error,fragment",
+    [
+        (lambda: lesson.softplus("1.0"), TypeError, "real numbers"),
+        (lambda: lesson.log_sigmoid([1 + 2j]), TypeError, "complex"),
+        (lambda: lesson.binary_cross_entropy([1.0, 2.0], [1.0]), ValueError, "one target per logit"),
+        (lambda: lesson.binary_cross_entropy([1.0], [2.0]), ValueError, "[0, 1]"),
+        (lambda: lesson.binary_cross_entropy([1.0], [np.nan]), ValueError, "[0, 1]"),
+        (lambda: lesson.binary_cross_entropy([1.0], [1.0], reduction="avg"), ValueError, "'mean', 'sum' or 'none'"),
+        (lambda: lesson.smooth_targets([0], 10, 1.5), ValueError, "eps must be in [0, 1]"),
+    ],
+)
+def test_helpers_reject_bad_input_clearly(call, error, fragment):
+    with pytest.raises(error) as info:
+        call()
+    assert fragment in str(info.value)
+
+
+def test_binary_cross_entropy_of_an_empty_batch():
+    assert lesson.binary_cross_entropy([], [], reduction="sum") == 0.0
+    assert lesson.binary_cross_entropy([], [], reduction="none").shape == (0,)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(lesson.binary_cross_entropy([], []))
+
+
+# ---------------------------------------------------------------- label smoothing
+def test_smooth_targets():
+    y = lesson.smooth_targets([0, 3], 10, 0.1)
+    np.testing.assert_allclose(y.sum(axis=1), 1.0)
+    assert y[0, 0] == pytest.approx(0.91) and y[1, 3] == pytest.approx(0.91) and y[0, 1] == pytest.approx(0.01)
+    np.testing.assert_array_equal(lesson.smooth_targets([2], 4, 0.0), np.eye(4)[[2]])
+
+
+def test_descent_stops_at_the_smoothed_target_and_not_without_it():
+    _, p_soft, gap_soft = lesson.descend_one_example(0.1, 10, 1000)
+    _, p_hard, gap_hard = lesson.descend_one_example(0.0, 10, 1000)
+    assert p_soft[-1] == pytest.approx(0.91, abs=1e-6)
+    assert gap_soft[-1] == pytest.approx(np.log(91), abs=1e-5)
+    assert p_hard[-1] > 0.999 and gap_hard[-1] > gap_hard[500] > gap_soft[-1]
+
+
+def test_label_smoothing_figure(fig):
+    runs = lesson.draw_label_smoothing(fig, eps=0.1, n_classes=10, steps=200)
+    assert set(runs) == {0.0, 0.1}
+    alt = plots.alt_text(fig)
+    assert "0.91" in alt and "4.51" in alt
+    fig.canvas.draw()
+
+
+# ---------------------------------------------------------------- the widget view
+@pytest.mark.parametrize("correct", [-10.0, -3.3, 0.0, 1.0, 2.0, 4.5, 10.0])
+def test_loss_view_at_both_ends_and_between(fig, correct):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        view = lesson.LossView(fig)
+        p, ell, g = view.update(correct=correct)
         fig.canvas.draw()
-    z = np.array([correct, *loss.OTHER_LOGITS])
+    z = np.array([correct, *lesson.OTHER_LOGITS])
     assert np.allclose(p, softmax(z)) and np.isclose(ell, cross_entropy(z, 0))
     assert np.allclose(g, p - np.eye(4)[0])
     assert len(fig.axes) == 3
-    heights = [patch.get_height() for ax in (fig.axes[0], fig.axes[2]) for patch in ax.patches]
-    assert len(heights) == 8 and np.all(np.isfinite(heights))
+    np.testing.assert_allclose([r.get_height() for r in view.p_bars], p)
+    np.testing.assert_allclose([r.get_height() for r in view.g_bars], g)
     # the current point sits on the loss curve and inside the axes
-    ax_loss = fig.axes[1]
-    curve, point = ax_loss.lines[0], [ln for ln in ax_loss.lines if ln.get_marker() == "o"][0]
-    assert np.all(np.isfinite(curve.get_ydata()))
-    px, py = point.get_xydata()[0]
+    px, py = view.point.get_xydata()[0]
     assert px == correct and np.isclose(py, ell)
-    lo, hi = ax_loss.get_ylim()
+    lo, hi = view.ax_loss.get_ylim()
     assert lo <= py <= hi
-    lo, hi = fig.axes[2].get_ylim()
+    lo, hi = view.ax_g.get_ylim()
     assert lo < g.min() and g.max() < hi
     texts = _texts(fig)
-    assert f"loss = {loss.loss_label(ell)}" in texts
+    assert f"loss = {lesson.loss_label(ell)}" in texts
+    assert [t.get_text() for t in view.g_texts] == [lesson.fmt_small(v) for v in g]
     assert not any(t.startswith("-0.00") for t in texts)
     assert not any("nan" in t.lower() or "inf" in t.lower() for t in texts)
+    assert f"loss {lesson.loss_label(ell)}" in view.alt and f"{correct:.2f}" in view.alt
+
+
+def test_loss_view_moves_artists_without_making_new_ones(fig):
+    view = lesson.LossView(fig)
+    view.update(correct=-10.0)
+    axes = list(fig.axes)
+    counts = [(len(ax.patches), len(ax.lines), len(ax.texts)) for ax in axes]
+    for c in (10.0, 0.0, -10.0):
+        view.update(correct=c)
+    assert list(fig.axes) == axes
+    assert [(len(ax.patches), len(ax.lines), len(ax.texts)) for ax in fig.axes] == counts
+    # a negative bar's label sits below it, a positive one's above
+    assert view.g_texts[0].get_va() == "top" and view.g_texts[1].get_va() == "bottom"
 
 
 def test_widget_redraws_on_change():
-    w = loss.widget()
+    w = lesson.widget()
     p0, ell0, _ = w.last
     w.controls["correct"].value = 10.0
     p1, ell1, g1 = w.last
     assert p1[0] > p0[0] and ell1 < ell0 and abs(g1[0]) < 1e-3
     w.controls["correct"].value = -10.0
     assert np.isfinite(w.last[1]) and w.last[1] > 12
-    data, _ = w._repr_mimebundle_()
+    assert "-10.00" in w.alt
+    data, meta = w._repr_mimebundle_()
     assert "image/png" in data and "application/vnd.jupyter.widget-view+json" in data
+    assert meta["image/png"]["alt"] == w.alt
 
 
 # ---------------------------------------------------------------- static figures
 def test_prob_vs_logprob_figure(fig):
     z = np.array([8.0, 3.0, -2.0, -12.0, -30.0])
-    p, logp = loss.draw_prob_vs_logprob(fig, z, list("abcde"))
+    p, logp = lesson.draw_prob_vs_logprob(fig, z, list("abcde"))
     assert np.allclose(np.exp(logp), p)
     lo, hi = fig.axes[1].get_ylim()
     assert lo < logp.min() and hi > 0
+    assert "e -38.01" in plots.alt_text(fig)
 
 
 def test_gap_sweep_marks_both_breaks():
@@ -115,43 +275,205 @@ def test_gap_sweep_marks_both_breaks():
         n32 = np.log(softmax(rows.astype(np.float32)))[:, 1]
     f, ax = plt.subplots()
     try:
-        loss.draw_gap_sweep(gaps, n64, n32, log_softmax(rows)[:, 1], ax=ax)
+        lesson.draw_gap_sweep(gaps, n64, n32, log_softmax(rows)[:, 1], ax=ax)
         texts = [t.get_text() for t in ax.texts]
         assert "float64: −inf from gap 745.14" in texts
         assert "float32: −inf from gap 103.98" in texts
+        alt = plots.alt_text(f)
+        assert "745.14" in alt and "103.98" in alt
         f.canvas.draw()
     finally:
         plt.close(f)
 
 
-@pytest.mark.parametrize("which", ["wrong", "correct"])
-def test_sweep_figure(fig, which):
-    x, ell, g = loss.draw_sweep(fig, which)
-    assert len(fig.axes) == 2 and len(fig.axes[1].lines) >= 3
+@pytest.mark.parametrize("which,n_lines", [("wrong", 3), ("correct", 2)])
+def test_sweep_figure_has_one_legend_entry_per_visible_line(fig, which, n_lines):
+    lesson.draw_sweep(fig, which)
+    ax_grad = fig.axes[1]
+    labels = [t.get_text() for t in ax_grad.get_legend().get_texts()]
+    assert len(labels) == n_lines == len([ln for ln in ax_grad.lines if not ln.get_label().startswith("_")])
+    assert "to" in plots.alt_text(fig)
     fig.canvas.draw()
 
 
-# ---------------------------------------------------------------- exercises
+# ---------------------------------------------------------------- Predict checkpoints
+PREDICT_TABLE = [
+    (lesson.predict_float32_gap, None, None, "No prediction yet"),
+    (lesson.predict_float32_gap, "b", True, "103.97"),
+    (lesson.predict_float32_gap, "a", False, "float64 limit"),
+    (lesson.predict_float32_gap, "c", False, "OVERflows"),
+    (lesson.predict_float32_gap, "d", False, "Both formats run out"),
+    (lesson.predict_bounded_push, None, None, "No prediction yet"),
+    (lesson.predict_bounded_push, "b", True, "never go below −1"),
+    (lesson.predict_bounded_push, "a", False, "every p is between 0 and 1"),
+    (lesson.predict_bounded_push, "c", False, "1 − p_0"),
+    (lesson.predict_log_sigmoid, None, None, "No prediction yet"),
+    (lesson.predict_log_sigmoid, "b", True, "−log 0 = inf"),
+    (lesson.predict_log_sigmoid, "b", True, f"{mpmath.exp(-800):.1e}"),  # 3.7e-348, computed by mpmath
+    (lesson.predict_log_sigmoid, "a", False, "not what this code returns"),
+    (lesson.predict_log_sigmoid, "c", False, "0/0 or inf − inf"),
+    (lesson.predict_smoothing_stop, None, None, "No prediction yet"),
+    (lesson.predict_smoothing_stop, 0.91, True, "0.91"),
+    (lesson.predict_smoothing_stop, 0.9, False, "spread over all C classes"),
+    (lesson.predict_smoothing_stop, 1.0, False, "one-hot"),
+    (lesson.predict_smoothing_stop, 0.5, False, "1 − ε + ε/C"),
+]
+
+
+@pytest.mark.parametrize("checker,prediction,ok,fragment", PREDICT_TABLE)
+def test_predict_checkpoints(checker, prediction, ok, fragment):
+    fb = checker(prediction)
+    assert fb.ok is ok
+    assert fragment in repr(fb)
+
+
+# ---------------------------------------------------------------- Write it: my_ce_and_grad
+def _p(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _neg_log_softmax(z, y):
+    n = len(z)
+    p = _p(z)
+    g = p.copy()
+    g[np.arange(n), y] -= 1
+    return np.mean(-np.log(p[np.arange(n), y])), g / n
+
+
+def _naive_exp(z, y):
+    n = len(z)
+    e = np.exp(z)
+    p = e / e.sum(axis=1, keepdims=True)
+    g = p.copy()
+    g[np.arange(n), y] -= 1
+    return np.mean(-np.log(p[np.arange(n), y])), g / n
+
+
+def _wrong_sign(z, y):
+    loss, g = lesson.reference_ce_and_grad(z, y)
+    return loss, -g
+
+
+def _missing_y(z, y):
+    loss, _ = lesson.reference_ce_and_grad(z, y)
+    return loss, _p(z) / len(z)
+
+
+def _missing_n(z, y):
+    loss, g = lesson.reference_ce_and_grad(z, y)
+    return loss, g * len(z)
+
+
+def _loss_only(z, y):
+    return lesson.reference_ce_and_grad(z, y)[0]
+
+
+def _inconsistent(z, y):  # right on the fixed cases, a different loss elsewhere
+    loss, g = lesson.reference_ce_and_grad(z, y)
+    if np.asarray(z).shape == (5, 4):
+        loss = loss + 0.01 * float(np.sum(np.asarray(z) ** 2))
+    return loss, g
+
+
+def _the_notebook_stub(z, y):
+    n = len(z)
+    p = np.exp(z) / np.sum(np.exp(z), axis=1, keepdims=True)
+    loss = np.mean(-np.log(p[np.arange(n), y]))
+    grad = p
+    return loss, grad
+
+
+def _clipped_log(z, y):  # log(softmax) with p clipped away from 0: finite, but the wrong loss
+    n = len(z)
+    p = _p(z)
+    g = p.copy()
+    g[np.arange(n), y] -= 1
+    return np.mean(-np.log(np.clip(p[np.arange(n), y], 1e-12, 1.0))), g / n
+
+
+def _sum_loss(z, y):  # the loss summed over rows instead of averaged
+    loss, g = lesson.reference_ce_and_grad(z, y)
+    return loss * len(z), g
+
+
+def _in_place(z, y):
+    z -= z.max(axis=1, keepdims=True)
+    return lesson.reference_ce_and_grad(z, y)
+
+
+CE_TABLE = [
+    # function, ok, the first failing case (or None), a fragment of its hint
+    (lesson.reference_ce_and_grad, True, None, "fused cross-entropy"),
+    (_neg_log_softmax, False, "gaps of 1000", "Never take log(softmax(z))"),
+    (_naive_exp, False, "[[1000, 999, 998]]", "Subtract each row's maximum"),
+    (_wrong_sign, False, "the sign on the correct class", "y − p points the other way"),
+    (_missing_y, False, "each gradient row sums to 0", "Subtract the one-hot target"),
+    (_missing_n, False, "the 4-row batch", "divided by N"),
+    (_loss_only, False, "the loss", "Return a pair (loss, grad)"),
+    (_inconsistent, False, "finite differences", "how your own loss changes"),
+    (_the_notebook_stub, False, "each gradient row sums to 0", "Subtract the one-hot target"),
+    (lambda z, y: None, False, "the loss", "Add a line `return"),
+    (lambda z, y: (np.nan, np.zeros(np.shape(z))), False, "the loss", "Return a pair"),
+    (_in_place, False, "the loss", "changed its input array in place"),
+    (_clipped_log, False, "gaps of 1000", "clipping p away from 0"),
+    (_sum_loss, False, "the 4-row batch", "not their sum"),
+]
+
+
+@pytest.mark.parametrize("fn,ok,first,fragment", CE_TABLE)
+def test_check_my_ce_and_grad(fn, ok, first, fragment):
+    fb = lesson.check_my_ce_and_grad(fn)
+    assert fb.ok is ok
+    text = repr(fb)
+    assert fragment in text
+    if first is not None:
+        assert fb.title.split("The first: ")[1].find(first) >= 0
+
+
+def test_check_my_ce_and_grad_without_a_function():
+    assert lesson.check_my_ce_and_grad(None).ok is None
+    fb = lesson.check_my_ce_and_grad(3.0)
+    assert fb.ok is False and "Pass the function itself" in fb.detail
+
+
+def test_reference_ce_and_grad_agrees_with_the_library_on_the_hostile_cases():
+    for case in lesson.ce_cases(lesson.reference_ce_and_grad):
+        z, y = case.args
+        loss, grad = lesson.reference_ce_and_grad(z, y)
+        assert loss == pytest.approx(float(cross_entropy(z.astype(float), y)), rel=1e-6)
+        np.testing.assert_allclose(grad, (softmax(z.astype(float)) - np.eye(z.shape[1])[y]) / len(z),
+                                   rtol=1e-5, atol=1e-12)
+
+
+# ---------------------------------------------------------------- check yourself
 @pytest.mark.parametrize(
     "answer,ok,fragment",
     [
         (None, None, "No answer yet"),
-        (0.417, True, "−log p_0"),
-        (0.4170, True, "Right"),
-        (np.float32(0.417), True, "Right"),
-        (0.659, False, "probability p_0 itself"),
-        (-0.417, False, "wrong sign"),
-        (0.181, False, "natural log"),
-        (0.341, False, "1 − p_0"),
-        (0.438, False, "dividing the logits"),
-        (2.417, False, "logsumexp(z) alone"),
-        (1.0, False, "Compute p = softmax"),
+        (2.278, True, "logsumexp(z) − z_0"),
+        (np.float32(2.2780), True, "Right"),
+        (0.102, False, "probability p_0 itself"),
+        (-2.278, False, "wrong sign"),
+        (0.989, False, "natural log"),
+        (0.898, False, "1 − p_0"),
+        (3.278, False, "logsumexp(z) alone"),
+        (0.278, False, "loss for class 1"),
+        (1.609, False, "dividing the logits"),
+        (5.0, False, "Compute logsumexp"),
     ],
 )
 def test_check_q1(answer, ok, fragment):
-    fb = loss.check_q1(answer)
+    fb = lesson.check_q1(answer)
     assert fb.ok is ok
     assert fragment in repr(fb)
+
+
+def test_q1_answer_is_not_printed_by_the_lesson():
+    z = np.array(lesson.Q1_LOGITS)
+    assert float(cross_entropy(z, lesson.Q1_TARGET)) == pytest.approx(float(np.log(np.exp(z).sum()) - 1.0))
+    assert abs(float(cross_entropy(z, lesson.Q1_TARGET)) - 0.417) > 1  # not the worked example's 0.417
 
 
 @pytest.mark.parametrize(
@@ -167,7 +489,7 @@ def test_check_q1(answer, ok, fragment):
     ],
 )
 def test_check_q2(answer, ok, fragment):
-    fb = loss.check_q2(answer)
+    fb = lesson.check_q2(answer)
     assert fb.ok is ok
     assert fragment in repr(fb)
 
@@ -176,31 +498,39 @@ def test_check_q2(answer, ok, fragment):
     "answer,ok,fragment",
     [
         (None, None, "No answer yet"),
-        (2.303, True, "log 10"),
-        (np.log(10), True, "Right"),
-        (0.1, False, "probability 1/10"),
-        (-2.303, False, "wrong sign"),
-        (1, False, "log10"),
+        (6.908, True, "log 1000"),
+        (np.log(1000), True, "Right"),
+        (0.001, False, "probability 1/1000"),
+        (-6.908, False, "wrong sign"),
+        (3, False, "log10"),
         (0, False, "probability 1"),
+        (2.303, False, "10-class answer"),
         (10, False, "same probability"),
     ],
 )
 def test_check_q3(answer, ok, fragment):
-    fb = loss.check_q3(answer)
+    fb = lesson.check_q3(answer)
     assert fb.ok is ok
     assert fragment in repr(fb)
 
 
-def test_loss_widget_reuses_its_axes_without_piling_up_artists(fig):
-    loss.draw_loss_widget(fig, -10.0)
-    axes = list(fig.axes)
-    counts = [(len(ax.patches), len(ax.lines), len(ax.texts)) for ax in axes]
-    for c in (10.0, 0.0, -10.0):
-        loss.draw_loss_widget(fig, c)
-    assert list(fig.axes) == axes
-    assert [(len(ax.patches), len(ax.lines), len(ax.texts)) for ax in fig.axes] == counts
-    # another drawing on the same figure starts afresh
-    loss.draw_sweep(fig, "wrong")
-    assert len(fig.axes) == 2
-    loss.draw_loss_widget(fig, 1.0)
-    assert len(fig.axes) == 3
+def test_smoothing_predict_is_not_answered_above_it():
+    """The label-smoothing Predict's answer (0.91) is not in any cell or output before the Predict."""
+    import json
+    import re
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).parent.parent / "notebooks" / "06-log-softmax.ipynb").read_text())
+    answer = re.compile(r"(?<![\d.])0\.91(?!\d)")
+    above = []
+    for cell in nb["cells"]:
+        if cell.get("id") == "p3-pred":
+            break
+        above.append("".join(cell["source"]))
+        for out in cell.get("outputs", []):
+            above.append("".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", "")))
+    else:
+        pytest.fail("no cell with id p3-pred")
+    assert lesson.predict_smoothing_stop(0.91).ok is True
+    hits = [text for text in above if answer.search(text)]
+    assert not hits, f"0.91 is shown above the Predict: {hits[0][:200]!r}"
