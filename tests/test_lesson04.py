@@ -222,7 +222,7 @@ def test_q1_threshold_is_where_the_float32_sum_overflows():
         (86.72, False, "smallest term"),
         (88.0, False, "log Σ e^z"),
         ("abc", False, "Expected a number"),
-        (0.8808 + 5j, False, "Expected a number"),
+        (0.8808 + 5j, False, "is a complex number"),
     ],
 )
 def test_check_q1(answer, ok, fragment):

@@ -144,7 +144,7 @@ def test_sigmoid_and_pairs_figures():
         (0.5, False, "equal logits"),
         (0.3, False, "difference a − b"),
         ("x", False, "Expected a probability"),
-        (0.8808 + 5j, False, "Expected a probability"),
+        (0.8808 + 5j, False, "is a complex number"),
     ],
 )
 def test_check_q1(answer, ok, fragment):
