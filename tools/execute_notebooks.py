@@ -49,7 +49,7 @@ STATIC_NOTE = (
     "*Static picture at the sliders' starting values.* {alt}"
     "To drag the sliders, run the notebook: **Kernel → Restart Kernel and Run All Cells…**"
 )
-SLIDERS_TEXT = "Sliders for the figure below (they move once the notebook runs)."
+SLIDERS_TEXT = "The sliders for the figure below appear when the notebook runs."
 
 
 def _tag_ignored_cells(nb) -> None:
