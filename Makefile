@@ -8,8 +8,6 @@ BIN    := $(VENV)/bin
 LAB_STAMP  := $(VENV)/.installed-lab
 TEST_STAMP := $(VENV)/.installed-test
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
-# The course's Jupyter settings: open 00-index, no news pop-ups (see jupyter-config/README.md).
-export JUPYTER_CONFIG_PATH := $(CURDIR)/jupyter-config$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))
 
 .PHONY: lab test test-lib test-notebooks test-browser test-install bench execute nav html reset clean
 
@@ -28,7 +26,9 @@ $(TEST_STAMP): $(LAB_STAMP) requirements-dev.txt
 ## (--allow-root only when run as root, e.g. in a container).
 lab: $(LAB_STAMP)
 	@echo "Starting JupyterLab: open the http://127.0.0.1:... URL printed below (it opens notebooks/00-index.ipynb). Stop with Ctrl+C."
-	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
+	@# The course's Jupyter settings: open 00-index, no news pop-ups (see jupyter-config/README.md).
+	JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter-config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	    $(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
 ## The whole suite: unit, property and doctests of softmax_lib, nbval over every
 ## notebook, static and offline-HTML checks, and the browser tests (skipped with
