@@ -1,51 +1,84 @@
-# Two commands do all the setup: `make lab` and `make test`.
-# Both create .venv from the requirements files when it is missing or older
-# than them.
+# Setup is one command: `make lab` for the lessons, `make test` for the suite.
+# Both create .venv when it is missing and refresh it when the requirements
+# change: `make lab` installs only what the lessons need (requirements.txt),
+# `make test` adds the test tools (requirements-dev.txt).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+LAB_STAMP  := $(VENV)/.installed-lab
+TEST_STAMP := $(VENV)/.installed-test
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: lab test test-lib test-notebooks test-browser bench execute nav clean
+.PHONY: lab test test-lib test-notebooks test-browser test-install bench execute nav html reset clean
 
-$(STAMP): requirements.txt requirements-dev.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	touch $(STAMP)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 
-## Open JupyterLab on the contents page (--allow-root only when run as root, e.g. in a container).
-lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/00-index.ipynb $(if $(filter 0,$(shell id -u)),--allow-root)
+$(LAB_STAMP): requirements.txt pyproject.toml | $(BIN)/python
+	$(PIP) -r requirements.txt
+	touch $@
+
+$(TEST_STAMP): $(LAB_STAMP) requirements-dev.txt
+	$(PIP) -r requirements-dev.txt
+	touch $@
+
+## Open JupyterLab on the contents page. The URL it prints opens notebooks/00-index.ipynb
+## (--allow-root only when run as root, e.g. in a container).
+lab: $(LAB_STAMP)
+	@echo "Starting JupyterLab: open the http://127.0.0.1:... URL printed below (it opens notebooks/00-index.ipynb). Stop with Ctrl+C."
+	@# The course's Jupyter settings: open 00-index, no news pop-ups (see jupyter-config/README.md).
+	JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter-config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	    $(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
 ## The whole suite: unit, property and doctests of softmax_lib, nbval over every
-## notebook, and the browser tests (skipped with a message if Chromium is missing).
-test: $(STAMP)
+## notebook, static and offline-HTML checks, and the browser tests (skipped with
+## a message if Chromium is missing). The plain-install check is `make test-install`.
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
 ## Only the library (fast).
-test-lib: $(STAMP)
-	$(BIN)/python -m pytest softmax_lib tests -m "not browser" --ignore=tests/test_browser.py
+test-lib: $(TEST_STAMP)
+	$(BIN)/python -m pytest softmax_lib tests -m "not browser and not install" --ignore=tests/test_browser.py
 
 ## Only nbval over the notebooks (or one: make test-notebooks NB=notebooks/01-intuition.ipynb).
-test-notebooks: $(STAMP)
+test-notebooks: $(TEST_STAMP)
 	$(BIN)/python -m pytest $(or $(NB),notebooks)
 
 ## Only the JupyterLab + headless Chromium tests.
-test-browser: $(STAMP)
+test-browser: $(TEST_STAMP)
 	$(BIN)/python -m pytest tests/test_browser.py -v -s
 
+## A fresh venv, `pip install -r requirements.txt` alone, then every lesson through
+## `jupyter nbconvert --execute` (PY=python3.12 to try another Python).
+test-install: $(TEST_STAMP)
+	SOFTMAX_INSTALL_PYTHON=$(or $(PY),$(PYTHON)) $(BIN)/python -m pytest -m install tests/test_plain_install.py -v -s
+
 ## Speed of softmax against scipy and a bare np.exp pass (prints ratios).
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python tools/bench.py
 
 ## Re-execute notebooks in place with outputs and widget state stored
 ## (all, or one: make execute NB=notebooks/01-intuition.ipynb).
-execute: $(STAMP)
+execute: $(TEST_STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NB)
 
 ## Rewrite the navigation cells only.
-nav: $(STAMP)
+nav: $(TEST_STAMP)
 	$(BIN)/python tools/navigation.py
 
+## A static site of every lesson in html/ (reads offline; open html/index.html).
+html: $(LAB_STAMP)
+	$(BIN)/python tools/build_html.py html
+
+## Restore the stored lessons. Notebooks you changed (edits, new outputs) are first
+## copied to my-work/<date-time>/, so nothing you wrote is lost.
+reset:
+	@changed="$$(git diff --name-only -- notebooks/)"; \
+	if [ -z "$$changed" ]; then echo "notebooks/ is as stored: nothing to restore."; exit 0; fi; \
+	dest="my-work/$$(date +%Y%m%d-%H%M%S)"; mkdir -p "$$dest"; cp $$changed "$$dest/"; \
+	git checkout -- notebooks/ && \
+	echo "Restored the stored lessons:" $$changed && \
+	echo "Your versions are in $$dest/ (git ignores my-work/)."
+
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache test-artifacts html
