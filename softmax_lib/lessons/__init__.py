@@ -1,5 +1,8 @@
-"""One module per lesson: its figures, its "Try it" widget and its exercise checks.
+"""One module per lesson: its figures, its "Try it" views and its exercise checks.
 
-Each widget's drawing function is a plain function of the slider values, so the
-tests call it directly with extreme values.
+Each module is named after the lesson it serves (``intuition`` for 01,
+``exponentiation`` for 02, ... ``at_work`` for 08).  Each slider figure is a
+:class:`softmax_lib.widgets.FigureView`: built once, then ``update(**values)``
+moves only what changes, so the tests make the view and call ``update`` with
+extreme slider values, no browser needed.
 """
