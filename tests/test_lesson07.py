@@ -296,6 +296,7 @@ def test_widgets_redraw_on_change(data, trained):
     assert w.controls["temperature"].min == pytest.approx(np.log10(0.25))
     assert w.controls["temperature"].max == pytest.approx(np.log10(8.0))
     assert isinstance(w.view, lesson.TemperatureView)
+    assert repr(w) == STATIC_TEXT
     data_, meta = w._repr_mimebundle_()
     assert "image/png" in data_ and "application/vnd.jupyter.widget-view+json" in data_
     assert meta["image/png"]["alt"].startswith(f"At T = {t:.2f}")

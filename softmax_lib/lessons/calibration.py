@@ -605,7 +605,7 @@ class TemperatureView(FigureView):
         ax_curve.axvline(self.fitted, color=WRONG, ls="--", lw=2, label=f"fitted T = {self.fitted:.2f}")
         ax_curve.axvline(1.0, color=COLORS["reference"], ls=":", lw=2, label="T = 1 (raw)")
         (self.marker,) = ax_curve.plot([1.0], [0.0], "o", ms=11, color=CONF, markeredgecolor="black",
-                                       label="now: ECE")
+                                       label="now: ECE", clip_on=False)   # whole at the slider's ends
         log_t_axis(ax_curve, self.temps)
         ax_curve.set_ylabel("test ECE (%)")
         ax_curve.set_ylim(0, 100 * float(np.max(self.eces)) * 1.08)
