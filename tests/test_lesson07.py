@@ -395,7 +395,7 @@ def fit_case(data, trained):
 WRONG_FITS = {
     "test set (reads the notebook's logits_test)": (
         lambda ctx: lambda z, y, temps: lesson.reference_fit_temperature(ctx[2], ctx[3], temps),
-        "the T that fits the TEST split"),
+        "fits the TEST split"),
     "validation globals": (
         lambda ctx: lambda z, y, temps: lesson.reference_fit_temperature(ctx[0], ctx[1], temps),
         "the T of the notebook's digits, for made-up data"),
@@ -410,6 +410,15 @@ WRONG_FITS = {
     "the NLL itself": (lambda ctx: lambda z, y, temps: float(np.min(_nlls(z, y, temps))), "the lowest NLL itself"),
     "no return": (lambda ctx: lambda z, y, temps: None, "without it a Python function returns None"),
     "naive exp": (lambda ctx: _fit_naive, "overflow encountered in exp"),
+    "naive exp, then np.argmin over the NLLs": (
+        lambda ctx: lambda z, y, temps: temps[np.argmin([
+            -np.log((np.exp(z / t) / np.exp(z / t).sum(axis=1, keepdims=True))[np.arange(len(y)), y]).mean()
+            for t in temps])],
+        "np.argmin returns the position of the first NaN"),
+    "the ECE minimised instead of the NLL": (
+        lambda ctx: lambda z, y, temps: temps[np.argmin([expected_calibration_error(softmax(z / t), y)
+                                                         for t in temps])],
+        "the T with the lowest ECE, not the lowest NLL"),
     "only T >= 1": (lambda ctx: lambda z, y, temps: max(1.0, lesson.reference_fit_temperature(z, y, temps)),
                     "The grid goes below 1 too"),
     "changes its input": (lambda ctx: lambda z, y, temps: (z.__itruediv__(1.0), y.sort(),
@@ -429,6 +438,20 @@ def test_check_fit_temperature_accepts_the_reference_and_the_library(fit_case):
     assert lesson.check_fit_temperature(via_temperature_nll, *fit_case).ok is True
     assert lesson.check_fit_temperature(None, *fit_case).ok is None
     assert lesson.check_fit_temperature(2.38, *fit_case).ok is False
+
+
+def test_an_ece_fit_is_not_accused_of_using_the_test_split(fit_case):
+    """On the notebook's data the validation split's ECE-minimising T lands next to the test split's
+    NLL-minimising T: the feedback must name both causes, not accuse the learner of peeking."""
+    fb = lesson.check_fit_temperature(WRONG_FITS["the ECE minimised instead of the NLL"][0](fit_case), *fit_case)
+    assert fb.ok is False and "lowest validation ECE" in repr(fb)
+
+
+def test_grid_ece_argmin_agrees_with_the_library(fit_case):
+    z, y = fit_case[0], fit_case[1]
+    temps = np.geomspace(0.25, 8, 41)
+    by_library = temps[np.argmin([expected_calibration_error(softmax(z / t), y) for t in temps])]
+    assert lesson._grid_ece_argmin(z, y, temps) == by_library
 
 
 @pytest.mark.parametrize("name", list(WRONG_FITS))
@@ -478,7 +501,7 @@ def test_check_q2(answer, ok, fragment):
     "answer,ok,fragment",
     [(None, None, "No answer yet"), ("c, d", True, "never the order"), ({"D", "c"}, True, "Right"),
      ("a c d", False, "accuracy, cannot change"), ("b, c, d", False, "predicted class cannot change"),
-     ("c", False, "can cross 0.9"), ("d", False, "every class's probability"), ("e", False, "not an option")],
+     ("c", False, "can cross 0.9"), ("c", False, "section 7"), ("d", False, "every class's probability"), ("e", False, "not an option")],
 )
 def test_check_q3(answer, ok, fragment):
     fb = lesson.check_q3(answer)

@@ -448,8 +448,8 @@ class _ReliabilityArtists:
                           linewidth=1.2, label="gap to mean confidence")
         self.counts = []
         if counts:
-            ax.text(-0.01, 1.035, "n:", ha="right", va="bottom", fontsize=10, color="0.3")
-            self.counts = [ax.text(x, 1.035, "", rotation=90, ha="center", va="bottom", fontsize=10, color="0.3")
+            ax.text(-0.01, 1.035, "n:", ha="right", va="bottom", fontsize=12, color="0.3")
+            self.counts = [ax.text(x, 1.035, "", rotation=90, ha="center", va="bottom", fontsize=12, color="0.3")
                            for x in centres]
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1.2 if counts else 1.02)
@@ -841,6 +841,20 @@ def reference_fit_temperature(logits, labels, temps):
     return float(temps[int(np.argmin(nll))])
 
 
+def _grid_ece_argmin(z, y, temps) -> float:
+    """The T in ``temps`` with the lowest ECE: what a learner gets who minimises the ECE instead of the NLL."""
+    z, y = np.asarray(z, dtype=float), np.asarray(y)
+    n_bins = DEFAULT_BINS
+    eces = []
+    for t in temps:                     # the library's ECE, vectorised over the bins: 201 temperatures stay fast
+        p = softmax(z / t)
+        conf, ok = p.max(axis=1), (p.argmax(axis=1) == y)
+        m = np.clip(np.ceil(conf * n_bins).astype(int) - 1, 0, n_bins - 1)   # bin m is (m/n, (m+1)/n]
+        gap = np.bincount(m, weights=ok - conf, minlength=n_bins)
+        eces.append(np.sum(np.abs(gap)) / len(y))
+    return float(temps[int(np.argmin(eces))])
+
+
 def _grid_nll_min(z, y, temps) -> float:
     rows = np.arange(len(y))
     return float(min(-np.mean(log_softmax(z / t)[rows, y]) for t in temps))
@@ -861,7 +875,14 @@ def _same_t(a: float, b: float, temps) -> bool:
     return a > 0 and b > 0 and abs(np.log(a / b)) <= 1.01 * step
 
 
-def _t_check(expected: float, temps, nll_min: float, known=()):
+def _t_check(expected: float, temps, nll_min: float, known=(), *, overflow: bool = False):
+    """The check of one case: ``known`` pairs a wrong T with the phrase that names its mistake.
+
+    With ``overflow`` (the case with logits near 1000), a T at the grid's
+    start is what ``np.argmin`` returns when the first NLL is NaN, so it is named
+    as the overflow, not as a minimisation gone wrong.
+    """
+
     def check(out):
         if out is None:
             return "returned None"
@@ -885,6 +906,10 @@ def _t_check(expected: float, temps, nll_min: float, known=()):
         if t > 0 and _same_t(1 / t, expected, temps):
             return (f"returned {t:.3g}, about 1 / {expected:.3g}: it looks like logits * T instead of "
                     "logits / T")
+        if overflow and _same_t(t, float(temps[0]), temps):
+            return (f"returned {t:.3g} instead of {expected:.3g}: with logits near 1000, np.exp overflows to inf at the "
+                    "small T's, the NLL there is NaN, and np.argmin returns the position of the first NaN: the "
+                    "grid's first T")
         if _same_t(t, float(temps[0]), temps):
             return (f"returned {t:.3g}, the smallest T in the grid, instead of {expected:.3g}: what you minimise "
                     "keeps falling as T shrinks: a probability of the predicted class instead of the true "
@@ -913,7 +938,18 @@ def check_fit_temperature(fn, logits_val, y_val, logits_test, y_test, temps=FIT_
                    "({expected:.3g})")
     globals_phrase = ("returned T = {t:.3g}, the T of the notebook's digits, for made-up data whose T is "
                       "{expected:.3g}")
-    known_val = [(t_test, test_phrase)] if not _same_t(t_test, t_val, temps) else []
+    ece_phrase = ("returned T = {t:.3g}, the T with the lowest ECE, not the lowest NLL ({expected:.3g}): "
+                  "minimise the mean NLL, which looks at the true label's probability in every row")
+    both_phrase = ("returned T = {t:.3g} instead of {expected:.3g}. That T fits the TEST split, and is also "
+                   "about the T with the lowest validation ECE: minimise the mean NLL, on the split you are given")
+    t_val_ece = _grid_ece_argmin(z_val, y_val, temps)
+    known_val = []
+    if not _same_t(t_test, t_val, temps):
+        # a T that minimises the ECE on the validation split can land next to the test split's T:
+        # then the feedback names both, and does not accuse an honest learner of peeking
+        known_val.append((t_test, both_phrase if _same_t(t_val_ece, t_test, temps) else test_phrase))
+    if not _same_t(t_val_ece, t_val, temps):
+        known_val.append((t_val_ece, ece_phrase))
     cases = [Case(
         "the validation split", (z_val, y_val, temps),
         _t_check(t_val, temps, _grid_nll_min(z_val, y_val, temps), known_val),
@@ -929,13 +965,18 @@ def check_fit_temperature(fn, logits_val, y_val, logits_test, y_test, temps=FIT_
         z, y = _synthetic_split(true_t)
         t_ref = reference_fit_temperature(z, y, temps)
         known = [(v, globals_phrase) for v in (t_val, t_test) if not _same_t(v, t_ref, temps)]
+        t_ece = _grid_ece_argmin(z, y, temps)
+        if not _same_t(t_ece, t_ref, temps):
+            known.append((t_ece, ece_phrase))
         cases.append(Case(what, (z, y, temps), _t_check(t_ref, temps, _grid_nll_min(z, y, temps), known),
                           hints[true_t]))
     z, y = _synthetic_split(2.5)
+    t_ece = _grid_ece_argmin(z, y, temps)             # + 1000 changes neither softmax nor the ECE
     z = z + 1000.0
     t_ref = reference_fit_temperature(z, y, temps)
+    known = [(t_ece, ece_phrase)] if not _same_t(t_ece, t_ref, temps) else []
     cases.append(Case("the same made-up logits + 1000", (z, y, temps),
-                      _t_check(t_ref, temps, _grid_nll_min(z, y, temps)),
+                      _t_check(t_ref, temps, _grid_nll_min(z, y, temps), known, overflow=True),
                       "Adding 1000 to every logit leaves softmax, and so T, unchanged (lesson 04), but "
                       "np.exp(1000 / 0.25) overflows. Subtract each row's max before np.exp, or use a "
                       "log-softmax (lesson 06)."))
@@ -1040,7 +1081,7 @@ def check_q3(answer) -> Feedback:
                  "accuracy, cannot change.",
             "b": "z_i > z_j implies z_i / T > z_j / T when T > 0: the predicted class cannot change.",
             "c": "The Brier score is computed from every class's probability, and T changes all of them.",
-            "d": "T changes every confidence, so an image can cross 0.9: the flagged count in section 6 "
+            "d": "T changes every confidence, so an image can cross 0.9: the flagged count in section 7 "
                  "moved from one model to the other.",
         },
     )
