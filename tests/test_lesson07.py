@@ -501,7 +501,9 @@ def test_check_q2(answer, ok, fragment):
     "answer,ok,fragment",
     [(None, None, "No answer yet"), ("c, d", True, "never the order"), ({"D", "c"}, True, "Right"),
      ("a c d", False, "accuracy, cannot change"), ("b, c, d", False, "predicted class cannot change"),
-     ("c", False, "can cross 0.9"), ("c", False, "section 7"), ("d", False, "every class's probability"), ("e", False, "not an option")],
+     ("c", False, "can cross 0.9"), ("c", False, "section 7"),
+     ("(c) and (d)", True, "Right"), ("C AND D", True, "Right"), ("", None, "No answer yet"),
+     ("c and b", False, "predicted class cannot change"), ("d", False, "every class's probability"), ("e", False, "not an option")],
 )
 def test_check_q3(answer, ok, fragment):
     fb = lesson.check_q3(answer)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -1070,7 +1071,13 @@ Q3_OPTIONS = {
 
 
 def check_q3(answer) -> Feedback:
-    """Q3: which of these can temperature scaling change? (several answers)"""
+    """Q3: which of these can temperature scaling change? (several answers)
+
+    Written answers such as ``"(c) and (d)"`` are read as ``"c, d"``; an empty
+    string counts as no answer yet.
+    """
+    if isinstance(answer, str):
+        answer = re.sub(r"\band\b|[()]", " ", answer, flags=re.IGNORECASE).strip() or None
     return check_choice(
         answer, {"c", "d"}, options=tuple(Q3_OPTIONS),
         why="T moves every probability but never the order of the logits within a row: the predicted class "
