@@ -503,7 +503,8 @@ def test_check_q2(answer, ok, fragment):
      ("a c d", False, "accuracy, cannot change"), ("b, c, d", False, "predicted class cannot change"),
      ("c", False, "can cross 0.9"), ("c", False, "section 7"),
      ("(c) and (d)", True, "Right"), ("C AND D", True, "Right"), ("", None, "No answer yet"),
-     ("c and b", False, "predicted class cannot change"), ("d", False, "every class's probability"), ("e", False, "not an option")],
+     ("c and b", False, "predicted class cannot change"), ("d", False, "every class's probability"),
+     ("e", False, "not an option")],
 )
 def test_check_q3(answer, ok, fragment):
     fb = lesson.check_q3(answer)

@@ -908,8 +908,8 @@ def _t_check(expected: float, temps, nll_min: float, known=(), *, overflow: bool
             return (f"returned {t:.3g}, about 1 / {expected:.3g}: it looks like logits * T instead of "
                     "logits / T")
         if overflow and _same_t(t, float(temps[0]), temps):
-            return (f"returned {t:.3g} instead of {expected:.3g}: with logits near 1000, np.exp overflows to inf at the "
-                    "small T's, the NLL there is NaN, and np.argmin returns the position of the first NaN: the "
+            return (f"returned {t:.3g} instead of {expected:.3g}: with logits near 1000, np.exp overflows "
+                    "to inf at the small T's, the NLL there is NaN, and np.argmin returns the position of the first NaN: the "
                     "grid's first T")
         if _same_t(t, float(temps[0]), temps):
             return (f"returned {t:.3g}, the smallest T in the grid, instead of {expected:.3g}: what you minimise "
