@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import socket
-import time
 
 import matplotlib
 
@@ -14,7 +12,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from softmax_lib import softmax  # noqa: E402
-from softmax_lib.calibration import expected_calibration_error, fit_temperature  # noqa: E402
+from softmax_lib.calibration import expected_calibration_error, fit_temperature, reliability_bins  # noqa: E402
 from softmax_lib.lessons import calibration as lesson  # noqa: E402
 from softmax_lib.widgets import STATIC_TEXT  # noqa: E402
 
@@ -85,10 +83,11 @@ def test_training_is_deterministic_and_logged(data):
     assert a.history["train_loss"][-1] < a.history["train_loss"][0]
 
 
-def test_progress_bar_runs_outside_jupyter(data, capsys):
+def test_verbose_training_prints_one_line(data, capsys):
     model = lesson.train_mlp(data.X_train, data.y_train, data.X_val, data.y_val,
-                             hidden=8, epochs=20, seed=0, progress=True)
-    assert "Training progress bar" in capsys.readouterr().out
+                             hidden=8, epochs=20, seed=0, verbose=True)
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and out.startswith("trained 20 epochs: training loss ")
     assert model.history["epoch"][-1] == 20
 
 
@@ -134,43 +133,142 @@ def test_static_figures_draw(fig, data, trained):
     fig.canvas.draw()
 
 
-# ---------------------------------------------------------------- widget callbacks
-@pytest.fixture(scope="module")
-def curve(data, trained):
-    _, z, _ = trained
-    temps = np.geomspace(0.25, 8, 31)
-    return temps, np.array([expected_calibration_error(softmax(z / t), data.y_test) for t in temps])
+def test_static_figures_say_what_they_show(data, trained):
+    from softmax_lib.plots import alt_text
+
+    model, z, t = trained
+    f = plt.figure(figsize=(10, 4))
+    try:
+        lesson.draw_history(f, model.history)
+        assert "lowest (" in alt_text(f) and f"{model.history['val_conf'][-1]:.3f}" in alt_text(f)
+        conf, ok = softmax(z).max(axis=1), z.argmax(axis=1) == data.y_test
+        _, ece = lesson.draw_reliability(f.subplots(), conf, ok)
+        assert f"ECE {100 * ece:.1f} %" in alt_text(f)
+        lesson.draw_before_after(f, conf, softmax(z / t).max(axis=1), ok, t)
+        assert alt_text(f).count("ECE") == 2 and f"T = {t:.2f}" in alt_text(f)
+        f.clear()
+        lesson.draw_confidence_hist(f.subplots(), conf, ok)
+        assert f"{int((~ok).sum())} wrong" in alt_text(f)
+        lesson.draw_digits(f, data.X_test[:2], ["label 0", "label 2"])
+        assert "label 0, label 2" in alt_text(f)
+    finally:
+        plt.close(f)
 
 
-@pytest.mark.parametrize("temperature", [0.25, 0.5, 1.0, 2.38, 8.0])
-def test_temperature_callback_at_extremes(fig, data, trained, curve, temperature):
+# ---------------------------------------------------------------- more scores, checked by hand
+def test_mce_is_the_largest_gap_of_a_nonempty_bin():
+    # bin (0.8, 1.0]: 0.9 and 0.95, one right -> gap |0.5 - 0.925|; bin (0.4, 0.6]: 0.5, right -> gap 0.5
+    conf, ok = [0.9, 0.95, 0.5], [True, False, True]
+    assert lesson.maximum_calibration_error(conf, ok, n_bins=5) == pytest.approx(0.5)
+    assert lesson.maximum_calibration_error([0.9, 0.95], [True, False], n_bins=5) == pytest.approx(0.425)
+
+
+def test_brier_score_by_hand():
+    p = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]])
+    # row 1: (0.3^2 + 0.2^2 + 0.1^2) = 0.14; row 2, label 2: 0.1^2 + 0.8^2 + 0.9^2 = 1.46
+    assert lesson.brier_score(p, [0, 2]) == pytest.approx((0.14 + 1.46) / 2)
+    assert lesson.brier_score(np.eye(3), [0, 1, 2]) == 0.0
+
+
+def test_equal_mass_bins_hold_equal_counts_and_agree_with_one_bin():
+    rng = np.random.default_rng(1)
+    conf = rng.uniform(0.3, 1.0, 103)
+    ok = rng.random(103) < conf
+    b = lesson.equal_mass_bins(conf, ok, 10)
+    assert b.counts.sum() == 103 and b.counts.max() - b.counts.min() <= 1
+    assert np.all(np.diff(b.confidence) > 0)
+    one = lesson.equal_mass_bins(conf, ok, 1)
+    assert lesson.ece_from_bins(one) == pytest.approx(abs(ok.mean() - conf.mean()))
+    assert lesson.ece_from_bins(reliability_bins(conf, ok)) == pytest.approx(expected_calibration_error(conf, ok))
+    for bad in (0, 104, 2.5, True):
+        with pytest.raises(ValueError, match="n_bins"):
+            lesson.equal_mass_bins(conf, ok, bad)
+
+
+def test_calibration_scores_match_independent_formulas(data, trained):
     _, z, t = trained
-    out = lesson.draw_temperature(fig, temperature, logits=z, labels=data.y_test, fitted=t, curve=curve)
+    s = lesson.calibration_scores(z, data.y_test, temperature=t)
+    zt = z / t
+    logp = zt - zt.max(axis=1, keepdims=True)
+    logp = logp - np.log(np.exp(logp).sum(axis=1, keepdims=True))
+    assert s["NLL"] == pytest.approx(-logp[np.arange(len(z)), data.y_test].mean())
+    p = np.exp(logp)
+    assert s["Brier"] == pytest.approx(np.mean(((p - np.eye(10)[data.y_test]) ** 2).sum(axis=1)))
+    assert s["accuracy"] == pytest.approx(np.mean(z.argmax(axis=1) == data.y_test))
+    raw = lesson.calibration_scores(z, data.y_test)
+    assert s["NLL"] < raw["NLL"] and s["Brier"] < raw["Brier"] and s["ECE"] < raw["ECE"]
+
+
+def test_bootstrap_temperature_is_seeded_and_brackets_the_fit(data, trained):
+    model, _, t = trained
+    zv = model.logits(data.X_val)
+    a = lesson.bootstrap_temperature(zv, data.y_val, n_boot=60, seed=3)
+    assert np.array_equal(a, lesson.bootstrap_temperature(zv, data.y_val, n_boot=60, seed=3))
+    assert np.percentile(a, 5) < t < np.percentile(a, 95)
+    assert np.all(a > 1)
+
+
+def test_sklearn_temperature_scaling_finds_the_same_t(data, trained):
+    from sklearn.calibration import CalibratedClassifierCV   # method="temperature" needs scikit-learn >= 1.8
+    from sklearn.frozen import FrozenEstimator
+
+    model, z, t = trained
+    sk = CalibratedClassifierCV(FrozenEstimator(lesson.as_sklearn(model)), method="temperature")
+    sk.fit(data.X_val, data.y_val)
+    assert 1 / sk.calibrated_classifiers_[0].calibrators[0].beta_ == pytest.approx(t, rel=1e-3)
+    np.testing.assert_allclose(sk.predict_proba(data.X_test), softmax(z / t), atol=1e-5)
+
+
+def test_weight_decay_makes_the_network_less_confident(data):
+    rows = lesson.train_weight_decays(data, [0.0, 1e-2], epochs=600)
+    assert [r["weight_decay"] for r in rows] == [0.0, 0.01]
+    assert rows[0]["confidence"] > rows[1]["confidence"]
+    assert rows[0]["T"] > rows[1]["T"]
+    f = plt.figure()
+    try:
+        lesson.draw_weight_decay(f, rows)
+        from softmax_lib.plots import alt_text
+
+        assert f"fitted T {rows[1]['T']:.2f}" in alt_text(f)
+        f.canvas.draw()
+    finally:
+        plt.close(f)
+
+
+# ---------------------------------------------------------------- views, at both ends of every slider
+@pytest.mark.parametrize("temperature", [0.25, 1.0, 2.38, 8.0])
+def test_temperature_view(fig, data, trained, temperature):
+    _, z, t = trained
+    view = lesson.TemperatureView(fig, z, data.y_test, t)
+    axes_before = list(fig.axes)
+    out = view.update(temperature=temperature)
     p = softmax(z / temperature)
     assert out["ece"] == pytest.approx(expected_calibration_error(p, data.y_test))
     assert out["accuracy"] == pytest.approx(np.mean(z.argmax(axis=1) == data.y_test))   # never changes
-    assert 0 < out["mean_confidence"] <= 1
-    texts = _texts(fig)
-    assert any(f"T = {temperature:.2f}" in s for s in texts)
-    assert not any("nan" in s.lower() for s in texts)
+    assert out["mean_confidence"] == pytest.approx(p.max(axis=1).mean())
+    assert list(fig.axes) == axes_before                                              # built once
+    assert f"T = {temperature:.2f}" in view.alt and f"{100 * out['ece']:.1f} %" in view.alt
+    assert ("underconfident" in view.alt) == (out["mean_confidence"] < out["accuracy"])
+    assert not any("nan" in s.lower() for s in _texts(fig))
     fig.canvas.draw()
 
 
-def test_temperature_callback_ece_is_lowest_near_the_fitted_t(fig, data, trained, curve):
+def test_temperature_view_ece_is_lowest_near_the_fitted_t(fig, data, trained):
     _, z, t = trained
-    kw = dict(logits=z, labels=data.y_test, fitted=t, curve=curve)
-    near = lesson.draw_temperature(fig, t, **kw)["ece"]
-    assert near < lesson.draw_temperature(fig, 1.0, **kw)["ece"]
-    assert near < lesson.draw_temperature(fig, 8.0, **kw)["ece"]
+    view = lesson.TemperatureView(fig, z, data.y_test, t)
+    near = view.update(temperature=t)["ece"]
+    assert near < view.update(temperature=1.0)["ece"]
+    assert near < view.update(temperature=8.0)["ece"]
 
 
-@pytest.mark.parametrize("threshold", [0.5, 0.75, 0.9, 0.99])
-def test_threshold_callback_counts(fig, data, trained, threshold):
+@pytest.mark.parametrize("threshold", [0.5, 0.9, 0.99])
+def test_threshold_view(fig, data, trained, threshold):
     _, z, t = trained
     conf = softmax(z).max(axis=1)
     conf_t = softmax(z / t).max(axis=1)
     correct = z.argmax(axis=1) == data.y_test
-    out = lesson.draw_threshold(fig, threshold, conf_raw=conf, conf_scaled=conf_t, correct=correct, fitted=t)
+    view = lesson.ThresholdView(fig, conf, conf_t, correct, t)
+    out = view.update(threshold=threshold)
     for key, c in [("raw", conf), ("scaled", conf_t)]:
         counts = out[key]
         assert all(type(v) is int for v in counts.values())
@@ -179,7 +277,8 @@ def test_threshold_callback_counts(fig, data, trained, threshold):
     # T > 1 lowers every confidence: the scaled rule flags at least as much and misses at most as much
     assert out["scaled"]["flagged"] >= out["raw"]["flagged"]
     assert out["scaled"]["missed"] <= out["raw"]["missed"]
-    assert not any("nan" in s.lower() for s in _texts(fig))
+    assert f"{out['raw']['flagged']} flagged" in view.alt and f"< {threshold:.2f}" in view.alt
+    assert view.span.get_width() == pytest.approx(threshold)
     fig.canvas.draw()
 
 
@@ -196,9 +295,11 @@ def test_widgets_redraw_on_change(data, trained):
     assert w.last["ece"] < before
     assert w.controls["temperature"].min == pytest.approx(np.log10(0.25))
     assert w.controls["temperature"].max == pytest.approx(np.log10(8.0))
+    assert isinstance(w.view, lesson.TemperatureView)
     assert repr(w) == STATIC_TEXT
-    data_, _ = w._repr_mimebundle_()
+    data_, meta = w._repr_mimebundle_()
     assert "image/png" in data_ and "application/vnd.jupyter.widget-view+json" in data_
+    assert meta["image/png"]["alt"].startswith(f"At T = {t:.2f}")
     plt.close(w.figure)
 
     conf = softmax(z).max(axis=1)
@@ -206,22 +307,162 @@ def test_widgets_redraw_on_change(data, trained):
     assert w2.last["raw"]["flagged"] == np.sum(conf < 0.9)
     w2.controls["threshold"].value = 0.99
     assert w2.last["raw"]["flagged"] == np.sum(conf < 0.99)
+    w2.controls["threshold"].value = 0.5
+    assert w2.last["raw"]["flagged"] == np.sum(conf < 0.5)
     plt.close(w2.figure)
 
 
-def test_redraws_are_fast_enough(fig, data, trained, curve):
-    """A loose guard (CPU time, machines vary): a redraw plus a PNG well under half a second."""
+def test_threshold_widget_tick_labels_fit_in_the_figure(data, trained):
+    """The right panel's "1" tick label was clipped at the figure's edge."""
     _, z, t = trained
-    times = []
-    for temperature in [0.5, 1.0, 4.0]:
-        c0 = time.process_time()
-        lesson.draw_temperature(fig, temperature, logits=z, labels=data.y_test, fitted=t, curve=curve)
-        fig.savefig(io.BytesIO(), format="png")
-        times.append(time.process_time() - c0)
-    assert min(times) < 0.5
+    conf = softmax(z).max(axis=1)
+    w = lesson.threshold_widget(conf, softmax(z / t).max(axis=1), z.argmax(axis=1) == data.y_test, fitted=t)
+    renderer = w.figure.canvas.get_renderer()
+    width = w.figure.bbox.width
+    for ax in w.figure.axes:
+        for label in ax.get_xticklabels():
+            box = label.get_window_extent(renderer)
+            assert box.x0 >= 5 and box.x1 <= width - 5, label.get_text()   # not clipped, not touching the edge
+    plt.close(w.figure)
 
 
-# ---------------------------------------------------------------- exercises
+# ---------------------------------------------------------------- Predict checkpoints
+@pytest.mark.parametrize(
+    "fn,args,prediction,ok,fragment",
+    [
+        (lesson.predict_training, (), None, None, "No prediction yet"),
+        (lesson.predict_training, (), "b", True, "never reaches 0"),
+        (lesson.predict_training, (), "a", False, "stops improving"),
+        (lesson.predict_training, (), "c", False, "keeps pushing"),
+        (lesson.predict_training, (), "d", False, "no regularisation"),
+        (lesson.predict_temperature, (), None, None, "No prediction yet"),
+        (lesson.predict_temperature, (2.38,), "c", True, "fitted T is 2.38"),
+        (lesson.predict_temperature, (), "a", False, "MORE confident"),
+        (lesson.predict_temperature, (), "b", False, "overconfident model itself"),
+        (lesson.predict_changed, (1258,), None, None, "No prediction yet"),
+        (lesson.predict_changed, (1258,), 0, True, "None of the 1258"),
+        (lesson.predict_changed, (1258,), 40, False, "keeps their order"),
+        (lesson.predict_weight_decay, (), None, None, "No prediction yet"),
+        (lesson.predict_weight_decay, (), "c", True, "less weight decay"),
+        (lesson.predict_weight_decay, (), "a", False, "Guo et al."),
+    ],
+)
+def test_predict_checkpoints(fn, args, prediction, ok, fragment):
+    fb = fn(prediction, *args)
+    assert fb.ok is ok
+    assert fragment in repr(fb)
+
+
+def test_predict_training_quotes_the_history(trained):
+    model, _, _ = trained
+    fb = lesson.predict_training("b", model.history)
+    assert f"{model.history['val_conf'][-1]:.3f}" in fb.detail and "epoch 100" in fb.detail
+
+
+@pytest.mark.parametrize("confidence,answer", [(0.809, "c"), (0.94, "b"), (0.99, "a")])
+def test_predict_weight_decay_reads_the_answer_from_the_run(confidence, answer):
+    rows = [{"weight_decay": 0.0, "accuracy": 0.93, "confidence": 0.97, "ece": 0.04, "T": 2.4},
+            {"weight_decay": 0.01, "accuracy": 0.935, "confidence": confidence, "ece": 0.1, "T": 0.55}]
+    assert lesson.predict_weight_decay(answer, rows).ok is True
+    assert f"mean confidence {confidence:.3f}" in lesson.predict_weight_decay(answer, rows).detail
+
+
+# ---------------------------------------------------------------- Write it: fit T by grid search
+def _fit_naive(z, y, temps):
+    rows, best, best_nll = np.arange(len(y)), None, np.inf
+    for t in temps:
+        e = np.exp(z / t)
+        nll = -np.log((e / e.sum(axis=1, keepdims=True))[rows, y]).mean()
+        if nll < best_nll:
+            best, best_nll = t, nll
+    return best
+
+
+def _nlls(z, y, temps, scale=lambda z, t: z / t, at=None):
+    from softmax_lib import log_softmax
+
+    rows = np.arange(len(y))
+    return np.array([-np.mean((log_softmax(scale(z, t))[rows, y] if at is None else at(log_softmax(scale(z, t)))))
+                     for t in temps])
+
+
+@pytest.fixture(scope="module")
+def fit_case(data, trained):
+    model, z_test, _ = trained
+    return model.logits(data.X_val), data.y_val, z_test, data.y_test
+
+
+WRONG_FITS = {
+    "test set (reads the notebook's logits_test)": (
+        lambda ctx: lambda z, y, temps: lesson.reference_fit_temperature(ctx[2], ctx[3], temps),
+        "fits the TEST split"),
+    "validation globals": (
+        lambda ctx: lambda z, y, temps: lesson.reference_fit_temperature(ctx[0], ctx[1], temps),
+        "the T of the notebook's digits, for made-up data"),
+    "logits * T": (
+        lambda ctx: lambda z, y, temps: temps[np.argmin(_nlls(z, y, temps, scale=lambda z, t: z * t))],
+        "logits * T instead of logits / T"),
+    "predicted class, not the label": (
+        lambda ctx: lambda z, y, temps: temps[np.argmin(_nlls(z, y, temps, at=lambda lp: lp.max(axis=1)))],
+        "smallest T in the grid"),
+    "argmax": (lambda ctx: lambda z, y, temps: temps[np.argmax(_nlls(z, y, temps))], "argmax instead of argmin"),
+    "an index": (lambda ctx: lambda z, y, temps: np.argmin(_nlls(z, y, temps)), "the position in temps"),
+    "the NLL itself": (lambda ctx: lambda z, y, temps: float(np.min(_nlls(z, y, temps))), "the lowest NLL itself"),
+    "no return": (lambda ctx: lambda z, y, temps: None, "without it a Python function returns None"),
+    "naive exp": (lambda ctx: _fit_naive, "overflow encountered in exp"),
+    "naive exp, then np.argmin over the NLLs": (
+        lambda ctx: lambda z, y, temps: temps[np.argmin([
+            -np.log((np.exp(z / t) / np.exp(z / t).sum(axis=1, keepdims=True))[np.arange(len(y)), y]).mean()
+            for t in temps])],
+        "np.argmin returns the position of the first NaN"),
+    "the ECE minimised instead of the NLL": (
+        lambda ctx: lambda z, y, temps: temps[np.argmin([expected_calibration_error(softmax(z / t), y)
+                                                         for t in temps])],
+        "the T with the lowest ECE, not the lowest NLL"),
+    "only T >= 1": (lambda ctx: lambda z, y, temps: max(1.0, lesson.reference_fit_temperature(z, y, temps)),
+                    "The grid goes below 1 too"),
+    "changes its input": (lambda ctx: lambda z, y, temps: (z.__itruediv__(1.0), y.sort(),
+                                                           lesson.reference_fit_temperature(z, y, temps))[-1],
+                          "changed its input array in place"),
+}
+
+
+def test_check_fit_temperature_accepts_the_reference_and_the_library(fit_case):
+    assert lesson.check_fit_temperature(lesson.reference_fit_temperature, *fit_case).ok is True
+
+    def via_temperature_nll(z, y, temps):
+        from softmax_lib.calibration import temperature_nll
+
+        return temps[np.argmin([temperature_nll(z, y, t) for t in temps])]
+
+    assert lesson.check_fit_temperature(via_temperature_nll, *fit_case).ok is True
+    assert lesson.check_fit_temperature(None, *fit_case).ok is None
+    assert lesson.check_fit_temperature(2.38, *fit_case).ok is False
+
+
+def test_an_ece_fit_is_not_accused_of_using_the_test_split(fit_case):
+    """On the notebook's data the validation split's ECE-minimising T lands next to the test split's
+    NLL-minimising T: the feedback must name both causes, not accuse the learner of peeking."""
+    fb = lesson.check_fit_temperature(WRONG_FITS["the ECE minimised instead of the NLL"][0](fit_case), *fit_case)
+    assert fb.ok is False and "lowest validation ECE" in repr(fb)
+
+
+def test_grid_ece_argmin_agrees_with_the_library(fit_case):
+    z, y = fit_case[0], fit_case[1]
+    temps = np.geomspace(0.25, 8, 41)
+    by_library = temps[np.argmin([expected_calibration_error(softmax(z / t), y) for t in temps])]
+    assert lesson._grid_ece_argmin(z, y, temps) == by_library
+
+
+@pytest.mark.parametrize("name", list(WRONG_FITS))
+def test_check_fit_temperature_rejects_each_mistake_with_its_own_hint(fit_case, name):
+    make, fragment = WRONG_FITS[name]
+    fb = lesson.check_fit_temperature(make(fit_case), *fit_case)
+    assert fb.ok is False
+    assert fragment in repr(fb), repr(fb)
+
+
+# ---------------------------------------------------------------- check yourself
 @pytest.mark.parametrize(
     "answer,ok,fragment",
     [
@@ -230,8 +471,8 @@ def test_redraws_are_fast_enough(fig, data, trained, curve):
         ("0.08", True, "Right"),
         (np.float64(0.0805), True, "Right"),
         (0.0875, False, "plain average"),
-        (0.04, False, "absolute value"),
-        (-0.04, False, "absolute value"),
+        (0.04, False, "|mean confidence - accuracy|"),     # the bins' gaps cancelled (either sign):
+        (-0.04, False, "|mean confidence - accuracy|"),    # one mistake, one hint
         (8, False, "percent"),
         (0.1, False, "largest gap"),
         (0.5, False, "For each bin"),
@@ -246,8 +487,9 @@ def test_check_q1(answer, ok, fragment):
 
 @pytest.mark.parametrize(
     "answer,ok,fragment",
-    [(None, None, "No answer yet"), ("c", True, "shrinks every gap"), ("a", False, "MORE confident"),
-     ("b", False, "overconfident model itself"), ("d", False, "number of classes"), ("e", False, "not an option")],
+    [(None, None, "No answer yet"), (100, True, "20 + 80 = 100"), ("100", True, "Right"),
+     (500, False, "RIGHT predictions"), (20, False, "add the mistakes among the 200"),
+     (80, False, "add the mistakes among the 400"), (1 / 6, False, "error rate"), (30, False, "add 1 - p")],
 )
 def test_check_q2(answer, ok, fragment):
     fb = lesson.check_q2(answer)
@@ -257,8 +499,12 @@ def test_check_q2(answer, ok, fragment):
 
 @pytest.mark.parametrize(
     "answer,ok,fragment",
-    [(None, None, "No answer yet"), ("c", True, "keeps their order"), (["C"], True, "Right"),
-     ("a", False, "not what it answers"), ("b", False, "Less sure is not less right"), ("d", False, "cannot change")],
+    [(None, None, "No answer yet"), ("c, d", True, "never the order"), ({"D", "c"}, True, "Right"),
+     ("a c d", False, "accuracy, cannot change"), ("b, c, d", False, "predicted class cannot change"),
+     ("c", False, "can cross 0.9"), ("c", False, "section 7"),
+     ("(c) and (d)", True, "Right"), ("C AND D", True, "Right"), ("", None, "No answer yet"),
+     ("c and b", False, "predicted class cannot change"), ("d", False, "every class's probability"),
+     ("e", False, "not an option")],
 )
 def test_check_q3(answer, ok, fragment):
     fb = lesson.check_q3(answer)

@@ -1,9 +1,10 @@
 """Lesson 07, overconfidence and calibration: the digits data, a tiny network,
-the figures, the two "Try it" widgets and the exercise checks.
+the lesson's extra scores (MCE, Brier, equal-mass bins, a bootstrap of T), the
+figures, the two "Try it" views, the Predict checkpoints and the exercises.
 
-The maths (reliability bins, ECE, temperature fitting) lives in
-:mod:`softmax_lib.calibration`; this module only trains the lesson's model and
-draws.  Training and the model's forward pass run with one BLAS thread, so
+The core maths (reliability bins, ECE, temperature fitting) lives in
+:mod:`softmax_lib.calibration`; this module trains the lesson's model, adds
+the scores the lesson compares, and draws.  Training and the model's forward pass run with one BLAS thread, so
 every printed number is the same on every re-run, whatever the number of cores.
 """
 
@@ -11,21 +12,25 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
 
-from ..calibration import DEFAULT_BINS, expected_calibration_error, reliability_bins
-from ..checks import Feedback, Near, check_choice, check_number
-from ..core import cross_entropy, softmax
+from ..calibration import (DEFAULT_BINS, ReliabilityBins, expected_calibration_error, fit_temperature,
+                           reliability_bins)
+from ..checks import Case, Feedback, Near, check_choice, check_function, check_number, check_prediction
+from ..core import cross_entropy, log_softmax, softmax
+from ..plots import log_t_axis, set_alt
 from ..style import COLORS
+from ..widgets import FigureView
 
 #: train / validation / test fractions: a small training set on purpose, so
 #: the model makes enough mistakes for its calibration to be measurable.
 SPLIT = (0.1, 0.2, 0.7)
-RIGHT = COLORS["stable"]      # green: right predictions, accuracy
-WRONG = COLORS["naive"]       # vermillion: wrong predictions, the gap
+RIGHT = COLORS["right"]       # green: right predictions, accuracy
+WRONG = COLORS["wrong"]       # vermillion: wrong predictions, the gap
 CONF = COLORS["prob"]         # orange: confidence (a probability)
 
 
@@ -110,47 +115,6 @@ def _checkpoints(epochs: int, n: int = 48) -> np.ndarray:
     return np.union1d(marks, round_numbers)
 
 
-class _Progress:
-    """A progress bar (ipywidgets IntProgress + a label) shown while training."""
-
-    def __init__(self, total: int):
-        import ipywidgets as W
-        from IPython.display import display
-
-        self.total = total
-        self.bar = W.IntProgress(value=0, min=0, max=total, description="training",
-                                 bar_style="info", layout=W.Layout(width="420px"))
-        self.label = W.Label(f"epoch 0 / {total}")
-        display(_progress_box_class()(children=[self.bar, self.label]))
-
-    def update(self, epoch: int) -> None:
-        self.bar.value = epoch
-        self.label.value = f"epoch {epoch} / {self.total}"
-
-    def close(self, text: str) -> None:
-        self.bar.value = self.total
-        self.bar.bar_style = "success"
-        self.label.value = text
-
-
-@functools.cache
-def _progress_box_class():
-    import ipywidgets as W
-
-    class ProgressBox(W.HBox):
-        def __repr__(self) -> str:  # what a viewer without widgets shows
-            return "Training progress bar (shown live in Jupyter)."
-
-        def _repr_mimebundle_(self, **kwargs):
-            bundle = super()._repr_mimebundle_(**kwargs)
-            data, meta = bundle if isinstance(bundle, tuple) else (bundle, {})
-            data = dict(data)
-            data["text/plain"] = repr(self)
-            return data, meta
-
-    return ProgressBox
-
-
 def train_mlp(
     X_train,
     y_train,
@@ -162,7 +126,7 @@ def train_mlp(
     lr: float = 0.01,
     weight_decay: float = 0.0,
     seed: int = 0,
-    progress: bool = False,
+    verbose: bool = False,
 ) -> TinyMLP:
     """Train a one-hidden-layer network with softmax + cross-entropy, full batch, Adam.
 
@@ -175,7 +139,8 @@ def train_mlp(
     ``(softmax(z) - onehot(y)) / n`` (lesson 06); the rest is the chain rule.
     ``history`` records, at about 48 epochs spread on a log scale: the
     training loss and accuracy, and the validation NLL, accuracy, mean
-    confidence and ECE.
+    confidence and ECE.  With ``verbose``, print one line when done (the
+    lesson's 3000 epochs take well under a second).
     """
     X_train = np.asarray(X_train, dtype=float)
     X_val = np.asarray(X_val, dtype=float)
@@ -196,8 +161,6 @@ def train_mlp(
     onehot = np.eye(k)[y_train]
     marks = set(_checkpoints(epochs).tolist())
     rows: list[tuple] = []
-    bar = _Progress(epochs) if progress else None
-    every = max(1, epochs // 100)
     with _one_blas_thread():
         for epoch in range(1, epochs + 1):
             W1, b1, W2, b2 = params
@@ -223,18 +186,170 @@ def train_mlp(
                     float(p_va.max(axis=1).mean()),
                     expected_calibration_error(p_va, y_val),
                 ))
-            if bar is not None and epoch % every == 0:
-                bar.update(epoch)
     names = ("epoch", "train_loss", "train_acc", "val_nll", "val_acc", "val_conf", "val_ece")
     history = {name: np.array(col) for name, col in zip(names, zip(*rows))}
-    if bar is not None:
-        bar.close(f"done: {epochs} epochs, training loss {history['train_loss'][-1]:.1e}")
+    if verbose:
+        print(f"trained {epochs} epochs: training loss {history['train_loss'][-1]:.1e}, "
+              f"training accuracy {history['train_acc'][-1]:.3f}")
     return TinyMLP(*params, history=history)
 
 
+# ---------------------------------------------------------------- more scores
+# These belong in softmax_lib.calibration in the long run; they live here
+# while that module is being hardened.
+def maximum_calibration_error(confidences, correct, n_bins: int = DEFAULT_BINS) -> float:
+    r"""Maximum calibration error: the largest gap between accuracy and confidence in any non-empty bin.
+
+    .. math:: \mathrm{MCE} = \max_m \bigl|\operatorname{acc}(B_m) - \operatorname{conf}(B_m)\bigr|
+
+    Guo et al. (2017) recommend it where the worst case matters (medicine,
+    say).  Unlike the ECE it does not weight the bins, so a bin holding one
+    or two predictions can set it: read it together with the bin counts.
+    """
+    b = reliability_bins(confidences, correct, n_bins)
+    full = b.counts > 0
+    return float(np.max(np.abs(b.accuracy[full] - b.confidence[full])))
+
+
+def equal_mass_bins(confidences, correct, n_bins: int = DEFAULT_BINS) -> ReliabilityBins:
+    """Like :func:`reliability_bins`, but each bin holds (up to one) the same number of predictions.
+
+    The predictions are sorted by confidence (ties in a stable order) and cut
+    into ``n_bins`` runs of equal length; ``edges`` are the largest confidence
+    of each run (with 0 in front).  With many confident predictions the
+    equal-width bins put almost everything in the last bin; equal-mass
+    (quantile) bins split that crowd up instead.
+    """
+    conf = np.asarray(confidences, dtype=float)
+    ok = np.asarray(correct, dtype=float)
+    reliability_bins(conf, ok, 1)                      # the library's input checks
+    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or not 1 <= n_bins <= conf.size:
+        raise ValueError(f"n_bins must be an integer from 1 to the number of predictions ({conf.size}), "
+                         f"got {n_bins!r}")
+    order = np.argsort(conf, kind="stable")
+    runs = np.array_split(order, n_bins)
+    counts = np.array([len(r) for r in runs])
+    mean_conf = np.array([conf[r].mean() for r in runs])
+    acc = np.array([ok[r].mean() for r in runs])
+    edges = np.concatenate([[0.0], [conf[r].max() for r in runs]])
+    return ReliabilityBins(counts, mean_conf, acc, edges)
+
+
+def ece_from_bins(bins: ReliabilityBins) -> float:
+    """The ECE of any binning: the gaps weighted by the share of predictions in each bin."""
+    full = bins.counts > 0
+    w = bins.counts[full] / bins.counts.sum()
+    return float(np.sum(w * np.abs(bins.accuracy[full] - bins.confidence[full])))
+
+
+def brier_score(probs, labels) -> float:
+    r"""The multi-class Brier score (Brier 1950): the mean squared distance to the one-hot label.
+
+    .. math:: \mathrm{Brier} = \frac1n \sum_i \sum_k (p_{ik} - y_{ik})^2
+
+    0 is perfect; it is at most 2.  Like the NLL it is a *proper scoring
+    rule*: its expected value is lowest when the probabilities are the true
+    ones, so it cannot be gamed.  Unlike the ECE it looks at every class,
+    not only the top one, and needs no bins.
+    """
+    p = np.asarray(probs, dtype=float)
+    y = np.asarray(labels)
+    onehot = np.eye(p.shape[1])[y]
+    return float(np.mean(np.sum((p - onehot) ** 2, axis=1)))
+
+
+def calibration_scores(logits, labels, temperature: float = 1.0, n_bins: int = DEFAULT_BINS) -> dict[str, float]:
+    """Accuracy, ECE, MCE, NLL and Brier score of ``softmax(logits / temperature)``."""
+    z = np.asarray(logits, dtype=float)
+    y = np.asarray(labels)
+    p = softmax(z, temperature=temperature)
+    conf = p.max(axis=1)
+    ok = p.argmax(axis=1) == y
+    return {
+        "accuracy": float(ok.mean()),
+        "ECE": expected_calibration_error(conf, ok, n_bins),
+        "MCE": maximum_calibration_error(conf, ok, n_bins),
+        "NLL": float(-np.mean(log_softmax(z, temperature=temperature)[np.arange(len(y)), y])),
+        "Brier": brier_score(p, y),
+    }
+
+
+def bootstrap_temperature(logits, labels, n_boot: int = 1000, seed: int = 0) -> np.ndarray:
+    """The fitted T on ``n_boot`` bootstrap resamples of the rows (drawn with replacement).
+
+    The spread of the result is the uncertainty of T that comes from having
+    only these held-out rows.  Seeded: the same call gives the same array.
+    """
+    z = np.asarray(logits, dtype=float)
+    y = np.asarray(labels)
+    rng = np.random.default_rng(seed)
+    out = np.empty(n_boot)
+    for i in range(n_boot):
+        rows = rng.integers(0, len(y), len(y))
+        out[i] = fit_temperature(z[rows], y[rows], tol=1e-4)
+    return out
+
+
+def train_weight_decays(splits: DigitSplits, weight_decays, **kw) -> list[dict]:
+    """Train the lesson's network once per weight decay; score it on the test split.
+
+    Each row: the weight decay, the test accuracy, mean confidence and ECE at
+    T = 1, the T fitted on the validation split, and the test ECE after it.
+    ``kw`` goes to :func:`train_mlp` (hidden=32, epochs=3000, lr=0.01, seed=0 by default).
+    """
+    kw = {"hidden": 32, "epochs": 3000, "lr": 0.01, "seed": 0, **kw}
+    rows = []
+    for wd in weight_decays:
+        model = train_mlp(splits.X_train, splits.y_train, splits.X_val, splits.y_val, weight_decay=wd, **kw)
+        z_test = model.logits(splits.X_test)
+        t = fit_temperature(model.logits(splits.X_val), splits.y_val)
+        p = softmax(z_test)
+        rows.append({
+            "weight_decay": float(wd),
+            "accuracy": float(np.mean(p.argmax(axis=1) == splits.y_test)),
+            "confidence": float(p.max(axis=1).mean()),
+            "ece": expected_calibration_error(p, splits.y_test),
+            "T": t,
+            "ece_T": expected_calibration_error(softmax(z_test, temperature=t), splits.y_test),
+        })
+    return rows
+
+
+@functools.cache
+def _sklearn_class():
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    class LogitsClassifier(ClassifierMixin, BaseEstimator):
+        """A trained TinyMLP as a fitted scikit-learn classifier: decision_function gives its logits."""
+
+        def __init__(self, model=None):
+            self.model = model
+
+        def fit(self, X=None, y=None):
+            self.classes_ = np.arange(self.model.b2.shape[0])
+            return self
+
+        def decision_function(self, X):
+            return self.model.logits(X)
+
+        def predict_proba(self, X):
+            return softmax(self.model.logits(X))
+
+        def predict(self, X):
+            return self.model.logits(X).argmax(axis=1)
+
+    return LogitsClassifier
+
+
+def as_sklearn(model: TinyMLP):
+    """``model`` as a fitted scikit-learn classifier (``decision_function`` = the logits), for
+    ``CalibratedClassifierCV(FrozenEstimator(as_sklearn(model)), method="temperature")``."""
+    return _sklearn_class()(model).fit()
+
+
 # ---------------------------------------------------------------- figures
-def draw_digits(fig, images, titles, *, title_colors=None):
-    """A row of 8x8 digit images with a title under each."""
+def draw_digits(fig, images, titles, *, title_colors=None, alt: str | None = None):
+    """A row of 8x8 digit images with a title under each; ``alt`` says what they show."""
     fig.clear()
     axes = fig.subplots(1, len(images), squeeze=False)[0]
     title_colors = title_colors or ["black"] * len(images)
@@ -246,6 +361,8 @@ def draw_digits(fig, images, titles, *, title_colors=None):
         for spine in ax.spines.values():
             spine.set_visible(False)
         ax.set_xlabel(text, fontsize=13, color=color)
+    one_line = ["; ".join(t.split("\n")) for t in titles]
+    set_alt(fig, alt or f"{len(images)} handwritten 8x8 digit images, captioned: " + ", ".join(one_line) + ".")
     return axes
 
 
@@ -276,6 +393,10 @@ def draw_history(fig, history):
     ax_acc.set_xlabel("epoch (log scale)")
     ax_acc.set_title("Validation: confidence vs accuracy")
     ax_acc.legend(loc="lower right")
+    set_alt(fig, f"Training curves over {int(ep[-1])} epochs. Left: the training loss falls from "
+                 f"{history['train_loss'][0]:.2f} to {history['train_loss'][-1]:.1e}; the validation NLL is lowest "
+                 f"({history['val_nll'][best]:.3f}) at epoch {int(ep[best])} and ends at {history['val_nll'][-1]:.3f}. "
+                 f"Right: validation mean confidence ends at {conf[-1]:.3f}, above the accuracy {acc[-1]:.3f}.")
     return ax_loss, ax_acc
 
 
@@ -300,6 +421,10 @@ def draw_confidence_hist(ax, confidences, correct, *, bins: int = 20, title: str
     ax.legend(loc="upper left")
     if title:
         ax.set_title(title)
+    top = edges[-2]
+    set_alt(ax.figure, f"Histogram of confidence, log count axis: {ok.sum()} right and {(~ok).sum()} wrong "
+                       f"predictions; in the top bin (confidence above {top:.2f}) {n_right[-1]} right and "
+                       f"{n_wrong[-1]} wrong.")
     return ax
 
 
@@ -324,8 +449,8 @@ class _ReliabilityArtists:
                           linewidth=1.2, label="gap to mean confidence")
         self.counts = []
         if counts:
-            ax.text(-0.01, 1.035, "n:", ha="right", va="bottom", fontsize=10, color="0.3")
-            self.counts = [ax.text(x, 1.035, "", rotation=90, ha="center", va="bottom", fontsize=10, color="0.3")
+            ax.text(-0.01, 1.035, "n:", ha="right", va="bottom", fontsize=12, color="0.3")
+            self.counts = [ax.text(x, 1.035, "", rotation=90, ha="center", va="bottom", fontsize=12, color="0.3")
                            for x in centres]
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1.2 if counts else 1.02)
@@ -347,14 +472,23 @@ class _ReliabilityArtists:
             text.set_text(str(int(c)) if f else "")
 
 
-def draw_reliability(ax, confidences, correct, *, n_bins: int = DEFAULT_BINS, title: str | None = None,
-                     counts: bool = True, legend: bool = True, ece_box: bool = True):
-    """A reliability diagram (Guo et al. 2017, Fig. 1): accuracy per confidence bin.
+def _reliability_words(bins, ece: float) -> str:
+    full = bins.counts > 0
+    below = int(np.sum(bins.accuracy[full] < bins.confidence[full]))
+    big = int(np.argmax(bins.counts))
+    return (f"ECE {100 * ece:.1f} %; in {below} of {int(full.sum())} non-empty bins the accuracy is below the mean "
+            f"confidence; the fullest bin ({int(bins.counts[big])} predictions) has mean confidence "
+            f"{bins.confidence[big]:.3f} and accuracy {bins.accuracy[big]:.3f}")
 
-    Green bars: the accuracy in each bin.  Vermillion hatched: the gap up (or
-    down) to the bin's mean confidence.  Dashed: perfect calibration.  The
-    number of predictions in each non-empty bin is written above the plot.
-    Returns ``(bins, ece)``.
+
+def draw_reliability(ax, confidences, correct, *, n_bins: int = DEFAULT_BINS, title: str | None = None,
+                     counts: bool = True, legend: bool = True, ece_box: bool = True, alt: bool = True):
+    """A reliability diagram: accuracy per confidence bin against the diagonal, with the ECE.
+
+    Green bars are the accuracy in each bin, the hatched vermillion part the
+    gap up to the bin's mean confidence, the dashed line perfect calibration;
+    the numbers along the top are the bin counts.  With ``alt``, the figure's
+    alt text says what the diagram shows.  Returns ``(bins, ece)``.
     """
     b = reliability_bins(confidences, correct, n_bins)
     ece = expected_calibration_error(np.asarray(confidences, dtype=float), correct, n_bins)
@@ -377,7 +511,24 @@ def draw_reliability(ax, confidences, correct, *, n_bins: int = DEFAULT_BINS, ti
             Patch(facecolor="none", hatch="///", edgecolor=WRONG, label="gap to mean confidence"),
         ]
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.76), fontsize=11)
+    if alt:
+        set_alt(ax.figure, f"Reliability diagram{': ' + title if title else ''}. " + _reliability_words(b, ece) + ".")
     return b, ece
+
+
+def draw_before_after(fig, conf_raw, conf_scaled, correct, temperature: float):
+    """Two reliability diagrams side by side: raw softmax (left) and temperature-scaled (right).
+
+    Returns ``((bins_raw, ece_raw), (bins_scaled, ece_scaled))``.
+    """
+    fig.clear()
+    ax_raw, ax_t = fig.subplots(1, 2)
+    raw = draw_reliability(ax_raw, conf_raw, correct, title="Raw softmax (T = 1)", legend=False, alt=False)
+    scaled = draw_reliability(ax_t, conf_scaled, correct, title=f"Temperature-scaled (T = {temperature:.2f})",
+                              alt=False)
+    set_alt(fig, "Two reliability diagrams on the test set. Raw softmax: " + _reliability_words(*raw)
+            + f". Temperature-scaled with T = {temperature:.2f}: " + _reliability_words(*scaled) + ".")
+    return raw, scaled
 
 
 def draw_nll_curve(ax, temperatures, nll, fitted: float, *, title: str = "Validation NLL against T"):
@@ -385,117 +536,109 @@ def draw_nll_curve(ax, temperatures, nll, fitted: float, *, title: str = "Valida
     ax.plot(temperatures, nll, color=COLORS["logit"])
     ax.axvline(1.0, color=COLORS["reference"], ls=":", lw=2)
     ax.axvline(fitted, color=WRONG, ls="--", lw=2)
-    _log_t_axis(ax, temperatures)
+    log_t_axis(ax, temperatures)
     ax.set_ylabel("mean NLL")
     ax.set_title(title)
     lo, hi = float(np.min(nll)), float(np.max(nll))
     ax.text(fitted * 1.08, hi - 0.05 * (hi - lo), f"fitted T = {fitted:.2f}", color=WRONG, fontsize=13, va="top")
     ax.text(1.0 / 1.08, hi - 0.05 * (hi - lo), "T = 1 (raw)", color="0.35", fontsize=13, va="top", ha="right")
+    at_one = float(np.interp(0.0, np.log(temperatures), nll))
+    set_alt(ax.figure, f"{title}, T from {np.min(temperatures):g} to {np.max(temperatures):g} on a log axis: "
+                       f"the NLL is {at_one:.3f} at T = 1 and lowest, {lo:.3f}, near the fitted T = {fitted:.2f}; "
+                       f"it rises to {float(nll[0]):.2f} at the smallest T.")
     return ax
 
 
-def _log_t_axis(ax, temperatures) -> None:
-    """A log-scale temperature axis with plain tick labels (0.25, 0.5, 1, 2, ...)."""
-    from matplotlib.ticker import NullLocator
+def draw_weight_decay(fig, rows):
+    """Test accuracy and mean confidence against weight decay, with the ECE and fitted T under each.
 
-    ax.set_xscale("log")
-    lo, hi = float(np.min(temperatures)), float(np.max(temperatures))
-    ticks = [t for t in (0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16) if lo * 0.999 <= t <= hi * 1.001]
-    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
-    ax.xaxis.set_minor_locator(NullLocator())
-    ax.set_xlim(lo, hi)
-    ax.set_xlabel("temperature T (log scale)")
+    ``rows`` are :func:`train_weight_decays`'s.  Where confidence is above
+    accuracy the gap is shaded vermillion (overconfident), below it sky blue
+    (underconfident).  Returns the Axes.
+    """
+    fig.clear()
+    ax = fig.subplots()
+    x = np.arange(len(rows))
+    acc = np.array([r["accuracy"] for r in rows])
+    conf = np.array([r["confidence"] for r in rows])
+    ax.plot(x, conf, "o-", color=CONF, lw=3, ms=9, label="mean confidence")
+    ax.plot(x, acc, "s-", color=RIGHT, lw=3, ms=9, label="accuracy")
+    ax.fill_between(x, acc, conf, where=conf >= acc, interpolate=True, color=WRONG, alpha=0.25,
+                    label="overconfident")
+    ax.fill_between(x, acc, conf, where=conf <= acc, interpolate=True, color=COLORS["sky"], alpha=0.35,
+                    label="underconfident")
+    ax.set_xticks(x, [f"{r['weight_decay']:g}\nECE {100 * r['ece']:.1f} %\nT = {r['T']:.2f}" for r in rows])
+    ax.set_xlabel("weight decay  (with the test ECE and the fitted T)")
+    ax.set_ylabel("accuracy, mean confidence")
+    lo = min(acc.min(), conf.min())
+    ax.set_ylim(lo - 0.03, min(1.0, max(acc.max(), conf.max()) + 0.06))
+    ax.set_title("Less weight decay, more confidence")
+    ax.legend(loc="upper right", fontsize=11, ncol=2)
+    set_alt(fig, "Test accuracy and mean confidence against weight decay: " + "; ".join(
+        f"{r['weight_decay']:g}: accuracy {r['accuracy']:.3f}, confidence {r['confidence']:.3f}, "
+        f"ECE {100 * r['ece']:.1f} %, fitted T {r['T']:.2f}" for r in rows) + ".")
+    return ax
 
 
 # ---------------------------------------------------------------- widgets
-def _fresh_axes(fig, *, wspace: float):
-    """Clear ``fig`` and give it two axes side by side with fixed margins.
+class TemperatureView(FigureView):
+    """The temperature widget: the reliability diagram of softmax(logits / T) on
+    the test set (left) and the ECE against T (right), with the current and the
+    fitted T.
 
-    A widget figure is redrawn on every slider step, so it skips the
-    constrained-layout pass (a third of the redraw time) and uses margins
-    that fit a (10, 4.2) figure instead.
+    The axes, bars and the ECE curve are built once; :meth:`update` only moves
+    the bars, the count labels, the marker and the texts.
     """
-    fig.clear()
-    fig.set_layout_engine("none")
-    return fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.12, 1], "left": 0.09, "right": 0.985,
-                                           "bottom": 0.15, "top": 0.9, "wspace": wspace})
 
-
-def _cached_view(fig, key, build):
-    """The view stored on ``fig`` for ``key`` (compared by identity), built if missing.
-
-    Widgets redraw on every slider step; building the axes once and then only
-    updating the artists that move keeps a redraw cheap.  A figure that was
-    cleared, or drawn for other data, gets a fresh view.
-    """
-    cached = getattr(fig, "_lesson07_view", None)
-    if (cached is not None and len(cached[0]) == len(key) and all(a is b for a, b in zip(cached[0], key))
-            and cached[1].axes[0] in fig.axes):
-        return cached[1]
-    view = build()
-    fig._lesson07_view = (key, view)
-    return view
-
-
-class _TemperatureView:
-    def __init__(self, fig, fitted: float, curve):
-        self.axes = ax_rel, ax_curve = _fresh_axes(fig, wspace=0.3)
+    def __init__(self, fig, logits, labels, fitted: float, *, lo: float = 0.25, hi: float = 8.0):
+        super().__init__(fig)
+        self.logits = np.asarray(logits, dtype=float)
+        self.labels = np.asarray(labels)
+        self.fitted = float(fitted)
+        self.temps = np.geomspace(lo, hi, 121)
+        self.eces = np.array([expected_calibration_error(softmax(self.logits, temperature=t), self.labels)
+                              for t in self.temps])
+        fig.set_layout_engine("constrained", w_pad=0.12)  # computed on the first draw, then frozen
+        ax_rel, ax_curve = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.12, 1]})
+        self.ax_rel = ax_rel
         self.reliability = _ReliabilityArtists(ax_rel)
-        temps, eces = curve
-        ax_curve.plot(temps, 100 * np.asarray(eces), color=COLORS["logit"])
-        ax_curve.axvline(fitted, color=WRONG, ls="--", lw=2, label=f"fitted T = {fitted:.2f}")
+        ax_curve.plot(self.temps, 100 * self.eces, color=COLORS["logit"])
+        ax_curve.axvline(self.fitted, color=WRONG, ls="--", lw=2, label=f"fitted T = {self.fitted:.2f}")
         ax_curve.axvline(1.0, color=COLORS["reference"], ls=":", lw=2, label="T = 1 (raw)")
         (self.marker,) = ax_curve.plot([1.0], [0.0], "o", ms=11, color=CONF, markeredgecolor="black",
-                                       label="now: ECE")
-        _log_t_axis(ax_curve, temps)
+                                       label="now: ECE", clip_on=False)   # whole at the slider's ends
+        log_t_axis(ax_curve, self.temps)
         ax_curve.set_ylabel("test ECE (%)")
-        ax_curve.set_ylim(0, 100 * float(np.max(eces)) * 1.08)
+        ax_curve.set_ylim(0, 100 * float(np.max(self.eces)) * 1.08)
         ax_curve.set_title("ECE against T")
         self.legend = ax_curve.legend(loc="upper center", fontsize=11)
+        self.title = ax_rel.set_title(" ", fontsize=14)
 
-    def update(self, temperature: float, bins, ece: float, acc: float) -> None:
+    def update(self, temperature: float = 1.0) -> dict:
+        """Show T = ``temperature``; return the ECE, accuracy and mean confidence there."""
+        probs = softmax(self.logits, temperature=temperature)
+        conf = probs.max(axis=1)
+        correct = probs.argmax(axis=1) == self.labels
+        bins = reliability_bins(conf, correct)
+        ece = expected_calibration_error(conf, correct)
+        acc = float(correct.mean())
         self.reliability.update(bins)
-        self.axes[0].set_title(f"T = {temperature:.2f}:  ECE {100 * ece:.1f} %,  accuracy {100 * acc:.1f} %",
-                               fontsize=14)
+        self.title.set_text(f"T = {temperature:.2f}:  ECE {100 * ece:.1f} %,  accuracy {100 * acc:.1f} %")
         self.marker.set_data([temperature], [100 * ece])
         self.legend.get_texts()[2].set_text(f"now: ECE {100 * ece:.1f} %")
-
-
-def draw_temperature(fig, temperature: float = 1.0, *, logits, labels, fitted: float,
-                     curve: tuple[np.ndarray, np.ndarray]):
-    """The temperature widget: the reliability diagram of softmax(logits / T)
-    (left) and the ECE against T (right), with the current and the fitted T.
-
-    The axes are built on the first call for this figure and data; later
-    calls only move the bars, labels and marker.  Returns a dict with the ECE,
-    the accuracy and the mean confidence at T.
-    """
-    view = _cached_view(fig, ("temperature", logits, labels, curve),
-                        lambda: _TemperatureView(fig, fitted, curve))
-    probs = softmax(np.asarray(logits) / temperature)
-    conf = probs.max(axis=1)
-    correct = probs.argmax(axis=1) == np.asarray(labels)
-    bins = reliability_bins(conf, correct)
-    ece = expected_calibration_error(conf, correct)
-    acc = float(correct.mean())
-    view.update(temperature, bins, ece, acc)
-    return {"ece": ece, "accuracy": acc, "mean_confidence": float(conf.mean())}
+        state = ("overconfident" if conf.mean() > acc else "underconfident")
+        self.alt = (f"At T = {temperature:.2f} the test ECE is {100 * ece:.1f} % (fitted T = {self.fitted:.2f}), "
+                    f"accuracy {100 * acc:.1f} %, mean confidence {100 * conf.mean():.1f} %: {state}; "
+                    + _reliability_words(bins, ece).split("; ", 1)[1] + ".")
+        return {"ece": ece, "accuracy": acc, "mean_confidence": float(conf.mean())}
 
 
 def temperature_widget(logits, labels, fitted: float, *, lo: float = 0.25, hi: float = 8.0):
-    """A log-scale temperature slider redrawing the reliability diagram and the ECE.
-
-    The test logits are computed once by the caller; each redraw is one
-    softmax of them, one binning and a few bars.
-    """
+    """A log-scale temperature slider redrawing :class:`TemperatureView`."""
     from ..widgets import live_figure, log_slider
 
-    logits = np.asarray(logits, dtype=float)
-    labels = np.asarray(labels)
-    temps = np.geomspace(lo, hi, 121)
-    eces = np.array([expected_calibration_error(softmax(logits / t), labels) for t in temps])
-    draw = functools.partial(draw_temperature, logits=logits, labels=labels, fitted=fitted, curve=(temps, eces))
-    return live_figure(draw, {"temperature": log_slider("temperature T", 1.0, lo, hi)}, figsize=(10, 4.2))
+    view = functools.partial(TemperatureView, logits=logits, labels=labels, fitted=fitted, lo=lo, hi=hi)
+    return live_figure(view, {"temperature": log_slider("temperature T", 1.0, lo, hi)}, figsize=(10, 4.4))
 
 
 def flag_counts(confidences, correct, threshold: float) -> dict[str, int]:
@@ -520,85 +663,335 @@ _FLAG_GROUPS = (("flagged", "flagged\nfor review"), ("flagged_wrong", "wrong and
                 ("missed", "wrong but\nNOT flagged"))
 
 
-class _ThresholdView:
-    def __init__(self, fig, conf_raw, conf_scaled, ok, fitted: float):
-        self.axes = ax_bar, ax_hist = _fresh_axes(fig, wspace=0.28)
+class ThresholdView(FigureView):
+    """The threshold widget: what "flag if confidence < threshold" does, raw vs temperature-scaled.
+
+    Left: how many test cases are flagged, how many of those are wrong, and
+    how many wrong ones slip through, for both models.  Right: the
+    confidence of the wrong predictions, raw and scaled, with the threshold.
+    Built once; :meth:`update` moves the bars, labels, line and shading.
+    """
+
+    def __init__(self, fig, conf_raw, conf_scaled, correct, fitted: float):
+        super().__init__(fig)
+        self.conf_raw = np.asarray(conf_raw, dtype=float)
+        self.conf_scaled = np.asarray(conf_scaled, dtype=float)
+        self.ok = ok = np.asarray(correct, dtype=bool)
+        self.fitted = float(fitted)
+        fig.set_layout_engine("constrained", w_pad=0.12)  # computed on the first draw, then frozen
+        self.ax_bar, ax_hist = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.12, 1]})
         x = np.arange(len(_FLAG_GROUPS))
         w = 0.38
         self.bars, self.labels = [], []
         for shift, color, label in [(-w / 2, COLORS["reference"], "raw (T = 1)"),
                                     (w / 2, COLORS["logit"], f"scaled (T = {fitted:.2f})")]:
-            self.bars.append(ax_bar.bar(x + shift, np.zeros(len(x)), width=w, color=color, edgecolor="black",
-                                        linewidth=0.8, label=label))
-            self.labels.append([ax_bar.text(xi, 0, "", ha="center", va="bottom", fontsize=13) for xi in x + shift])
-        ax_bar.set_xticks(x, [g for _, g in _FLAG_GROUPS], fontsize=13)
-        ax_bar.set_ylabel("test images")
-        ax_bar.legend(loc="upper center", ncol=2, fontsize=11)
+            self.bars.append(self.ax_bar.bar(x + shift, np.zeros(len(x)), width=w, color=color, edgecolor="black",
+                                             linewidth=0.8, label=label))
+            self.labels.append([self.ax_bar.text(xi, 0, "", ha="center", va="bottom", fontsize=13)
+                                for xi in x + shift])
+        self.ax_bar.set_xticks(x, [g for _, g in _FLAG_GROUPS], fontsize=13)
+        self.ax_bar.set_ylabel("test images")
+        self.ax_bar.legend(loc="upper center", ncol=2, fontsize=11)
+        self.bar_title = self.ax_bar.set_title(" ", fontsize=15)
 
         edges = np.linspace(0, 1, 21)
-        wrong_raw = np.histogram(conf_raw[~ok], edges)[0]
-        wrong_scaled = np.histogram(conf_scaled[~ok], edges)[0]
+        wrong_raw = np.histogram(self.conf_raw[~ok], edges)[0]
+        wrong_scaled = np.histogram(self.conf_scaled[~ok], edges)[0]
         self.span = ax_hist.axvspan(0, 0.9, color=CONF, alpha=0.15, lw=0)
         ax_hist.stairs(wrong_raw, edges, color=COLORS["reference"], lw=3, label="raw")
         ax_hist.stairs(wrong_scaled, edges, color=COLORS["logit"], lw=3, label="scaled")
         self.line = ax_hist.axvline(0.9, color="black", lw=2)
-        self.ymax = 1.15 * max(wrong_raw.max(), wrong_scaled.max(), 1)
-        self.flag_text = ax_hist.text(0.88, 0.96 * self.ymax, "flagged", ha="right", va="top", fontsize=13)
+        ymax = 1.15 * max(wrong_raw.max(), wrong_scaled.max(), 1)
+        self.flag_text = ax_hist.text(0.88, 0.96 * ymax, "flagged", ha="right", va="top", fontsize=13)
         ax_hist.set_xlim(0, 1)
-        ax_hist.set_ylim(0, self.ymax)
+        ax_hist.set_xticks(np.linspace(0, 1, 6), ["0", "0.2", "0.4", "0.6", "0.8", "1"])
+        ax_hist.set_ylim(0, ymax)
         ax_hist.set_xlabel("confidence")
         ax_hist.set_ylabel("wrong predictions")
         ax_hist.set_title(f"The {int((~ok).sum())} wrong predictions", fontsize=15)
         ax_hist.legend(loc="upper left", fontsize=11, bbox_to_anchor=(0.0, 0.88))
 
-    def update(self, threshold: float, raw: dict, scaled: dict) -> None:
-        ax_bar = self.axes[0]
+    def update(self, threshold: float = 0.9) -> dict:
+        """Apply the rule at ``threshold``; return ``{"raw": flag_counts(...), "scaled": flag_counts(...)}``."""
+        raw = flag_counts(self.conf_raw, self.ok, threshold)
+        scaled = flag_counts(self.conf_scaled, self.ok, threshold)
         top = max(max(raw[k], scaled[k]) for k in ("flagged", "flagged_wrong", "missed", "wrong"))
         for bars, labels, counts in zip(self.bars, self.labels, (raw, scaled)):
             for rect, text, (key, _) in zip(bars, labels, _FLAG_GROUPS):
                 rect.set_height(counts[key])
                 text.set_text(str(counts[key]))
                 text.set_y(counts[key] + 0.01 * top)
-        ax_bar.set_ylim(0, 1.35 * top)
-        ax_bar.set_title(f"Flag if confidence < {threshold:.2f}", fontsize=15)
+        self.ax_bar.set_ylim(0, 1.35 * max(top, 1))
+        self.bar_title.set_text(f"Flag if confidence < {threshold:.2f}")
         self.span.set_width(threshold)
         self.line.set_xdata([threshold, threshold])
         self.flag_text.set_x(threshold - 0.02)
-
-
-def draw_threshold(fig, threshold: float = 0.9, *, conf_raw, conf_scaled, correct, fitted: float):
-    """The threshold widget: what "flag if confidence < threshold" does, raw vs temperature-scaled.
-
-    Left: how many test cases are flagged, how many of those are wrong, and
-    how many wrong ones slip through, for both models.  Right: the
-    confidence of the wrong predictions, raw and scaled, with the threshold.
-    The axes are built on the first call for this figure and data; later
-    calls only move what changes.  Returns ``{"raw": flag_counts(...),
-    "scaled": flag_counts(...)}``.
-    """
-    conf_raw = np.asarray(conf_raw, dtype=float)
-    conf_scaled = np.asarray(conf_scaled, dtype=float)
-    ok = np.asarray(correct, dtype=bool)
-    view = _cached_view(fig, ("threshold", conf_raw, conf_scaled, ok),
-                        lambda: _ThresholdView(fig, conf_raw, conf_scaled, ok, fitted))
-    raw = flag_counts(conf_raw, ok, threshold)
-    scaled = flag_counts(conf_scaled, ok, threshold)
-    view.update(threshold, raw, scaled)
-    return {"raw": raw, "scaled": scaled}
+        self.alt = (f"Rule: flag if confidence < {threshold:.2f}, {raw['wrong']} wrong predictions in all. "
+                    f"Raw: {raw['flagged']} flagged, {raw['flagged_wrong']} of them wrong, {raw['missed']} wrong "
+                    f"but not flagged. Scaled (T = {self.fitted:.2f}): {scaled['flagged']} flagged, "
+                    f"{scaled['flagged_wrong']} of them wrong, {scaled['missed']} wrong but not flagged.")
+        return {"raw": raw, "scaled": scaled}
 
 
 def threshold_widget(conf_raw, conf_scaled, correct, fitted: float):
-    """A threshold slider: how many test cases a "flag if unsure" rule sends for review."""
+    """A threshold slider redrawing :class:`ThresholdView`."""
     from ..widgets import live_figure, slider
 
-    draw = functools.partial(draw_threshold, conf_raw=np.asarray(conf_raw, dtype=float),
-                             conf_scaled=np.asarray(conf_scaled, dtype=float),
-                             correct=np.asarray(correct, dtype=bool), fitted=fitted)
-    return live_figure(draw, {"threshold": slider("flag if confidence <", 0.9, 0.5, 0.99, step=0.01)},
-                       figsize=(10, 4.2))
+    view = functools.partial(ThresholdView, conf_raw=conf_raw, conf_scaled=conf_scaled, correct=correct,
+                             fitted=fitted)
+    return live_figure(view, {"threshold": slider("flag if confidence <", 0.9, 0.5, 0.99, step=0.01)},
+                       figsize=(10, 4.4))
 
 
-# ---------------------------------------------------------------- exercises
+# ---------------------------------------------------------------- Predict checkpoints
+PREDICT_TRAINING_OPTIONS = {
+    "a": "both keep rising",
+    "b": "the confidence keeps rising; the accuracy stays about where it is",
+    "c": "both stay about where they are",
+    "d": "the confidence falls back towards the accuracy",
+}
+
+
+def _at_epoch(history, epoch: int, key: str) -> float:
+    i = int(np.flatnonzero(history["epoch"] == epoch)[0]) if epoch in history["epoch"] else -1
+    return float(history[key][i])
+
+
+def predict_training(prediction, history=None) -> Feedback:
+    """Predict: from epoch 100 to the end, what happen to validation confidence and accuracy?"""
+    why = ("Every training image is already right, but the cross-entropy keeps rewarding bigger gaps "
+           "between the logits (its push p - y never reaches 0), so the network grows surer on new "
+           "images too, without getting more of them right.")
+    if history is not None:
+        why += (f" Here the validation mean confidence went from {_at_epoch(history, 100, 'val_conf'):.3f} "
+                f"at epoch 100 to {history['val_conf'][-1]:.3f} at epoch {int(history['epoch'][-1])}, while the "
+                f"accuracy went from {_at_epoch(history, 100, 'val_acc'):.3f} to {history['val_acc'][-1]:.3f}.")
+    return check_prediction(
+        prediction, "b", options=tuple(PREDICT_TRAINING_OPTIONS), why=why,
+        hints={"a": "The accuracy on new images stops improving once the training set is memorised.",
+               "c": "The training loss is not yet 0, and it keeps pushing the logits apart.",
+               "d": "Nothing in the training pulls the confidence down: there is no regularisation."},
+    )
+
+
+PREDICT_T_OPTIONS = {"a": "T < 1", "b": "T = 1", "c": "T > 1"}
+
+
+def predict_temperature(prediction, fitted: float | None = None) -> Feedback:
+    """Predict: will the fitted temperature be below, at or above 1?"""
+    why = ("Dividing the logits by T > 1 shrinks every gap between them, so softmax spreads probability "
+           "more evenly and the top probability falls towards the accuracy: an overconfident model "
+           "needs T > 1.")
+    if fitted is not None:
+        why += f" Here the fitted T is {fitted:.2f}."
+    return check_prediction(
+        prediction, "c", options=tuple(PREDICT_T_OPTIONS), why=why,
+        hints={"a": "T < 1 divides the logits by a number below 1: the gaps grow and the model gets "
+                    "even MORE confident.",
+               "b": "T = 1 leaves the logits alone: that is the overconfident model itself."},
+    )
+
+
+def predict_changed(prediction, n_test: int | None = None) -> Feedback:
+    """Predict: how many test predictions change when every logit is divided by the fitted T?"""
+    of = f"of the {n_test} test predictions " if n_test else ""
+    why = (f"None {of}can change. Dividing every logit of a row by the same T > 0 keeps their order "
+           "(z_i > z_j implies z_i / T > z_j / T), so the largest logit stays the largest: the argmax, "
+           "and with it the accuracy, is untouched. Only the confidences move.")
+    return check_prediction(prediction, 0, tol=0.5, why=why)
+
+
+PREDICT_WD_OPTIONS = {
+    "a": "even more overconfident than with no weight decay",
+    "b": "about calibrated: mean confidence within 2 points of the accuracy",
+    "c": "underconfident: mean confidence clearly below the accuracy",
+}
+
+
+def predict_weight_decay(prediction, rows=None) -> Feedback:
+    """Predict: what does strong weight decay (1e-2) do to the confidence?
+
+    With ``rows`` (from :func:`train_weight_decays`), the right answer is read
+    from the run with the largest weight decay.
+    """
+    correct = "c"
+    why = ("Weight decay pulls every weight towards 0, which keeps the logits small and the softmax soft. "
+           "Guo et al. (2017) found that less weight decay makes networks more overconfident; the converse "
+           "is that enough of it makes a network unsure of itself.")
+    if rows:
+        r = max(rows, key=lambda r: r["weight_decay"])
+        gap = r["confidence"] - r["accuracy"]
+        correct = "a" if gap > 0.02 else ("b" if gap >= -0.02 else "c")
+        why += (f" With weight decay {r['weight_decay']:g}: mean confidence {r['confidence']:.3f}, accuracy "
+                f"{r['accuracy']:.3f}, ECE {100 * r['ece']:.1f} %, and the fitted T is {r['T']:.2f}"
+                f"{' (below 1: the fix sharpens)' if r['T'] < 1 else ''}.")
+    return check_prediction(prediction, correct, options=tuple(PREDICT_WD_OPTIONS), why=why)
+
+
+# ---------------------------------------------------------------- Write it: fit T on the validation split
+#: The grid of temperatures the exercise searches.
+FIT_GRID = np.geomspace(0.25, 8.0, 201)
+
+
+def reference_fit_temperature(logits, labels, temps):
+    """The T in ``temps`` whose ``softmax(logits / T)`` has the lowest mean NLL at ``labels``."""
+    z = np.asarray(logits, dtype=float)
+    y = np.asarray(labels)
+    rows = np.arange(len(y))
+    nll = [-np.mean(log_softmax(z / t)[rows, y]) for t in temps]
+    return float(temps[int(np.argmin(nll))])
+
+
+def _grid_ece_argmin(z, y, temps) -> float:
+    """The T in ``temps`` with the lowest ECE: what a learner gets who minimises the ECE instead of the NLL."""
+    z, y = np.asarray(z, dtype=float), np.asarray(y)
+    n_bins = DEFAULT_BINS
+    eces = []
+    for t in temps:                     # the library's ECE, vectorised over the bins: 201 temperatures stay fast
+        p = softmax(z / t)
+        conf, ok = p.max(axis=1), (p.argmax(axis=1) == y)
+        m = np.clip(np.ceil(conf * n_bins).astype(int) - 1, 0, n_bins - 1)   # bin m is (m/n, (m+1)/n]
+        gap = np.bincount(m, weights=ok - conf, minlength=n_bins)
+        eces.append(np.sum(np.abs(gap)) / len(y))
+    return float(temps[int(np.argmin(eces))])
+
+
+def _grid_nll_min(z, y, temps) -> float:
+    rows = np.arange(len(y))
+    return float(min(-np.mean(log_softmax(z / t)[rows, y]) for t in temps))
+
+
+def _synthetic_split(true_t: float, n: int = 3000, seed: int = 7):
+    """Made-up logits whose labels are drawn from softmax(z / true_t): the right T is about true_t."""
+    rng = np.random.default_rng(seed)
+    z = rng.normal(0.0, 3.0, size=(n, 10))
+    p = softmax(z, temperature=true_t)
+    y = (p.cumsum(axis=1) < rng.random((n, 1))).sum(axis=1)
+    return z, np.minimum(y, 9)
+
+
+def _same_t(a: float, b: float, temps) -> bool:
+    """Equal up to one step of the grid."""
+    step = float(np.log(temps[1] / temps[0]))
+    return a > 0 and b > 0 and abs(np.log(a / b)) <= 1.01 * step
+
+
+def _t_check(expected: float, temps, nll_min: float, known=(), *, overflow: bool = False):
+    """The check of one case: ``known`` pairs a wrong T with the phrase that names its mistake.
+
+    With ``overflow`` (the case with logits near 1000), a T at the grid's
+    start is what ``np.argmin`` returns when the first NLL is NaN, so it is named
+    as the overflow, not as a minimisation gone wrong.
+    """
+
+    def check(out):
+        if out is None:
+            return "returned None"
+        if isinstance(out, (str, bytes, tuple, list, dict)):
+            return f"returned a {type(out).__name__}, not one temperature"
+        arr = np.asarray(out)
+        if arr.size != 1 or arr.dtype.kind not in "biuf":
+            return f"returned an array of shape {arr.shape}, not one temperature"
+        t = float(arr)
+        if not np.isfinite(t):
+            return f"returned {t}: the NLL went NaN or inf along the way"
+        if _same_t(t, expected, temps):
+            return None
+        if arr.dtype.kind in "iu" and 0 <= t < len(temps) and _same_t(float(temps[int(t)]), expected, temps):
+            return f"returned {int(t)}, the position in temps; return the temperature itself, temps[{int(t)}]"
+        if abs(t - nll_min) < 1e-3:
+            return f"returned {t:.3f}, the lowest NLL itself, not the T at which it is lowest ({expected:.3g})"
+        for value, phrase in known:
+            if _same_t(t, value, temps):
+                return phrase.format(t=t, expected=expected)
+        if t > 0 and _same_t(1 / t, expected, temps):
+            return (f"returned {t:.3g}, about 1 / {expected:.3g}: it looks like logits * T instead of "
+                    "logits / T")
+        if overflow and _same_t(t, float(temps[0]), temps):
+            return (f"returned {t:.3g} instead of {expected:.3g}: with logits near 1000, np.exp overflows "
+                    "to inf at the small T's, the NLL there is NaN, and np.argmin returns the position of the first NaN: the "
+                    "grid's first T")
+        if _same_t(t, float(temps[0]), temps):
+            return (f"returned {t:.3g}, the smallest T in the grid, instead of {expected:.3g}: what you minimise "
+                    "keeps falling as T shrinks: a probability of the predicted class instead of the true "
+                    "label's, or argmax instead of argmin")
+        if _same_t(t, float(temps[-1]), temps):
+            return f"returned {t:.3g}, the largest T in the grid, instead of {expected:.3g}"
+        return f"returned T = {t:.3g} instead of {expected:.3g}"
+
+    return check
+
+
+def check_fit_temperature(fn, logits_val, y_val, logits_test, y_test, temps=FIT_GRID) -> Feedback:
+    """Run a learner's ``my_fit_temperature(logits, labels, temps)`` on the validation split and on
+    made-up and hostile splits.
+
+    The test split is passed in only to recognise a T that was fitted on it
+    (a function that reads the notebook's ``logits_test`` instead of its
+    arguments).
+    """
+    temps = np.asarray(temps, dtype=float)
+    z_val, y_val = np.asarray(logits_val, dtype=float), np.asarray(y_val)
+    z_test, y_test = np.asarray(logits_test, dtype=float), np.asarray(y_test)
+    t_val = reference_fit_temperature(z_val, y_val, temps)
+    t_test = reference_fit_temperature(z_test, y_test, temps)
+    test_phrase = ("returned T = {t:.3g}, the T that fits the TEST split, not the validation split it was given "
+                   "({expected:.3g})")
+    globals_phrase = ("returned T = {t:.3g}, the T of the notebook's digits, for made-up data whose T is "
+                      "{expected:.3g}")
+    ece_phrase = ("returned T = {t:.3g}, the T with the lowest ECE, not the lowest NLL ({expected:.3g}): "
+                  "minimise the mean NLL, which looks at the true label's probability in every row")
+    both_phrase = ("returned T = {t:.3g} instead of {expected:.3g}. That T fits the TEST split, and is also "
+                   "about the T with the lowest validation ECE: minimise the mean NLL, on the split you are given")
+    t_val_ece = _grid_ece_argmin(z_val, y_val, temps)
+    known_val = []
+    if not _same_t(t_test, t_val, temps):
+        # a T that minimises the ECE on the validation split can land next to the test split's T:
+        # then the feedback names both, and does not accuse an honest learner of peeking
+        known_val.append((t_test, both_phrase if _same_t(t_val_ece, t_test, temps) else test_phrase))
+    if not _same_t(t_val_ece, t_val, temps):
+        known_val.append((t_val_ece, ece_phrase))
+    cases = [Case(
+        "the validation split", (z_val, y_val, temps),
+        _t_check(t_val, temps, _grid_nll_min(z_val, y_val, temps), known_val),
+        "For each T in temps, compute the mean NLL, -log softmax(logits / T) at the true label, and return "
+        "the T with the lowest. Use only the arguments: the test split must stay unseen until the end.")]
+    hints = {
+        2.5: "Compute everything from the arguments: a function that reads logits_val, logits_test or data "
+             "from the notebook gives the same T for every split.",
+        0.5: "The grid goes below 1 too: an underconfident model needs T < 1.",
+    }
+    for true_t, what in [(2.5, "made-up overconfident logits (labels drawn from softmax(z / 2.5))"),
+                         (0.5, "made-up underconfident logits (labels drawn from softmax(z / 0.5))")]:
+        z, y = _synthetic_split(true_t)
+        t_ref = reference_fit_temperature(z, y, temps)
+        known = [(v, globals_phrase) for v in (t_val, t_test) if not _same_t(v, t_ref, temps)]
+        t_ece = _grid_ece_argmin(z, y, temps)
+        if not _same_t(t_ece, t_ref, temps):
+            known.append((t_ece, ece_phrase))
+        cases.append(Case(what, (z, y, temps), _t_check(t_ref, temps, _grid_nll_min(z, y, temps), known),
+                          hints[true_t]))
+    z, y = _synthetic_split(2.5)
+    t_ece = _grid_ece_argmin(z, y, temps)             # + 1000 changes neither softmax nor the ECE
+    z = z + 1000.0
+    t_ref = reference_fit_temperature(z, y, temps)
+    known = [(t_ece, ece_phrase)] if not _same_t(t_ece, t_ref, temps) else []
+    cases.append(Case("the same made-up logits + 1000", (z, y, temps),
+                      _t_check(t_ref, temps, _grid_nll_min(z, y, temps), known, overflow=True),
+                      "Adding 1000 to every logit leaves softmax, and so T, unchanged (lesson 04), but "
+                      "np.exp(1000 / 0.25) overflows. Subtract each row's max before np.exp, or use a "
+                      "log-softmax (lesson 06)."))
+    z_all, y_all = np.array([[3.0, 0.0, 0.0], [0.0, 3.0, 0.0], [0.0, 0.5, 2.0]]), np.array([0, 1, 2])
+    cases.append(Case("three rows, all predicted right (like the training set)", (z_all, y_all, temps),
+                      _t_check(float(temps[0]), temps, _grid_nll_min(z_all, y_all, temps)),
+                      "On data the model gets all right, sharper is always better: the answer is the "
+                      "smallest T in the grid, temps[0]."))
+    return check_function(fn, cases, name="my_fit_temperature",
+                          success="Your grid search finds the validation split's T, uses only the data it is "
+                                  "given, and survives huge logits.")
+
+
+# ---------------------------------------------------------------- check yourself
 #: Q1's table: (number of predictions, mean confidence, number right) per bin.
 Q1_BINS = ((80, 0.95, 70), (20, 0.55, 13))
 
@@ -616,6 +1009,9 @@ def check_q1(answer) -> Feedback:
     w = n / n.sum()
     gaps = acc - conf
     ece = float(np.sum(w * np.abs(gaps)))
+    cancelled = ("The two gaps cancelled: that is |mean confidence - accuracy| over all 100 predictions, "
+                 "which is the same as weighting the gaps without their absolute values. Take "
+                 "|accuracy - confidence| in each bin first: bin 2 is underconfident, bin 1 overconfident.")
     return check_number(
         answer, ece, tol=0.0015, what="a fraction such as 0.05",
         why=f"Bin 1: accuracy {acc[0]:.3f}, gap |{acc[0]:.3f} - {conf[0]:.2f}| = {abs(gaps[0]):.3f}, weight "
@@ -625,68 +1021,74 @@ def check_q1(answer) -> Feedback:
         mistakes=[
             Near(float(np.mean(np.abs(gaps))), "That is the plain average of the two gaps. The ECE weights "
                  "each gap by the fraction of predictions in its bin (80 of 100, 20 of 100)."),
-            Near(float(np.sum(w * gaps)), "Close, but a gap below the diagonal cancelled one above it. "
-                 "Take the absolute value of each gap before weighting: |accuracy - confidence|."),
-            Near(float(-np.sum(w * gaps)), "Close, but the two gaps cancelled each other partly. "
-                 "Take the absolute value of each gap: bin 2 is underconfident, bin 1 overconfident."),
+            # sum(w * gaps) = accuracy - mean confidence, always: one mistake, one hint, either sign.
+            Near(float(np.sum(w * gaps)), cancelled),
+            Near(float(-np.sum(w * gaps)), cancelled),
             Near(100 * ece, "That looks like percent, or counts times gaps. Give the ECE as a "
                  "fraction: the weights are count / 100, so the answer is below 1.", tol=0.15),
-            Near(float(np.max(np.abs(gaps))), "That is the largest gap (the maximum calibration error). "
+            Near(float(np.max(np.abs(gaps))), "That is the largest gap (the maximum calibration error, MCE). "
                  "The ECE averages the gaps, weighted by bin size."),
-            Near(float(abs(np.sum(n * conf) / n.sum() - np.sum(n * acc) / n.sum())),
-                 "That is |mean confidence - accuracy| over all 100 predictions: the bins' gaps "
-                 "cancelled. Compute each bin's gap first, then weight."),
         ],
         hint="For each bin: accuracy = right / count; gap = |accuracy - mean confidence|; "
              "weight = count / 100. Add up weight x gap.",
     )
 
 
-Q2_OPTIONS = {
-    "a": "T < 1",
-    "b": "T = 1",
-    "c": "T > 1",
-    "d": "it depends on how many classes there are",
-}
+#: Q2: (number of predictions, confidence) groups of a calibrated model.
+Q2_GROUPS = ((400, 0.95), (200, 0.60))
 
 
 def check_q2(answer) -> Feedback:
-    """Q2: which temperature calibrates an overconfident model?"""
-    return check_choice(
-        answer, "c", options=tuple(Q2_OPTIONS),
-        why="Dividing the logits by T > 1 shrinks every gap between them, so softmax spreads "
-            "probability more evenly and the top probability falls towards the accuracy. Our "
-            "fitted T is above 1 for exactly this reason.",
-        hints={
-            "a": "T < 1 divides the logits by a number below 1: the gaps grow and the model gets "
-                 "even MORE confident. Drag the temperature slider below 1 and watch the ECE.",
-            "b": "T = 1 leaves the logits alone: that is the overconfident model itself.",
-            "d": "The number of classes changes where the uniform distribution is, not the direction: "
-                 "to lower an overconfident top probability you soften, whatever the number of classes.",
-        },
+    """Q2: how many mistakes a calibrated model is expected to make."""
+    expected = float(sum(n * (1 - c) for n, c in Q2_GROUPS))
+    total = sum(n for n, _ in Q2_GROUPS)
+    (n1, c1), (n2, c2) = Q2_GROUPS
+    return check_number(
+        answer, expected, tol=0.5, what="a number of predictions",
+        why=f"A calibrated prediction with confidence p is wrong with probability 1 - p, so the expected "
+            f"number of mistakes is the sum of 1 - p: {n1} x {1 - c1:.2f} + {n2} x {1 - c2:.2f} = "
+            f"{n1 * (1 - c1):.0f} + {n2 * (1 - c2):.0f} = {expected:.0f}.",
+        mistakes=[
+            Near(float(total - expected), "That is the expected number of RIGHT predictions: the sum of p. "
+                 "Mistakes are the sum of 1 - p."),
+            Near(float(n1 * (1 - c1)), f"That counts only the {n1} predictions at {c1}: add the mistakes "
+                 f"among the {n2} at {c2} too."),
+            Near(float(n2 * (1 - c2)), f"That counts only the {n2} predictions at {c2}: add the mistakes "
+                 f"among the {n1} at {c1} too."),
+            Near(expected / total, "That is the expected error rate, a fraction. Multiply by the "
+                 f"{total} predictions to get a count.", tol=0.01),
+        ],
+        hint="Each prediction with confidence p is wrong with probability 1 - p: add 1 - p over all of them.",
     )
 
 
 Q3_OPTIONS = {
-    "a": "it goes up, because the probabilities are now calibrated",
-    "b": "it goes down, because the model is less sure",
-    "c": "it stays exactly the same",
-    "d": "it could go either way, depending on the data",
+    "a": "the accuracy",
+    "b": "which class is predicted for an image",
+    "c": "the Brier score",
+    "d": "which images a rule 'flag if confidence < 0.9' sends for review",
 }
 
 
 def check_q3(answer) -> Feedback:
-    """Q3: what temperature scaling does to the accuracy."""
+    """Q3: which of these can temperature scaling change? (several answers)
+
+    Written answers such as ``"(c) and (d)"`` are read as ``"c, d"``; an empty
+    string counts as no answer yet.
+    """
+    if isinstance(answer, str):
+        answer = re.sub(r"\band\b|[()]", " ", answer, flags=re.IGNORECASE).strip() or None
     return check_choice(
-        answer, "c", options=tuple(Q3_OPTIONS),
-        why="Dividing every logit of a row by the same T > 0 keeps their order, so the argmax, "
-            "every prediction, and the accuracy are unchanged. Only the confidences move.",
+        answer, {"c", "d"}, options=tuple(Q3_OPTIONS),
+        why="T moves every probability but never the order of the logits within a row: the predicted class "
+            "and the accuracy stay, while the Brier score (made of all the probabilities) and every "
+            "confidence, and so which side of a threshold an image falls on, change.",
         hints={
-            "a": "Calibration changes how sure the model says it is, not what it answers. Compare "
-                 "the argmax of z and of z / T for any row.",
-            "b": "Less sure is not less right: the largest logit is still the largest after "
-                 "dividing by T, so the prediction is the same.",
-            "d": "For any data, z_i > z_j implies z_i / T > z_j / T when T > 0: the order, and so "
-                 "the argmax, cannot change.",
+            "a": "Dividing a row of logits by the same T > 0 keeps their order: the argmax, and so the "
+                 "accuracy, cannot change.",
+            "b": "z_i > z_j implies z_i / T > z_j / T when T > 0: the predicted class cannot change.",
+            "c": "The Brier score is computed from every class's probability, and T changes all of them.",
+            "d": "T changes every confidence, so an image can cross 0.9: the flagged count in section 7 "
+                 "moved from one model to the other.",
         },
     )
