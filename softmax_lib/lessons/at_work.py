@@ -36,7 +36,7 @@ CONTEXT = 3
 BETA = 16.0
 #: The prompt the samples continue, and the context whose next character the sliders show.
 PROMPT = "the "
-SHOW_CONTEXT = "the"
+SHOW_CONTEXT = " re"
 #: Slider ranges.
 T_MIN, T_MAX = 0.05, 5.0
 P_MIN = 0.05
@@ -220,7 +220,7 @@ class DecodingView(FigureView):
         self.context, self.prompt, self.n_chars, self.seed = context, prompt, n_chars, seed
         self.z = self.model.logits(context)
         self.order = np.argsort(-self.z, kind="stable")[:n_show]
-        ax, ax_text = fig.subplots(2, 1, gridspec_kw={"height_ratios": [3, 1.3]})
+        ax, ax_text = fig.subplots(2, 1, gridspec_kw={"height_ratios": [3, 1]})
         x = np.arange(n_show)
         self.before = ax.bar(x - 0.2, np.zeros(n_show), width=0.4, color=COLORS["reference"], edgecolor="black",
                              linewidth=0.6, label="softmax(z / T)")
@@ -245,8 +245,8 @@ class DecodingView(FigureView):
             bar.set_height(v)
         n_kept = int(np.count_nonzero(kept))
         mass = float(full[kept > 0].sum())
-        self.title.set_text(f"after \"{self.context}\" at T = {T:.2f}, top-k = {int(k)}, top-p = {p:.2f}: "
-                            f"{n_kept} of {len(ALPHABET)} characters kept, holding {100 * mass:.1f}% of softmax(z/T)")
+        self.title.set_text(f"next character after \"{self.context}\" at T = {T:.2f}, top-k = {int(k)}, top-p = {p:.2f}\n"
+                            f"{n_kept} of {len(ALPHABET)} characters kept, holding {100 * mass:.1f}% of softmax(z / T)")
         text = self.model.generate(self.prompt, self.n_chars, self.seed, temperature=T, top_k=int(k),
                                    top_p=float(p))
         shown = textwrap.fill(f"{self.prompt}{text}", 75)
@@ -267,7 +267,7 @@ def decoding_widget():
                     style={"description_width": "initial"}, layout=W.Layout(width="420px"))
     return live_figure(DecodingView, {"T": log_slider("temperature T", 1.0, T_MIN, T_MAX), "k": k,
                                       "p": slider("top-p", 1.0, P_MIN, 1.0, step=0.05)},
-                       figsize=(12, 6.4), columns=1)
+                       figsize=(12, 6.0), columns=1)
 
 
 # ---------------------------------------------------------------- attention
@@ -429,8 +429,9 @@ def draw_online(fig, stream=STREAM):
     ax2.set_xticks(i)
     set_alt(fig, f"The stream of {len(stream)} values with the running maximum stepping up at values "
                  + ", ".join(str(j + 1) for j in jumps)
-                 + "; at each step the running sum s drops, because it is rescaled to the new maximum, then grows "
-                 f"again. Final log-sum-exp {values[-1]:.4f}.")
+                 + "; at each step up the running sum s is rescaled to the new maximum (multiplied by "
+                 "e^(old max − new max)), so it drops when the jump is large, and between jumps it only grows. "
+                 f"Final log-sum-exp {values[-1]:.4f}.")
     return maxes, totals, values
 
 
