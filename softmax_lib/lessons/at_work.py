@@ -6,8 +6,8 @@ exercise and the questions.  The decoding maths itself lives in
 :mod:`softmax_lib.decoding`.
 
 The text is a fixed snapshot of standard-library docstrings, committed in
-``softmax_lib/data/`` (see the README there for how it was made), so every
-number the lesson prints is the same on every Python version.
+``softmax_lib/data/`` (see the README there for how it was made), so the
+numbers the lesson prints do not depend on the Python version.
 """
 
 from __future__ import annotations
