@@ -20,8 +20,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..checks import Case, Feedback, Near, check_choice, check_function, check_number, check_prediction, \
-    expect_array
+from ..checks import Case, Feedback, Near, check_function, check_number, check_prediction, expect_array
 from ..core import logsumexp, softmax
 from ..decoding import OnlineLogSumExp, decoding_distribution, perplexity, sample
 from ..plots import set_alt
