@@ -271,9 +271,11 @@ def decoding_distribution(
     Notes
     -----
     ``softmax(z / T)`` is undefined at ``T = 0``, but its limit as ``T -> 0``
-    is one-hot on the argmax (lesson 03).  That is why a chat API can accept
-    ``temperature = 0``: it does not divide by zero, it switches to
-    ``argmax``.  (The limit shares the probability between tied maxima; greedy
+    is one-hot on the argmax (lesson 03).  That is why many APIs accept
+    ``temperature = 0`` (vLLM documents it as greedy decoding): they do not
+    divide by zero, they switch to ``argmax``.  Not all do: Hugging Face
+    ``transformers`` refuses ``temperature=0`` when sampling and asks for
+    ``do_sample=False``.  (The limit shares the probability between tied maxima; greedy
     decoding has to pick one, and picks the first.)
 
     The order temperature, top-k, top-p is the one this library uses; the

@@ -126,6 +126,25 @@ def test_draw_online_matches_logsumexp(fig):
         assert math.isclose(values[i], float(logsumexp(stream[: i + 1])), rel_tol=1e-14)
 
 
+def test_draw_online_labels_do_not_overlap():
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    fig = plt.figure(figsize=(12, 7))  # the notebook's size
+    lesson.draw_online(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    labels = [t for t in fig.axes[1].texts if t.get_text().startswith("max ")]
+    assert len(labels) == 3  # one per jump of the maximum after the first finite value
+    boxes = [Text.get_window_extent(t, renderer) for t in labels]  # the text only, not its arrow
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            assert not boxes[i].overlaps(boxes[j]), (labels[i].get_text(), labels[j].get_text())
+    inside = fig.axes[1].get_window_extent(renderer)
+    assert all(inside.contains(b.x0, b.y1) and inside.contains(b.x1, b.y1) for b in boxes)
+    plt.close(fig)
+
+
 def test_tiled_attention_equals_direct():
     rng = np.random.default_rng(0)
     q, K, V = rng.standard_normal(8), rng.standard_normal((37, 8)), rng.standard_normal((37, 3))
@@ -294,6 +313,10 @@ def drops_non_finite(chunks):
     return m if s == 0 else m + np.log(s)
 
 
+def stable_concatenate(chunks):  # right value, but keeps every chunk instead of streaming
+    return logsumexp(np.concatenate([np.asarray(c, dtype=float) for c in chunks]))
+
+
 def float32_naive_online(chunks):  # rescales, but exponentiates raw values in the chunk's dtype
     total = None
     for c in chunks:
@@ -307,7 +330,7 @@ def float32_naive_online(chunks):  # rescales, but exponentiates raw values in t
 
 @pytest.mark.parametrize("fn,ok,first,hint", [
     (None, None, None, "No function yet"),
-    (lesson.reference_online_logsumexp, True, None, "All 9 cases passed"),
+    (lesson.reference_online_logsumexp, True, None, "All 10 cases passed"),
     (lambda chunks: None, False, "two chunks", "return"),
     (naive, False, "the max keeps growing", "Never take exp of a raw value"),
     (no_rescale, False, "two chunks", "multiply it by exp(m - m_new)"),
@@ -315,6 +338,7 @@ def float32_naive_online(chunks):  # rescales, but exponentiates raw values in t
     (per_chunk_shift, False, "starts with a chunk of -inf", "Skip chunks whose max is -inf"),
     (guarded_but_no_empty_check, False, "an empty chunk", "skip it"),
     (drops_non_finite, False, "a NaN", "do not filter it out"),
+    (stable_concatenate, False, "one buffer, refilled", "no np.concatenate"),
 ])
 def test_check_online_logsumexp(fn, ok, first, hint):
     fb = lesson.check_online_logsumexp(fn)
@@ -328,6 +352,15 @@ def test_per_chunk_shift_also_fails_the_middle_minus_inf_chunk():
     rows = {name: ok for ok, name, _ in lesson.check_online_logsumexp(per_chunk_shift).rows}
     assert rows["a chunk of only -inf in the middle: [1, 2], [-inf, -inf, -inf], [0]"] is False
     assert rows["two chunks: [1, 2, 3] then [0.5, 4]"] is True
+
+
+def test_one_buffer_stream_overwrites_kept_chunks_and_restarts():
+    stream = lesson.OneBufferStream([[1.0, 2.0, 3.0], [0.5, 4.0], [7.0]])
+    kept = list(stream)
+    assert all(np.shares_memory(kept[0], c) for c in kept[1:])
+    assert kept[0][0] == 7.0                                  # the first chunk was overwritten
+    assert [c.tolist() for c in stream] == [[1.0, 2.0, 3.0], [0.5, 4.0], [7.0]]   # read as it comes: intact
+    assert np.isclose(lesson.reference_online_logsumexp(stream), np.log(np.exp([1, 2, 3, 0.5, 4, 7]).sum()))
 
 
 def test_float32_case_catches_unshifted_exp():
@@ -351,6 +384,7 @@ def test_float32_case_catches_unshifted_exp():
     (lesson.check_q2, 0.714, False, "kept two tokens"),
     (lesson.check_q2, 0.526, False, "share of probability"),
     (lesson.check_q2, 0.625, False, "not by p"),
+    (lesson.check_q2, 58.8, False, "percentage"),
     (lesson.check_q3, 16, True, "√256 = 16"),
     (lesson.check_q3, 256, False, "square root"),
     (lesson.check_q3, 1, False, "after dividing"),
@@ -359,6 +393,7 @@ def test_float32_case_catches_unshifted_exp():
     (lesson.check_q4, 3, False, "without rescaling"),
     (lesson.check_q4, 15.78, False, "e^(−2), not e^2"),
     (lesson.check_q4, 9.389, False, "measure everything from 7"),
+    (lesson.check_q4, 0.271, False, "adds its own term"),
     (lesson.check_q4, "x", False, "Expected a number"),
 ])
 def test_questions(check, answer, ok, fragment):

@@ -427,11 +427,11 @@ def draw_online(fig, stream=STREAM):
     ax2.bar(i, totals, color=COLORS["sky"], edgecolor="black", linewidth=0.8)
     jumps = np.flatnonzero(np.diff(maxes) > 0) + 1
     jumps = [j for j in jumps if np.isfinite(maxes[j - 1])]
-    for j in jumps:
-        ax2.annotate(f"max {maxes[j - 1]:g} → {maxes[j]:g}:\ns × e^{maxes[j - 1] - maxes[j]:g}",
-                     (j + 1, totals[j]), xytext=(0, 28), textcoords="offset points", ha="center", fontsize=11,
-                     arrowprops={"arrowstyle": "->"})
-    ax2.set_ylim(0, totals.max() * 1.5)
+    for n, j in enumerate(jumps):  # alternate heights so neighbouring labels do not overlap
+        ax2.annotate(f"max {maxes[j - 1]:g} → {maxes[j]:g}:\n$s \\times e^{{{maxes[j - 1] - maxes[j]:g}}}$",
+                     (j + 1, totals[j]), xytext=(0, 45 if n % 2 == 0 else 100), textcoords="offset points",
+                     ha="center", va="bottom", fontsize=13, arrowprops={"arrowstyle": "->", "lw": 1.5, "color": "black"})
+    ax2.set_ylim(0, totals.max() * 1.7)
     ax2.set_ylabel("running sum s")
     ax2.set_xlabel("values seen")
     ax2.set_xticks(i)
@@ -541,8 +541,32 @@ def reference_online_logsumexp(chunks):
 
 
 def _lse_of(chunks) -> np.ndarray:
+    if isinstance(chunks, OneBufferStream):
+        chunks = chunks.chunks
     flat = np.concatenate([np.ravel(np.asarray(c, dtype=np.float64)) for c in chunks])
     return np.asarray(logsumexp(flat))
+
+
+class OneBufferStream:
+    """A stream that hands over every chunk in the same buffer, refilled for the next chunk.
+
+    This is how a reader of a file or a socket often delivers data.  A function
+    that reads each chunk as it comes is unaffected; one that keeps the chunks
+    (``list(chunks)``, ``np.concatenate``) finds every kept chunk overwritten
+    by the later ones.  Iterating again starts the stream again.
+    """
+
+    def __init__(self, chunks) -> None:
+        self.chunks = [np.array(c, dtype=np.float64) for c in chunks]  # private copies, for the expected value
+
+    def __iter__(self):
+        buffer = np.empty(max(len(c) for c in self.chunks))
+        for c in self.chunks:
+            buffer[:len(c)] = c
+            yield buffer[:len(c)]
+
+    def __repr__(self) -> str:
+        return f"OneBufferStream({[c.tolist() for c in self.chunks]})"
 
 
 _F32 = [np.float32([88.0, 88.5]), np.float32([89.0, 80.0]), np.float32([89.5])]
@@ -577,11 +601,16 @@ ONLINE_CASES = (
     ("60 values in chunks of 1 to 7", ([_RNG_STREAM[a:b] for a, b in zip((0, 1, 4, 11, 13, 20, 27, 35, 40, 48),
                                                                            (1, 4, 11, 13, 20, 27, 35, 40, 48, 60))],),
      "Check the update against logsumexp of everything seen so far after each chunk."),
+    ("one buffer, refilled for each chunk: [1, 2, 3], [0.5, 4], [7]",
+     (OneBufferStream([[1.0, 2.0, 3.0], [0.5, 4.0], [7.0]]),),
+     "This stream hands over each chunk in the same buffer, refilled for the next one (as a file or socket reader "
+     "does), so chunks you keep are overwritten. Read each chunk as it comes and keep only m and s: "
+     "no list(chunks), no np.concatenate."),
 )
 
 
 def online_cases() -> list[Case]:
-    """The Write-it's cases: ordinary, hostile (issue 9's list and more) and a long random stream."""
+    """The Write-it's cases: ordinary, hostile, a long random stream, and a stream that reuses one buffer."""
     out = []
     for name, args, hint in ONLINE_CASES:
         expected = _lse_of(args[0])
@@ -627,7 +656,9 @@ def check_q2(answer) -> Feedback:
         mistakes=[Near(0.5, "0.5 is its probability before truncation. Renormalise over the tokens kept."),
                   Near(0.5 / 0.7, "You kept two tokens (0.7). Top-p keeps tokens until the total reaches at least 0.8."),
                   Near(0.5 / 0.95, "You kept four tokens (80% of the five). p is a share of probability."),
-                  Near(0.5 / 0.8, "Divide by the total of the tokens actually kept, not by p.")],
+                  Near(0.5 / 0.8, "Divide by the total of the tokens actually kept, not by p."),
+                  Near(100 * 0.5 / 0.85, "That looks like a percentage: give the probability as a number between 0 and 1.",
+                       tol=0.6)],
         hint="Add the sorted probabilities until the total is at least 0.8; divide 0.5 by that total.",
     )
 
@@ -654,6 +685,7 @@ def check_q4(answer) -> Feedback:
             f"the new value adds e^(7 − 7) = 1. Total {right:.3f} (and log-sum-exp = 7 + log {right:.3f}).",
         mistakes=[Near(3.0, "You added e^0 = 1 without rescaling the old sum to the new max."),
                   Near(2.0 * math.exp(2) + 1.0, "The rescale factor is e^(old max − new max) = e^(−2), not e^2."),
+                  Near(2.0 * math.exp(-2), "You rescaled the old sum, but the new value adds its own term, e^(7 − 7) = 1."),
                   Near(2.0 + math.exp(2), "That adds e^(7 − 5) to a sum kept at the old max: the max changed, so "
                                           "measure everything from 7.")],
         hint="Rescale the old sum by exp(old max − new max), then add exp(7 − new max).",
