@@ -34,6 +34,8 @@ LESSONS = [
      "The stable log, cross-entropy from logits, the gradient p − y, and vanishing gradients."),
     ("07-calibration.ipynb", "Overconfidence and calibration",
      "A real classifier's confidence vs its accuracy, ECE, and fixing it with temperature scaling."),
+    ("08-softmax-at-work.ipynb", "Softmax at work",
+     "Decoding a language model (greedy, temperature, top-k, top-p), perplexity, attention's √d, online softmax."),
 ]
 
 
