@@ -233,3 +233,39 @@ def test_check_q2(answer, ok, fragment):
     fb = intuition.check_q2(answer)
     assert fb.ok is ok
     assert fragment in repr(fb)
+
+
+# ---------------------------------------------------------------- the stored notebook, as a learner first sees it
+def stored_as_a_learner_sees_it(path):
+    """Check a lesson notebook's Predict checkpoints and Write-it exercises are stored unanswered.
+
+    Returns (number of Predict checkpoints, number of Write-it checkers)."""
+    import json
+    import re
+
+    cells = json.loads(path.read_text())["cells"]
+    src = ["".join(c["source"]) for c in cells]
+    predicts = [i for i, s in enumerate(src) if cells[i]["cell_type"] == "markdown" and "**Predict.**" in s]
+    for i in predicts:
+        # the learner records a prediction in the next code cell, before any reveal, and it is stored empty
+        nxt = next(j for j in range(i + 1, len(cells)) if cells[j]["cell_type"] == "code")
+        assert re.match(r"my_prediction = None\b", src[nxt]), src[nxt]
+        check = next(j for j in range(nxt + 1, len(cells)) if "lesson.predict_" in src[j])
+        out = "".join(cells[check]["outputs"][0]["data"]["text/plain"])
+        assert out.startswith("… No prediction yet"), out
+    write_its = [i for i, s in enumerate(src) if re.search(r"lesson\.check_\w+\((?!answer)\w+\)", s)
+                 and "def " in s]
+    for i in write_its:
+        assert "return None" in src[i]  # the stub, not a solution
+        out = "".join(cells[i]["outputs"][0]["data"]["text/plain"])
+        assert out.startswith("✗") and "returned None" in out
+        sol = src[i + 1]
+        assert sol.startswith("<details><summary><b>Solution</b></summary>")
+    return len(predicts), len(write_its)
+
+
+def test_lesson01_is_stored_unanswered():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "notebooks" / "01-intuition.ipynb"
+    assert stored_as_a_learner_sees_it(path) == (3, 1)

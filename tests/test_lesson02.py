@@ -330,3 +330,12 @@ def test_check_q3(answer, ok, fragment):
     fb = lesson.check_q3(answer)
     assert fb.ok is ok
     assert fragment in repr(fb)
+
+
+def test_lesson02_is_stored_unanswered():
+    from pathlib import Path
+
+    from test_lesson01 import stored_as_a_learner_sees_it
+
+    path = Path(__file__).resolve().parent.parent / "notebooks" / "02-exponentiation.ipynb"
+    assert stored_as_a_learner_sees_it(path) == (3, 1)

@@ -13,7 +13,7 @@ import numpy as np
 from ..checks import (Case, Feedback, Near, check_choice, check_function, check_number, check_prediction,
                       expect_array)
 from ..core import sigmoid, softmax
-from ..plots import bars, set_alt
+from ..plots import bars, ensure_axes, set_alt
 from ..style import COLORS
 from ..widgets import FigureView
 from .intuition import fmt_probability
@@ -154,7 +154,11 @@ def draw_amplify(fig, z=DOG_LOGITS, labels=DOG_LABELS, i: int = 0, j: int = 2):
 
 
 def draw_ratio_vs_gap(ax, gaps, ratios):
-    """Scatter of p_i / p_j against z_i - z_j on a log axis, over the curve e^gap.  Returns the Axes."""
+    """Scatter of p_i / p_j against z_i - z_j on a log axis, over the curve e^gap.
+
+    ``ax`` may be None (pyplot's current Axes).  Returns the Axes.
+    """
+    ax = ensure_axes(ax)
     gaps, ratios = np.asarray(gaps, dtype=float), np.asarray(ratios, dtype=float)
     g = np.linspace(gaps.min() - 0.3, gaps.max() + 0.3, 200)
     ax.semilogy(g, np.exp(g), color=COLORS["accent"], label="$e^{\\,gap}$", zorder=1)

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..checks import Case, Feedback, Near, check_choice, check_function, check_number, check_prediction, expect_array
 from ..core import sigmoid, softmax
-from ..plots import bars, set_alt
+from ..plots import bars, ensure_axes, set_alt
 from ..style import COLORS
 from ..widgets import FigureView
 from .examples import ANIMALS, LOGITS
@@ -183,7 +183,11 @@ def draw_soft_argmax(fig, z=LOGITS, scales=(1, 3, 10), labels=ANIMALS):
 
 
 def draw_pie(ax, probs, labels):
-    """The 'confidence pie': each class's slice is its probability.  Returns the Axes."""
+    """The 'confidence pie': each class's slice is its probability.
+
+    ``ax`` may be None (pyplot's current Axes).  Returns the Axes.
+    """
+    ax = ensure_axes(ax)
     colors = [COLORS["prob"], COLORS["sky"], COLORS["accent"], COLORS["yellow"]][: len(probs)]
     ax.pie(probs, labels=[f"{lab}\n{p:.1%}" for lab, p in zip(labels, probs)], colors=colors,
            startangle=90, counterclock=False, wedgeprops={"edgecolor": "white", "linewidth": 2},
