@@ -313,27 +313,29 @@ def check_two_step_softmax(fn: Any) -> Feedback:
 
 
 # ---------------------------------------------------------------- check yourself
-Q1_LOGITS = (1.0, 3.0, 2.0)
+Q1_LOGITS = (0.5, -1.0, 2.0)
 
 
 def check_q1(answer) -> Feedback:
-    """Q1: the softmax probability of the middle class for logits [1, 3, 2]."""
+    """Q1: the softmax probability of the last class (logit 2.0) for logits [0.5, -1.0, 2.0]."""
     z = np.array(Q1_LOGITS)
-    p = float(softmax(z)[1])
+    p = softmax(z)
     e = np.exp(z)
     return check_number(
-        answer, p, tol=0.006, what="a probability such as 0.42",
-        why=f"e^3 / (e^1 + e^3 + e^2) = {e[1]:.2f} / {e.sum():.2f} = {p:.3f}.",
+        answer, float(p[2]), tol=0.006, what="a probability such as 0.42",
+        why=f"e^2 / (e^0.5 + e^-1 + e^2) = {e[2]:.2f} / {e.sum():.2f} = {p[2]:.3f}.",
         mistakes=[
-            Near(3 / 6, "That is 3 / (1 + 3 + 2): dividing the logits by their sum. Exponentiate first."),
+            Near(2.0 / z.sum(), "That is 2 / (0.5 - 1 + 2): dividing the logits by their sum. Exponentiate first."),
             Near(1.0, "That is argmax's answer. Softmax gives the other classes some probability too."),
-            Near(float(sigmoid(3.0)), "That is sigmoid(3), which ignores the other logits. "
+            Near(float(sigmoid(2.0)), "That is sigmoid(2), which ignores the other logits. "
                                       "Softmax divides by the sum over all classes."),
-            Near(float(e[1]), "That is e^3, the first step. Now divide by the sum of all three exponentials."),
-            Near(float(softmax(z)[2]), "That is the probability of the last class (logit 2). "
-                                       "The question asks for the middle one (logit 3)."),
+            Near(float(e[2]), "That is e^2, the first step. Now divide by the sum of all three exponentials."),
+            Near(float(p[0]), "That is the probability of the first class (logit 0.5). "
+                              "The question asks for the last one (logit 2.0)."),
+            Near(float(p[1]), "That is the probability of the middle class (logit -1.0). "
+                              "The question asks for the last one (logit 2.0)."),
         ],
-        hint="Compute e^1, e^3 and e^2, add them up, and divide e^3 by the total.",
+        hint="Compute e^0.5, e^-1 and e^2, add them up, and divide e^2 by the total.",
     )
 
 
