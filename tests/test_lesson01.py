@@ -64,6 +64,12 @@ def test_static_logits_probs_has_alt_text(fig):
     assert "cat 2.00 → 0.659" in plots.alt_text(fig)
 
 
+@pytest.mark.parametrize("z,labels", [((1.0, 2.0), ("a", "b")), ((1.0, 2.0, 3.0, 4.0), "abcd"), ((1.0, 2.0, 3.0), "ab")])
+def test_static_logits_probs_says_what_to_pass(fig, z, labels):
+    with pytest.raises(ValueError, match="pass three logits and three labels"):
+        intuition.draw_logits_probs(fig, z, labels)
+
+
 # ---------------------------------------------------------------- static figures
 def test_normalisers_share_one_scale_and_show_infinities(fig):
     cases = {"z1": [0.25, 1.23, -0.8], "z2": [-0.25, 1.0, -0.75]}

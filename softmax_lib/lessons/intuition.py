@@ -93,6 +93,11 @@ def draw_logits_probs(fig, z=LOGITS, labels=ANIMALS) -> np.ndarray:
 
     Returns the probabilities.
     """
+    z = np.asarray(z, dtype=float)
+    if z.shape != (3,) or len(labels) != 3:
+        raise ValueError(f"draw_logits_probs draws three classes, like the widget: pass three logits and three "
+                         f"labels, e.g. z=(2.0, 1.0, 0.1), labels=('cat', 'dog', 'bird'); got shape {z.shape} "
+                         f"and {len(labels)} labels.")
     view = LogitsProbsView(fig, labels)
     p = view.update(*z)
     set_alt(fig, view.alt)
