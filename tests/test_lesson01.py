@@ -119,7 +119,8 @@ PREDICTIONS = [
     (intuition.predict_shift, "a", False, "add up to 1"),
     (intuition.predict_shift, "c", False, "same gap"),
     (intuition.predict_misprint, None, None, "No prediction yet"),
-    (intuition.predict_misprint, {"b", "c"}, True, "1.045"),
+    (intuition.predict_misprint, {"b", "c"}, True, "add up to 1.037"),
+    (intuition.predict_misprint, {"b", "c"}, True, "sits on the logit 0.4 although 1.6"),
     (intuition.predict_misprint, "a", False, "two promises"),
     (intuition.predict_misprint, "b", False, "keeps the order"),
     (intuition.predict_slope, None, None, "No prediction yet"),
@@ -134,6 +135,28 @@ def test_predictions_always_explain(predict, prediction, ok, fragment):
     fb = predict(prediction)
     assert fb.ok is ok
     assert fragment in fb.title + " " + fb.detail
+
+
+def test_misprint_is_wrong_both_ways_and_not_printed_before_its_checkpoint():
+    import json
+    from pathlib import Path
+
+    z = np.array(intuition.MISPRINT_LOGITS)
+    claimed = np.array(intuition.MISPRINT)
+    e = np.exp(z)
+    true = e / e.sum()
+    assert abs(claimed.sum() - 1) > 0.02                 # (b): does not add up to 1
+    assert np.argmax(claimed) != np.argmax(z)             # (c): the order is lost
+    # nothing a learner has seen before the checkpoint prints the true softmax of these logits
+    cells = json.loads((Path(__file__).resolve().parent.parent / "notebooks" / "01-intuition.ipynb").read_text())["cells"]
+    before = []
+    for c in cells:
+        if c["cell_type"] == "markdown" and "**Predict.** One prints softmax" in "".join(c["source"]):
+            break
+        before.append("".join(c["source"]))
+        before += ["".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", "")) for o in c.get("outputs", [])]
+    seen = "\n".join(before)
+    assert f"{true[1]:.3f}" not in seen and f"{true[1]:.2f}" not in seen
 
 
 def test_slope_prediction_quotes_recomputed_numbers():
@@ -232,6 +255,7 @@ def test_check_q1(answer, ok, fragment):
         (["C", "A"], True, "Right"),
         ("a", False, "(c)"),
         ({"a", "b"}, False, "doubles"),
+        ("b", False, "cat 4, dog 2, bird 0.2"),  # a comparison the three sliders of §2 can make
         ("d", False, "rescales"),
         ("e", False, "not an option"),
         (3, False, "Expected a letter"),

@@ -216,18 +216,22 @@ def predict_shift(prediction) -> Feedback:
     )
 
 
-MISPRINT = (0.664, 0.294, 0.087)
-MISPRINT_LOGITS = (0.25, 1.23, -0.8)
+# Logits whose softmax is printed nowhere in the lesson before the checkpoint (z1 of §3c is), and a
+# misprint of it in the style tutorials get wrong: the top value moved to the first entry, a middle
+# value that does not fit, so the entries neither add up to 1 nor keep the order of the logits.
+MISPRINT_LOGITS = (0.4, 1.6, -0.7)
+MISPRINT = (0.714, 0.251, 0.072)
 
 
 def predict_misprint(prediction) -> Feedback:
-    """Predict: can softmax([0.25, 1.23, -0.8]) be [0.664, 0.294, 0.087]?"""
+    """Predict: can softmax([0.4, 1.6, -0.7]) be [0.714, 0.251, 0.072]?"""
     total = sum(MISPRINT)
+    top = int(np.argmax(MISPRINT))
     return check_prediction(
         prediction, {"b", "c"}, options=("a", "b", "c"),
         why=f"Two things are wrong with it: the entries add up to {total:.3f}, not 1, and the largest "
-            "probability, 0.664, sits on the logit 0.25 although 1.23 is the largest logit. Softmax "
-            "keeps the order of the logits.",
+            f"probability, {MISPRINT[top]}, sits on the logit {MISPRINT_LOGITS[top]} although "
+            f"{max(MISPRINT_LOGITS)} is the largest logit. Softmax keeps the order of the logits.",
         hints={"a": "Check the two promises of softmax: the outputs add up to 1, and a larger logit gets a "
                     "larger probability."},
     )
@@ -360,7 +364,7 @@ def check_q2(answer) -> Feedback:
             "number from all of them cancels in the fraction. (c) is exactly the overflow trick of lesson 04.",
         hints={
             "b": "Multiplying by 2 doubles every gap, and e^gap grows: the output gets sharper. "
-                 "Try [1, 2] against [2, 4] with the sliders.",
+                 "Try it with the sliders: cat 2, dog 1, bird 0.1 against cat 4, dog 2, bird 0.2.",
             "d": "Dividing by the sum rescales the gaps (and flips their signs if the sum is negative).",
             "a": "Look again at (a): adding 5 to every logit multiplies every e^z by e^5, which cancels.",
             "c": "Look again at (c): subtracting the same number from every logit cancels in the fraction.",
