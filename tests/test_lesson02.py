@@ -235,6 +235,11 @@ def _no_exp(z, axis):
     return z / z.sum(axis=axis, keepdims=True)
 
 
+def _max_without_keepdims(z, axis):  # lesson 04's trick, with keepdims only on the sum
+    e = np.exp(z - z.max(axis=axis))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
 def _no_return(z, axis):
     np.exp(z) / np.exp(z).sum(axis=axis, keepdims=True)
 
@@ -248,6 +253,8 @@ WRITE_IT = [
     (_always_rows, False, "one sample [2, 1, 0.1], axis=0", "axis 1 is out of bounds"),
     (_always_axis0, False, "[2, 1, 0.1] in three orders", "down axis 0 whatever axis says"),
     (_no_exp, False, "one sample [2, 1, 0.1], axis=0", "exponentiate first"),
+    (_max_without_keepdims, False, "(3, 3) batch of the lesson, axis=1 (square)",
+     "subtracts z.max(axis) without keepdims"),
     (_no_return, False, "one sample", "return ..."),
 ]
 
@@ -319,6 +326,9 @@ def test_check_q2(answer, ok, fragment):
         (None, None, "No answer yet"),
         (1.386, True, "ln 4"),
         (np.log(4), True, "Right"),
+        (1.39, True, "Right"),               # 1.386 rounded once more
+        (1.37, False, "natural log"),        # asked for three decimals: 1.37 is not ln 4
+        (1.4, False, "natural log"),
         (4, False, "np.log"),
         (0.6, False, "difference of the probabilities"),
         (0.602, False, "log10"),

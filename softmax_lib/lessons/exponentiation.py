@@ -475,6 +475,11 @@ def _batch_case(name, z, axis, hint) -> Case:
          "which normalises down axis 0 whatever axis says: use the axis argument"),
         (_maybe(lambda: z / z.sum(axis=axis, keepdims=True)),
          "which divides the logits by their sums: exponentiate first"),
+        (_maybe(lambda: (lambda w: w / w.sum(axis=axis, keepdims=True))(np.exp(z - z.max(axis=axis))))
+         if z.ndim > 1 else None,
+         "which subtracts z.max(axis) without keepdims: the maxima lost their column shape too, so each "
+         "entry had the wrong sample's max subtracted (lesson 04's trick needs keepdims=True for the max "
+         "as well)"),
     ]
     return Case(name, (z, axis), _expect(reference_batch_softmax(z, axis), mistakes), hint)
 
@@ -565,7 +570,7 @@ def check_q3(answer) -> Feedback:
     """Q3: two classes get probabilities 0.8 and 0.2; what is the gap z1 - z2?"""
     gap = float(np.log(0.8 / 0.2))
     return check_number(
-        answer, gap, tol=0.02, what="a number such as 1.5",
+        answer, gap, tol=0.005, what="a number such as 1.5",   # three decimals: 1.386 (1.39 is accepted too)
         why=f"p1 / p2 = 0.8 / 0.2 = 4 = e^(z1 - z2), so z1 - z2 = ln 4 = {gap:.3f}. "
             "Any pair of logits with that gap works, e.g. [1.386, 0] or [5.386, 4].",
         mistakes=[
