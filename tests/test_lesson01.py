@@ -33,7 +33,10 @@ def test_view_at_both_ends_of_every_slider(fig, cat, dog, bird):
     assert view.total.get_text() == "sum = 1.00"
     labels = [t.get_text() for t in view.text_p]
     assert not any(lab in ("0.00", "1.00") for lab in labels)  # never rounds a non-zero probability away
-    assert f"{cat:.2f} → {p[0]:.3f}" in view.alt and "sum to 1.00" in view.alt
+    assert f"cat {cat:.2f} → " in view.alt and "sum to 1.00" in view.alt
+    assert "0.000" not in view.alt and "1.000" not in view.alt  # nor does the caption
+    if 0.0005 <= p[0] <= 0.9995:
+        assert f"cat {cat:.2f} → {p[0]:.3f}" in view.alt
     fig.canvas.draw()  # renders without error
 
 
@@ -96,6 +99,16 @@ def test_soft_argmax_labels_never_say_one_or_zero_for_what_is_not(fig):
     assert tenfold[0].startswith("1 − 4.5e-05") and tenfold[1] == "4.5e-05"
     assert "4.5e-05" in axes[2].get_title()
     assert "10·z gives" in plots.alt_text(fig)
+
+
+def test_widget_caption_never_rounds_a_probability_to_0_or_1(fig):
+    # slider questions 2 and 3 ask whether a probability reaches 1 or 0: the caption must not say so
+    view = intuition.LogitsProbsView(fig)
+    view.update(cat=6.0, dog=-6.0, bird=-6.0)
+    e = np.exp([12.0, 0.0, 0.0])
+    p = e / e.sum()                                     # independent: [1 - 1.2e-05, 6.1e-06, 6.1e-06]
+    assert f"cat 6.00 → 1 − {1 - p[0]:.1e}" in view.alt and f"dog -6.00 → {p[1]:.1e}" in view.alt
+    assert "0.000" not in view.alt and "1.000" not in view.alt
 
 
 def test_pie_alt_text(fig):

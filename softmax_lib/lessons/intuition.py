@@ -36,6 +36,14 @@ def fmt_probability(p: float) -> str:
     return f"{p:.2f}"
 
 
+def _fmt3(p: float) -> str:
+    """Three decimals for the caption, but never a non-zero probability shown as 0.000 or 1.000."""
+    p = float(p)
+    if 0.0005 <= p <= 0.9995 or p in (0.0, 1.0):
+        return f"{p:.3f}"
+    return fmt_probability(p)
+
+
 def _move_labels(labels, heights, fmt) -> None:
     """Put each bar label at the tip of its bar (above, or below a negative bar)."""
     for i, (label, h) in enumerate(zip(labels, heights)):
@@ -83,7 +91,7 @@ class LogitsProbsView(FigureView):
         _move_labels(self.text_z, z, lambda v: f"{v:.2f}")
         _move_labels(self.text_p, p, fmt_probability)
         self.total.set_text(f"sum = {p.sum():.2f}")
-        pairs = ", ".join(f"{name} {zi:.2f} → {pi:.3f}" for name, zi, pi in zip(self.labels, z, p))
+        pairs = ", ".join(f"{name} {zi:.2f} → {_fmt3(pi)}" for name, zi, pi in zip(self.labels, z, p))
         self.alt = f"Logits and their softmax probabilities: {pairs}; the probabilities sum to {p.sum():.2f}."
         return p
 
