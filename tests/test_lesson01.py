@@ -1,47 +1,120 @@
-"""Lesson 01 and the contents page: widget callbacks and exercise checks, without a browser."""
+"""Lesson 01 and the contents page: the widget's view, the figures, the Predict
+checkpoints, the Write-it checker and the check-yourself questions, without a browser."""
 
 from __future__ import annotations
 
+import html
 import itertools
 
 import numpy as np
 import pytest
 
-from softmax_lib import softmax
+from softmax_lib import plots, softmax
 from softmax_lib.lessons import index, intuition
 
 
+def _texts(ax):
+    return [t.get_text() for t in ax.texts]
 
-def _bar_heights(fig):
-    return [p.get_height() for ax in fig.axes for p in ax.patches]
+
+# ---------------------------------------------------------------- the widget's view
+ENDS = [-6.0, 0.0, 6.0]  # both ends of every slider, and the middle
 
 
-@pytest.mark.parametrize("cat,dog,bird", list(itertools.product([-6.0, 0.0, 6.0], repeat=3)))
-def test_intuition_widget_callback_at_extremes(fig, cat, dog, bird):
-    p = intuition.draw_logits_probs(fig, cat, dog, bird)
-    assert np.allclose(p, softmax([cat, dog, bird]))
-    heights = _bar_heights(fig)
-    assert len(heights) == 6 and np.all(np.isfinite(heights))
-    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
-    assert "sum = 1.00" in texts
-    assert not any("nan" in t.lower() for t in texts)
+@pytest.mark.parametrize("cat,dog,bird", list(itertools.product(ENDS, repeat=3)))
+def test_view_at_both_ends_of_every_slider(fig, cat, dog, bird):
+    view = intuition.LogitsProbsView(fig)
+    p = view.update(cat=cat, dog=dog, bird=bird)
+    # independent of the library: plain NumPy in float64
+    e = np.exp(np.array([cat, dog, bird]) - max(cat, dog, bird))
+    assert np.allclose(p, e / e.sum())
+    assert [r.get_height() for r in view.rects_z] == [cat, dog, bird]
+    assert np.allclose([r.get_height() for r in view.rects_p], p)
+    assert view.total.get_text() == "sum = 1.00"
+    labels = [t.get_text() for t in view.text_p]
+    assert not any(lab in ("0.00", "1.00") for lab in labels)  # never rounds a non-zero probability away
+    assert f"cat {cat:.2f} → " in view.alt and "sum to 1.00" in view.alt
+    assert "0.000" not in view.alt and "1.000" not in view.alt  # nor does the caption
+    if 0.0005 <= p[0] <= 0.9995:
+        assert f"cat {cat:.2f} → {p[0]:.3f}" in view.alt
     fig.canvas.draw()  # renders without error
 
 
-def test_intuition_widget_redraws_on_change():
+def test_view_builds_once_and_only_moves_artists(fig):
+    view = intuition.LogitsProbsView(fig)
+    axes, patches = list(fig.axes), [list(ax.patches) for ax in fig.axes]
+    view.update(cat=-6.0, dog=6.0, bird=0.0)
+    view.update(cat=6.0, dog=-6.0, bird=-6.0)
+    assert list(fig.axes) == axes and [list(ax.patches) for ax in fig.axes] == patches
+    # a negative logit's label sits below its bar
+    view.update(cat=-3.0, dog=1.0, bird=0.0)
+    assert view.text_z[0].get_verticalalignment() == "top" and view.text_z[1].get_verticalalignment() == "bottom"
+
+
+def test_widget_redraws_on_change():
     w = intuition.widget()
     before = w.last.copy()
     w.controls["bird"].value = 6.0
     assert w.last[2] > before[2] and np.isclose(w.last.sum(), 1.0)
-    assert repr(w).startswith("Interactive figure")
-    data, _ = w._repr_mimebundle_()
-    assert "image/png" in data and "application/vnd.jupyter.widget-view+json" in data
+    assert "bird 6.00" in w.alt
+    data, meta = w._repr_mimebundle_()
+    assert "image/png" in data and "bird 6.00" in meta["image/png"]["alt"]
 
 
-def test_normalisers_figure_shows_infinities_for_a_zero_sum(fig):
-    intuition.draw_normalisers(fig, {"z2": [-0.25, 1.0, -0.75]})
-    labels = [t.get_text() for t in fig.axes[1].texts]
-    assert labels == ["-inf", "+inf", "-inf"]
+def test_static_logits_probs_has_alt_text(fig):
+    p = intuition.draw_logits_probs(fig, intuition.LOGITS, intuition.ANIMALS)
+    assert np.allclose(p, [0.659, 0.242, 0.099], atol=5e-4)
+    assert "cat 2.00 → 0.659" in plots.alt_text(fig)
+
+
+@pytest.mark.parametrize("z,labels", [((1.0, 2.0), ("a", "b")), ((1.0, 2.0, 3.0, 4.0), "abcd"), ((1.0, 2.0, 3.0), "ab")])
+def test_static_logits_probs_says_what_to_pass(fig, z, labels):
+    with pytest.raises(ValueError, match="pass three logits and three labels"):
+        intuition.draw_logits_probs(fig, z, labels)
+
+
+# ---------------------------------------------------------------- static figures
+def test_normalisers_share_one_scale_and_show_infinities(fig):
+    cases = {"z1": [0.25, 1.23, -0.8], "z2": [-0.25, 1.0, -0.75]}
+    axes = intuition.draw_normalisers(fig, cases)
+    assert len({ax.get_ylim() for ax in axes.flat}) == 1  # one y-scale for every panel
+    assert set(_texts(axes[1, 1])) >= {"-inf", "+inf"}  # the zero sum, as labelled placeholders
+    # the band [0, 1] is shaded on the output columns only
+    spans = [sum(p.get_gid() == "band" for p in ax.patches) for ax in axes[0]]
+    assert spans == [0, 1, 1]
+    alt = plots.alt_text(fig)
+    assert "divide by sum gives [0.37, 1.81, -1.18]" in alt and "softmax gives [0.25, 0.66, 0.09]" in alt
+
+
+@pytest.mark.parametrize("scale,slope", [(1, 0.2247), (10, 4.540e-5), (50, 1.929e-22), (1000, 0.0)])
+def test_largest_slope_shrinks_like_e_to_the_minus_gap(scale, slope):
+    got = intuition.largest_slope(intuition.LOGITS, scale)
+    assert got == pytest.approx(slope, rel=1e-3, abs=0.0)
+
+
+def test_soft_argmax_labels_never_say_one_or_zero_for_what_is_not(fig):
+    axes = intuition.draw_soft_argmax(fig, intuition.LOGITS, scales=(1, 3, 10))
+    tenfold = _texts(axes[2])
+    assert "1.00" not in tenfold and "0.00" not in tenfold
+    assert tenfold[0].startswith("1 − 4.5e-05") and tenfold[1] == "4.5e-05"
+    assert "4.5e-05" in axes[2].get_title()
+    assert "10·z gives" in plots.alt_text(fig)
+
+
+def test_widget_caption_never_rounds_a_probability_to_0_or_1(fig):
+    # slider questions 2 and 3 ask whether a probability reaches 1 or 0: the caption must not say so
+    view = intuition.LogitsProbsView(fig)
+    view.update(cat=6.0, dog=-6.0, bird=-6.0)
+    e = np.exp([12.0, 0.0, 0.0])
+    p = e / e.sum()                                     # independent: [1 - 1.2e-05, 6.1e-06, 6.1e-06]
+    assert f"cat 6.00 → 1 − {1 - p[0]:.1e}" in view.alt and f"dog -6.00 → {p[1]:.1e}" in view.alt
+    assert "0.000" not in view.alt and "1.000" not in view.alt
+
+
+def test_pie_alt_text(fig):
+    ax = fig.subplots()
+    intuition.draw_pie(ax, softmax(intuition.LOGITS), intuition.ANIMALS)
+    assert plots.alt_text(fig) == "A pie of confidence shared out by softmax: cat 65.9%, dog 24.2%, bird 9.9%."
 
 
 def test_setup_check_widget(fig):
@@ -52,29 +125,138 @@ def test_setup_check_widget(fig):
     assert w.figure.axes[0].patches[0].get_height() == 0.0
 
 
+# ---------------------------------------------------------------- Predict checkpoints
+PREDICTIONS = [
+    (intuition.predict_shift, None, None, "No prediction yet"),
+    (intuition.predict_shift, "b", True, "Only the differences"),
+    (intuition.predict_shift, "a", False, "add up to 1"),
+    (intuition.predict_shift, "c", False, "same gap"),
+    (intuition.predict_misprint, None, None, "No prediction yet"),
+    (intuition.predict_misprint, {"b", "c"}, True, "add up to 1.037"),
+    (intuition.predict_misprint, {"b", "c"}, True, "sits on the logit 0.4 although 1.6"),
+    (intuition.predict_misprint, "a", False, "two promises"),
+    (intuition.predict_misprint, "b", False, "keeps the order"),
+    (intuition.predict_slope, None, None, "No prediction yet"),
+    (intuition.predict_slope, "c", True, "exactly 0"),
+    (intuition.predict_slope, "a", False, "does shrink"),
+    (intuition.predict_slope, "b", False, "smallest positive float64"),
+]
+
+
+@pytest.mark.parametrize("predict,prediction,ok,fragment", PREDICTIONS)
+def test_predictions_always_explain(predict, prediction, ok, fragment):
+    fb = predict(prediction)
+    assert fb.ok is ok
+    assert fragment in fb.title + " " + fb.detail
+
+
+def test_misprint_is_wrong_both_ways_and_not_printed_before_its_checkpoint():
+    import json
+    from pathlib import Path
+
+    z = np.array(intuition.MISPRINT_LOGITS)
+    claimed = np.array(intuition.MISPRINT)
+    e = np.exp(z)
+    true = e / e.sum()
+    assert abs(claimed.sum() - 1) > 0.02                 # (b): does not add up to 1
+    assert np.argmax(claimed) != np.argmax(z)             # (c): the order is lost
+    # nothing a learner has seen before the checkpoint prints the true softmax of these logits
+    cells = json.loads((Path(__file__).resolve().parent.parent / "notebooks" / "01-intuition.ipynb").read_text())["cells"]
+    before = []
+    for c in cells:
+        if c["cell_type"] == "markdown" and "**Predict.** One prints softmax" in "".join(c["source"]):
+            break
+        before.append("".join(c["source"]))
+        before += ["".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", "")) for o in c.get("outputs", [])]
+    seen = "\n".join(before)
+    assert f"{true[1]:.3f}" not in seen and f"{true[1]:.2f}" not in seen
+
+
+def test_slope_prediction_quotes_recomputed_numbers():
+    detail = intuition.predict_slope("c").detail
+    assert "0.225 at 1·z" in detail and "4.5e-05 at 10·z" in detail and "1.9e-22 at 50·z" in detail
+
+
+# ---------------------------------------------------------------- Write it: two_step_softmax
+def _divide_by_sum(z):
+    return z / z.sum()
+
+
+def _no_normalise(z):
+    return np.exp(z)
+
+
+def _wrong_total(z):
+    return np.exp(z) / z.sum()
+
+
+def _sigmoids(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def _by_max(z):
+    return np.exp(z) / np.exp(z).max()
+
+
+def _array_only(z):
+    e = np.exp(z)
+    return e / z.__class__.sum(e)  # fails for a list: list has no .sum
+
+
+def _in_place(z):
+    z = np.asarray(z, dtype=float)
+    np.exp(z, out=z) if isinstance(z, np.ndarray) else None
+    return z / z.sum()
+
+
+WRITE_IT = [
+    (intuition.reference_two_step_softmax, True, "All 6 cases passed", ""),
+    (None, None, "No function yet", ""),
+    (_divide_by_sum, False, "[2, 1, 0.1]", "step 1, np.exp, is missing"),
+    (_no_normalise, False, "[2, 1, 0.1]", "e^z before step 2"),
+    (_wrong_total, False, "[2, 1, 0.1]", "sum of the LOGITS"),
+    (_sigmoids, False, "[2, 1, 0.1]", "sigmoid of each logit"),
+    (_by_max, False, "[2, 1, 0.1]", "largest weight"),
+    (_array_only, False, "as a Python list", "A list has no .sum()"),
+    (_in_place, False, "[2, 1, 0.1]", "changed its input array in place"),
+]
+
+
+@pytest.mark.parametrize("fn,ok,title,hint", WRITE_IT)
+def test_check_two_step_softmax(fn, ok, title, hint):
+    fb = intuition.check_two_step_softmax(fn)
+    assert fb.ok is ok
+    assert title in fb.title
+    assert hint in fb.detail
+
+
+# ---------------------------------------------------------------- check yourself
 @pytest.mark.parametrize(
     "answer,ok,fragment",
     [
         (None, None, "No answer yet"),
-        (0.665, True, "e^3"),
-        (0.67, True, "Right"),
-        (0.5, False, "dividing the logits by their sum"),
+        (0.786, True, "e^2 / (e^0.5 + e^-1 + e^2) = 7.39 / 9.41 = 0.786"),
+        (0.79, True, "Right: 0.79"),
+        (1.333, False, "dividing the logits by their sum"),
         (1, False, "argmax"),
-        (0.9526, False, "sigmoid(3)"),
-        (20.09, False, "first step"),
-        (0.2447, False, "last class"),
-        (0.3, False, "Compute e^1"),
-        ("0.66", True, "Right"),
+        (0.8808, False, "sigmoid(2)"),
+        (7.389, False, "first step"),
+        (0.175, False, "first class"),
+        (0.039, False, "middle class"),
+        (0.5, False, "Compute e^0.5"),
+        (0.664, False, "Not quite"),  # 0.664, printed in the lesson for other logits, is not accepted
+        ("0.78", True, "Right"),
         ("abc", False, "Expected a probability"),
         (float("nan"), False, "not a finite number"),
-        (np.float32(0.665), True, "Right"),
+        (np.float32(0.786), True, "Right"),
     ],
 )
 def test_check_q1(answer, ok, fragment):
     fb = intuition.check_q1(answer)
     assert fb.ok is ok
     assert fragment in repr(fb)
-    assert fragment.split()[0] in fb._repr_html_() or fragment in fb._repr_html_()
+    # the box the learner sees says the same thing, in full
+    assert fragment in html.unescape(fb._repr_html_())
 
 
 @pytest.mark.parametrize(
@@ -86,6 +268,7 @@ def test_check_q1(answer, ok, fragment):
         (["C", "A"], True, "Right"),
         ("a", False, "(c)"),
         ({"a", "b"}, False, "doubles"),
+        ("b", False, "cat 4, dog 2, bird 0.2"),  # a comparison the three sliders of §2 can make
         ("d", False, "rescales"),
         ("e", False, "not an option"),
         (3, False, "Expected a letter"),
@@ -95,3 +278,39 @@ def test_check_q2(answer, ok, fragment):
     fb = intuition.check_q2(answer)
     assert fb.ok is ok
     assert fragment in repr(fb)
+
+
+# ---------------------------------------------------------------- the stored notebook, as a learner first sees it
+def stored_as_a_learner_sees_it(path):
+    """Check a lesson notebook's Predict checkpoints and Write-it exercises are stored unanswered.
+
+    Returns (number of Predict checkpoints, number of Write-it checkers)."""
+    import json
+    import re
+
+    cells = json.loads(path.read_text())["cells"]
+    src = ["".join(c["source"]) for c in cells]
+    predicts = [i for i, s in enumerate(src) if cells[i]["cell_type"] == "markdown" and "**Predict.**" in s]
+    for i in predicts:
+        # the learner records a prediction in the next code cell, before any reveal, and it is stored empty
+        nxt = next(j for j in range(i + 1, len(cells)) if cells[j]["cell_type"] == "code")
+        assert re.match(r"my_prediction = None\b", src[nxt]), src[nxt]
+        check = next(j for j in range(nxt + 1, len(cells)) if "lesson.predict_" in src[j])
+        out = "".join(cells[check]["outputs"][0]["data"]["text/plain"])
+        assert out.startswith("… No prediction yet"), out
+    write_its = [i for i, s in enumerate(src) if re.search(r"lesson\.check_\w+\((?!answer)\w+\)", s)
+                 and "def " in s]
+    for i in write_its:
+        assert "return None" in src[i]  # the stub, not a solution
+        out = "".join(cells[i]["outputs"][0]["data"]["text/plain"])
+        assert out.startswith("✗") and "returned None" in out
+        sol = src[i + 1]
+        assert sol.startswith("<details><summary><b>Solution</b></summary>")
+    return len(predicts), len(write_its)
+
+
+def test_lesson01_is_stored_unanswered():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "notebooks" / "01-intuition.ipynb"
+    assert stored_as_a_learner_sees_it(path) == (3, 1)

@@ -1,119 +1,358 @@
-"""Lesson 01, from logits to probabilities: figures, the widget and the checks."""
+"""Lesson 01, from logits to probabilities: figures, the widget and the checks.
+
+Read how a figure is drawn with ``lesson.draw_logits_probs??`` (and likewise
+for the other ``draw_`` functions).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from ..checks import Feedback, Near, check_choice, check_number
+from ..checks import Case, Feedback, Near, check_choice, check_function, check_number, check_prediction, expect_array
 from ..core import sigmoid, softmax
-from ..plots import annotate_bars, logits_and_probs
+from ..plots import bars, ensure_axes, set_alt
 from ..style import COLORS
-from ..widgets import reuse_axes
+from ..widgets import FigureView
+from .examples import ANIMALS, LOGITS
 
-ANIMALS = ("cat", "dog", "bird")
-LOGITS = (2.0, 1.0, 0.1)
+__all__ = ["ANIMALS", "LOGITS", "LogitsProbsView", "draw_logits_probs", "draw_normalisers", "draw_soft_argmax",
+           "draw_pie", "fmt_probability", "largest_slope", "widget", "check_q1", "check_q2", "check_two_step_softmax",
+           "reference_two_step_softmax", "predict_shift", "predict_misprint", "predict_slope"]
+
+LOGIT_RANGE = (-6.0, 6.0)
 
 
-# ---------------------------------------------------------------- figures
-def draw_logits_probs(fig, cat: float = LOGITS[0], dog: float = LOGITS[1], bird: float = LOGITS[2]):
-    """Draw logits and their softmax side by side on ``fig``; return the probabilities.
+def fmt_probability(p: float) -> str:
+    """A probability as a label that never rounds a non-zero value to 0 or 1."""
+    p = float(p)
+    if p == 0.0 or p == 1.0:
+        return f"{p:.0f}"
+    if p < 0.005:
+        return f"{p:.1e}"
+    if p > 0.995:
+        return f"1 − {1 - p:.1e}"
+    return f"{p:.2f}"
 
-    Used by the "Try it" widget; the logit axis is fixed at [-6, 6] so the
-    bars move instead of the axis.
+
+def _fmt3(p: float) -> str:
+    """Three decimals for the caption, but never a non-zero probability shown as 0.000 or 1.000."""
+    p = float(p)
+    if 0.0005 <= p <= 0.9995 or p in (0.0, 1.0):
+        return f"{p:.3f}"
+    return fmt_probability(p)
+
+
+def _move_labels(labels, heights, fmt) -> None:
+    """Put each bar label at the tip of its bar (above, or below a negative bar)."""
+    for i, (label, h) in enumerate(zip(labels, heights)):
+        up = h >= 0
+        label.xy = (i, h)
+        label.set_position((0, 4 if up else -4))
+        label.set_verticalalignment("bottom" if up else "top")
+        label.set_text(fmt(h))
+
+
+# ---------------------------------------------------------------- the widget's view
+class LogitsProbsView(FigureView):
+    """Logits (left) and their softmax (right) as bars; ``update(cat, dog, bird)``
+    moves the bars.  The logit axis is fixed at [-6.5, 6.8], so the bars move and
+    not the axis."""
+
+    def __init__(self, fig, labels=ANIMALS) -> None:
+        super().__init__(fig)
+        self.labels = tuple(labels)
+        n = len(self.labels)
+        self.ax_z, self.ax_p = fig.subplots(1, 2)
+        zeros = np.zeros(n)
+        bars(zeros, self.labels, ax=self.ax_z, color=COLORS["logit"], title="logits (any real numbers)",
+             ylabel="logit", ylim=(LOGIT_RANGE[0] - 0.5, LOGIT_RANGE[1] + 0.8), fmt=None)
+        bars(zeros, self.labels, ax=self.ax_p, color=COLORS["prob"], title="softmax: probabilities",
+             ylabel="probability", ylim=(0, 1.15), fmt=None)
+        self.ax_p.axhline(1.0, color=COLORS["reference"], linestyle=":", linewidth=1.5)
+        self.rects_z, self.rects_p = list(self.ax_z.patches), list(self.ax_p.patches)
+
+        def new_labels(ax):
+            return [ax.annotate("", (i, 0.0), xytext=(0, 4), textcoords="offset points", ha="center",
+                                va="bottom", fontsize=13) for i in range(n)]
+
+        self.text_z, self.text_p = new_labels(self.ax_z), new_labels(self.ax_p)
+        self.total = self.ax_p.text(0.98, 0.97, "", transform=self.ax_p.transAxes, ha="right", va="top",
+                                    fontsize=13)
+
+    def update(self, cat: float = LOGITS[0], dog: float = LOGITS[1], bird: float = LOGITS[2]) -> np.ndarray:
+        z = np.array([cat, dog, bird], dtype=float)
+        p = softmax(z)
+        for rect, h in zip(self.rects_z, z):
+            rect.set_height(h)
+        for rect, h in zip(self.rects_p, p):
+            rect.set_height(h)
+        _move_labels(self.text_z, z, lambda v: f"{v:.2f}")
+        _move_labels(self.text_p, p, fmt_probability)
+        self.total.set_text(f"sum = {p.sum():.2f}")
+        pairs = ", ".join(f"{name} {zi:.2f} → {_fmt3(pi)}" for name, zi, pi in zip(self.labels, z, p))
+        self.alt = f"Logits and their softmax probabilities: {pairs}; the probabilities sum to {p.sum():.2f}."
+        return p
+
+
+def draw_logits_probs(fig, z=LOGITS, labels=ANIMALS) -> np.ndarray:
+    """The static version of the widget: logits and their softmax side by side.
+
+    Returns the probabilities.
     """
-    axes = reuse_axes(fig, 2, "logits_probs")
-    z = np.array([cat, dog, bird], dtype=float)
-    logits_and_probs(z, ANIMALS, axes=axes, logit_range=(-6.5, 6.8))
-    return softmax(z)
+    z = np.asarray(z, dtype=float)
+    if z.shape != (3,) or len(labels) != 3:
+        raise ValueError(f"draw_logits_probs draws three classes, like the widget: pass three logits and three "
+                         f"labels, e.g. z=(2.0, 1.0, 0.1), labels=('cat', 'dog', 'bird'); got shape {z.shape} "
+                         f"and {len(labels)} labels.")
+    view = LogitsProbsView(fig, labels)
+    p = view.update(*z)
+    set_alt(fig, view.alt)
+    return p
+
+
+def widget():
+    """Three sliders, one logit each, moving the logits and their probabilities."""
+    from ..widgets import live_figure, slider
+
+    controls = {name: slider(f"{name} logit", value, *LOGIT_RANGE) for name, value in zip(ANIMALS, LOGITS)}
+    return live_figure(LogitsProbsView, controls, figsize=(10, 4.2), columns=3)
+
+
+# ---------------------------------------------------------------- static figures
+def _divide_by_sum(z: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return z / z.sum()  # +-inf (or NaN) when the sum is 0, as NumPy gives
 
 
 def draw_normalisers(fig, cases: dict[str, list[float]]):
-    """One row per case: the logits, divide-by-sum, and softmax, as bars."""
+    """One row per case: the logits, divide-by-sum, and softmax, as bars.
+
+    Every panel shares one y-scale, and the band [0, 1] where probabilities
+    must live is shaded on the two output columns.  Returns the axes.
+    """
     fig.clear()
-    axes = fig.subplots(len(cases), 3, sharex=True, squeeze=False)
-    for row, (name, z) in enumerate(cases.items()):
-        z = np.asarray(z, dtype=float)
+    axes = fig.subplots(len(cases), 3, sharex=True, sharey=True, squeeze=False)
+    results = {name: (np.asarray(z, float), _divide_by_sum(np.asarray(z, float)), softmax(np.asarray(z, float)))
+               for name, z in cases.items()}
+    finite = np.concatenate([v[np.isfinite(v)] for triple in results.values() for v in triple])
+    lo, hi = min(0.0, float(finite.min())) - 0.45, max(1.0, float(finite.max())) + 0.45
+    words = []
+    for row, (name, (z, div, p)) in enumerate(results.items()):
         total = z.sum()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            div = z / total  # +-inf (or NaN) when the sum is 0, as NumPy gives
-        panels = [
-            (z, COLORS["logit"], f"{name} = {z.tolist()}"),
-            (div, COLORS["naive"], "divide by sum" + (" (sum is 0!)" if total == 0 else "")),
-            (softmax(z), COLORS["prob"], "softmax"),
-        ]
+        panels = [(z, COLORS["logit"], f"{name} = {z.tolist()}"),
+                  (div, COLORS["wrong"], "divide by sum" + (" (sum is 0!)" if total == 0 else "")),
+                  (p, COLORS["prob"], "softmax")]
         for col, (vals, color, title) in enumerate(panels):
             ax = axes[row, col]
-            shown = np.where(np.isfinite(vals), vals, 0.0)
-            ax.bar(range(len(z)), shown, color=color, edgecolor="black", linewidth=0.8)
-            ax.axhline(0, color="black", linewidth=1)
+            if col:
+                ax.axhspan(0, 1, color=COLORS["right"], alpha=0.12, zorder=0, gid="band")
+            bars(vals, [f"[{i}]" for i in range(len(z))], ax=ax, color=color, ylim=(lo, hi), fontsize=12)
             ax.set_title(title, fontsize=13)
-            labels = [f"{v:.2f}" if np.isfinite(v) else ("undefined" if np.isnan(v) else f"{v:+}") for v in vals]
-            annotate_bars(ax, shown, labels)
-            ax.set_ylim(min(0.0, float(shown.min())) - 0.4, max(1.0, float(shown.max())) + 0.5)
-            ax.set_xticks(range(len(z)), [f"[{i}]" for i in range(len(z))])
+        words.append(f"{name} {z.tolist()}: divide by sum gives "
+                     f"[{', '.join(f'{v:.2f}' for v in div)}], softmax gives [{', '.join(f'{v:.2f}' for v in p)}]")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("value")
+    set_alt(fig, "Three columns of bars, one row per case, on one y-scale with the band 0 to 1 shaded: "
+                 + "; ".join(words) + ".")
     return axes
 
 
-def draw_soft_argmax(fig, z=LOGITS, scales=(1, 3, 10)):
-    """softmax(scale · z) for a few scales, next to argmax: the 'soft' argmax."""
+def largest_slope(z, scale: float) -> float:
+    """The largest entry of |∂p_i/∂u_j| for p = softmax(u) at u = scale · z.
+
+    The Jacobian of softmax is ``diag(p) - p pᵀ``; in float64.
+    """
+    p = softmax(scale * np.asarray(z, dtype=float))
+    return float(np.abs(np.diag(p) - np.outer(p, p)).max())
+
+
+def draw_soft_argmax(fig, z=LOGITS, scales=(1, 3, 10), labels=ANIMALS):
+    """softmax(scale · z) for a few scales, next to argmax: the 'soft' argmax.
+
+    Labels never round a probability that is not exactly 0 or 1 to "0.00" or
+    "1.00"; each title gives the largest slope ∂p/∂z at that scale.
+    Returns the axes.
+    """
     fig.clear()
     axes = fig.subplots(1, len(scales) + 1, sharey=True)
     z = np.asarray(z, dtype=float)
+    words = []
     for ax, s in zip(axes, scales):
         p = softmax(s * z)
-        ax.bar(ANIMALS, p, color=COLORS["prob"], edgecolor="black", linewidth=0.8)
-        ax.set_title(f"softmax({s} · z)")
-        for i, v in enumerate(p):
-            ax.annotate(f"{v:.2f}", (i, v), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=12)
+        bars(p, labels, ax=ax, color=COLORS["prob"], fmt=fmt_probability, fontsize=12)
+        slope = largest_slope(z, s)
+        ax.set_title(f"softmax({s:g} · z)\nlargest slope {slope:.2g}", fontsize=14)
+        words.append(f"{s:g}·z gives [{', '.join(fmt_probability(v) for v in p)}] with largest slope {slope:.2g}")
     onehot = np.eye(len(z))[np.argmax(z)]
-    axes[-1].bar(ANIMALS, onehot, color=COLORS["reference"], edgecolor="black", linewidth=0.8)
-    axes[-1].set_title("argmax (one-hot)")
-    axes[0].set_ylim(0, 1.15)
+    bars(onehot, labels, ax=axes[-1], color=COLORS["reference"], fmt="{:.0f}", fontsize=12)
+    axes[-1].set_title("argmax (one-hot)\nslope 0", fontsize=14)
+    axes[0].set_ylim(0, 1.2)
     axes[0].set_ylabel("probability")
+    set_alt(fig, "Softmax of the logits times 1, 3 and 10, next to argmax's one-hot answer: "
+                 + "; ".join(words) + "; argmax gives [" + ", ".join(f"{v:.0f}" for v in onehot) + "] with slope 0.")
     return axes
 
 
 def draw_pie(ax, probs, labels):
-    """The 'confidence pie': each class's slice is its probability."""
-    colors = [COLORS["prob"], COLORS["sky"], COLORS["stable"], COLORS["accent"]][: len(probs)]
-    ax.pie(probs, labels=[f"{l}\n{p:.1%}" for l, p in zip(labels, probs)], colors=colors,
+    """The 'confidence pie': each class's slice is its probability.
+
+    ``ax`` may be None (pyplot's current Axes).  Returns the Axes.
+    """
+    ax = ensure_axes(ax)
+    colors = [COLORS["prob"], COLORS["sky"], COLORS["accent"], COLORS["yellow"]][: len(probs)]
+    ax.pie(probs, labels=[f"{lab}\n{p:.1%}" for lab, p in zip(labels, probs)], colors=colors,
            startangle=90, counterclock=False, wedgeprops={"edgecolor": "white", "linewidth": 2},
            textprops={"fontsize": 14})
     ax.set_aspect("equal")
+    set_alt(ax.figure, "A pie of confidence shared out by softmax: "
+                       + ", ".join(f"{lab} {p:.1%}" for lab, p in zip(labels, probs)) + ".")
     return ax
 
 
-# ---------------------------------------------------------------- widget
-def widget():
-    """Three sliders, one logit each, redrawing logits and probabilities."""
-    from ..widgets import live_figure, slider
+# ---------------------------------------------------------------- Predict checkpoints
+def predict_shift(prediction) -> Feedback:
+    """Predict: add 2 to every logit; what happens to the three probabilities?"""
+    return check_prediction(
+        prediction, "b", options=("a", "b", "c"),
+        why="Adding 2 to every logit multiplies every e^z by the same e^2, which cancels between the top "
+            "and the bottom of the fraction: softmax([4, 3, 2.1]) = softmax([2, 1, 0.1]). Only the "
+            "differences between logits matter.",
+        hints={"a": "All three cannot go up: they still have to add up to 1.",
+               "c": "The cat's lead over the others is the same gap as before, so its share does not grow."},
+    )
 
-    controls = {name: slider(f"{name} logit", value, -6.0, 6.0) for name, value in zip(ANIMALS, LOGITS)}
-    return live_figure(draw_logits_probs, controls, figsize=(10, 4.2), columns=3)
+
+# Logits whose softmax is printed nowhere in the lesson before the checkpoint (z1 of §3c is), and a
+# misprint of it in the style tutorials get wrong: the top value moved to the first entry, a middle
+# value that does not fit, so the entries neither add up to 1 nor keep the order of the logits.
+MISPRINT_LOGITS = (0.4, 1.6, -0.7)
+MISPRINT = (0.714, 0.251, 0.072)
 
 
-# ---------------------------------------------------------------- exercises
-Q1_LOGITS = (1.0, 3.0, 2.0)
+def predict_misprint(prediction) -> Feedback:
+    """Predict: can softmax([0.4, 1.6, -0.7]) be [0.714, 0.251, 0.072]?"""
+    total = sum(MISPRINT)
+    top = int(np.argmax(MISPRINT))
+    return check_prediction(
+        prediction, {"b", "c"}, options=("a", "b", "c"),
+        why=f"Two things are wrong with it: the entries add up to {total:.3f}, not 1, and the largest "
+            f"probability, {MISPRINT[top]}, sits on the logit {MISPRINT_LOGITS[top]} although "
+            f"{max(MISPRINT_LOGITS)} is the largest logit. Softmax keeps the order of the logits.",
+        hints={"a": "Check the two promises of softmax: the outputs add up to 1, and a larger logit gets a "
+                    "larger probability."},
+    )
+
+
+def predict_slope(prediction) -> Feedback:
+    """Predict: at 1000 · z, how large is the largest slope ∂p/∂z in float64?"""
+    return check_prediction(
+        prediction, "c", options=("a", "b", "c"),
+        why=f"The largest slope is p(1 − p) for the top class, and 1 − p shrinks like e^(−gap): "
+            f"{largest_slope(LOGITS, 1):.3f} at 1·z, {largest_slope(LOGITS, 10):.1e} at 10·z, "
+            f"{largest_slope(LOGITS, 50):.1e} at 50·z. At 1000·z the gap is 1000, e^−1000 is far below "
+            "the smallest float64 (about 5e-324), so p rounds to exactly [1, 0, 0] and the slope to exactly 0.",
+        hints={"a": "The slope does shrink: once the top class has nearly all the probability, a nudge "
+                    "has almost nothing left to move.",
+               "b": "Mathematically it stays positive, but a computer stores floats, and e^−1000 is below "
+                    "the smallest positive float64."},
+    )
+
+
+# ---------------------------------------------------------------- Write it: softmax in two steps
+def reference_two_step_softmax(z):
+    """Softmax in its two steps: exponentiate, then normalise."""
+    z = np.asarray(z, dtype=float)
+    weights = np.exp(z)                # step 1: exponentiate
+    return weights / weights.sum()     # step 2: normalise
+
+
+def _expect(expected, mistakes):
+    """``expect_array(expected)``, naming the mistake when the output is a known wrong one."""
+    base = expect_array(expected)
+
+    def check(out):
+        wrong = base(out)
+        if wrong is None:
+            return None
+        try:
+            got = np.asarray(out, dtype=float)
+        except (TypeError, ValueError):
+            return wrong
+        for value, phrase in mistakes:
+            value = np.asarray(value, dtype=float)
+            if got.shape == value.shape and np.allclose(got, value, equal_nan=True):
+                return f"{wrong}, {phrase}"
+        return wrong
+
+    return check
+
+
+def _two_step_cases() -> list[Case]:
+    def case(name, z, hint):
+        z_arr = np.asarray(z, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mistakes = [
+                (z_arr / z_arr.sum(), "which is the logits divided by their sum: step 1, np.exp, is missing"),
+                (np.exp(z_arr), "which is e^z before step 2: divide the weights by their total"),
+                (np.exp(z_arr) / z_arr.sum(), "which divides e^z by the sum of the LOGITS; divide by the sum "
+                                              "of the weights e^z"),
+                (sigmoid(z_arr), "which is a sigmoid of each logit: those do not add up to 1"),
+                (np.exp(z_arr) / np.exp(z_arr).max(), "which divides by the largest weight, not by their total"),
+            ]
+        return Case(name, (z,), _expect(softmax(z_arr), mistakes), hint)
+
+    return [
+        case("[2, 1, 0.1]", np.array([2.0, 1.0, 0.1]),
+             "Step 1: weights = np.exp(z). Step 2: return weights / weights.sum()."),
+        case("[0.25, 1.23, -0.8] (a negative logit)", np.array([0.25, 1.23, -0.8]),
+             "A negative logit must still give a positive probability: exponentiate before you divide."),
+        case("[-0.25, 1, -0.75] (logits that sum to 0)", np.array([-0.25, 1.0, -0.75]),
+             "The logits sum to 0: never divide by the sum of the logits, only by the sum of e^z."),
+        case("[0, 0, 0] (a tie)", np.array([0.0, 0.0, 0.0]),
+             "Three equal logits must give 1/3 each: e^0 = 1 for each, divided by a total of 3."),
+        case("[102, 101, 100.1] (every logit + 100)", np.array([102.0, 101.0, 100.1]),
+             "Adding 100 to every logit must not change the answer: it multiplies every weight by the "
+             "same e^100."),
+        case("[1.5, -0.5, 0] as a Python list", [1.5, -0.5, 0.0],
+             "A list has no .sum(): start with z = np.asarray(z, dtype=float), or use np.exp and np.sum."),
+    ]
+
+
+def check_two_step_softmax(fn: Any) -> Feedback:
+    """Run a learner's ``two_step_softmax(z)`` on ordinary, hostile and property cases."""
+    return check_function(
+        fn, _two_step_cases(), name="two_step_softmax",
+        success="Exponentiate, then normalise: positive, in the order of the logits, summing to 1, "
+                "and only the differences between logits matter.",
+    )
+
+
+# ---------------------------------------------------------------- check yourself
+Q1_LOGITS = (0.5, -1.0, 2.0)
 
 
 def check_q1(answer) -> Feedback:
-    """Q1: the softmax probability of the middle class for logits [1, 3, 2]."""
+    """Q1: the softmax probability of the last class (logit 2.0) for logits [0.5, -1.0, 2.0]."""
     z = np.array(Q1_LOGITS)
-    p = float(softmax(z)[1])
+    p = softmax(z)
     e = np.exp(z)
     return check_number(
-        answer, p, tol=0.006, what="a probability such as 0.42",
-        why=f"e^3 / (e^1 + e^3 + e^2) = {e[1]:.2f} / {e.sum():.2f} = {p:.3f}.",
+        answer, float(p[2]), tol=0.006, what="a probability such as 0.42",
+        why=f"e^2 / (e^0.5 + e^-1 + e^2) = {e[2]:.2f} / {e.sum():.2f} = {p[2]:.3f}.",
         mistakes=[
-            Near(3 / 6, "That is 3 / (1 + 3 + 2): dividing the logits by their sum. Exponentiate first."),
+            Near(2.0 / z.sum(), "That is 2 / (0.5 - 1 + 2): dividing the logits by their sum. Exponentiate first."),
             Near(1.0, "That is argmax's answer. Softmax gives the other classes some probability too."),
-            Near(float(sigmoid(3.0)), "That is sigmoid(3), which ignores the other logits. "
+            Near(float(sigmoid(2.0)), "That is sigmoid(2), which ignores the other logits. "
                                       "Softmax divides by the sum over all classes."),
-            Near(float(e[1]), "That is e^3, the first step. Now divide by the sum of all three exponentials."),
-            Near(float(softmax(z)[2]), "That is the probability of the last class (logit 2). "
-                                       "The question asks for the middle one (logit 3)."),
+            Near(float(e[2]), "That is e^2, the first step. Now divide by the sum of all three exponentials."),
+            Near(float(p[0]), "That is the probability of the first class (logit 0.5). "
+                              "The question asks for the last one (logit 2.0)."),
+            Near(float(p[1]), "That is the probability of the middle class (logit -1.0). "
+                              "The question asks for the last one (logit 2.0)."),
         ],
-        hint="Compute e^1, e^3 and e^2, add them up, and divide e^3 by the total.",
+        hint="Compute e^0.5, e^-1 and e^2, add them up, and divide e^2 by the total.",
     )
 
 
@@ -133,7 +372,7 @@ def check_q2(answer) -> Feedback:
             "number from all of them cancels in the fraction. (c) is exactly the overflow trick of lesson 04.",
         hints={
             "b": "Multiplying by 2 doubles every gap, and e^gap grows: the output gets sharper. "
-                 "Try [1, 2] against [2, 4] with the sliders.",
+                 "Try it with the sliders: cat 2, dog 1, bird 0.1 against cat 4, dog 2, bird 0.2.",
             "d": "Dividing by the sum rescales the gaps (and flips their signs if the sum is negative).",
             "a": "Look again at (a): adding 5 to every logit multiplies every e^z by e^5, which cancels.",
             "c": "Look again at (c): subtracting the same number from every logit cancels in the fraction.",
