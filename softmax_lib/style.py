@@ -28,9 +28,6 @@ COLORS = {
     # answer) and vermillion "wrong" (a wrong prediction, a formula that breaks).
     "right": OKABE_ITO["green"],
     "wrong": OKABE_ITO["vermillion"],
-    # Old names of the same two meanings, being retired: use "right"/"wrong".
-    "naive": OKABE_ITO["vermillion"],
-    "stable": OKABE_ITO["green"],
     "reference": OKABE_ITO["grey"],
     "accent": OKABE_ITO["purple"],
     "sky": OKABE_ITO["sky"],

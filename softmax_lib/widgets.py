@@ -32,7 +32,7 @@ import io
 import math
 from typing import Any, Callable, Mapping
 
-__all__ = ["FigureView", "live_figure", "reuse_axes", "slider", "log_slider", "render_png", "STATIC_TEXT"]
+__all__ = ["FigureView", "live_figure", "slider", "log_slider", "render_png", "STATIC_TEXT"]
 
 #: What a viewer without widget support prints for a live figure.
 STATIC_TEXT = "Interactive figure: run the notebook in Jupyter to drag the sliders."
@@ -80,31 +80,6 @@ def _box_class():
             return data, meta
 
     return LiveFigure
-
-
-def reuse_axes(fig, n: int, key: str, **gridspec_kw) -> list:
-    """``n`` axes side by side, made once per figure and ``key``, then emptied and reused.
-
-    A widget redraws on every slider step; making new axes (ticks, grid, and a
-    new layout) costs tens of milliseconds each time.  Reused axes only have
-    their bars, lines and texts removed.  ``key`` names the drawing, so a
-    figure used for another drawing starts afresh.  With ``gridspec_kw``
-    (``left=``, ``wspace=``, ...) the axes get those fixed margins and no
-    layout engine; without, the figure's own layout (constrained) applies.
-    """
-    made = getattr(fig, "_reused_axes", None)
-    if made is not None and made[0] == key and list(fig.axes) == made[1]:
-        for ax in made[1]:
-            for artist in [*ax.patches, *ax.lines, *ax.texts]:
-                artist.remove()
-            ax.relim()
-        return made[1]
-    fig.clear()
-    if gridspec_kw:
-        fig.set_layout_engine("none")
-    axes = list(fig.subplots(1, n, squeeze=False, gridspec_kw=gridspec_kw or None)[0])
-    fig._reused_axes = (key, axes)
-    return axes
 
 
 def slider(description: str, value: float, lo: float, hi: float, step: float = 0.1, **kw):
@@ -207,39 +182,31 @@ def live_figure(
     fig = Figure(figsize=figsize)  # not registered with pyplot: never shown twice
     FigureCanvasAgg(fig)
     view = make_view(fig)
-    if not isinstance(view, FigureView):  # a plain draw(fig, **values): being retired
-        draw, view = make_view, None
+    if not isinstance(view, FigureView):
+        raise TypeError(f"live_figure needs a FigureView (a class or a partial of one), got {type(view).__name__}: "
+                        "build the axes once in the view's __init__ and move them in update(**values).")
     out = W.Output()
     caption = W.HTML(layout=W.Layout(margin="0 0 0 8px"))
     controls = dict(controls)
     widgets = list(controls.values())
     rows = [W.HBox(widgets[i : i + columns]) for i in range(0, len(widgets), columns)]
     box = _box_class()(children=[*rows, out, caption])
-    from matplotlib.layout_engine import ConstrainedLayoutEngine
-
-    # The layout is computed on the first draw, then frozen.
-    layout = {"engine": fig.get_layout_engine(), "frozen": None, "axes": []}
+    laid_out = []
 
     def render() -> bytes:
-        current = fig.get_layout_engine()
-        if isinstance(current, ConstrainedLayoutEngine):
-            layout["engine"] = current  # the figure (or a legacy drawing) asks for it
-            relayout = True
-        else:  # frozen by us, but a legacy drawing made new axes
-            relayout = current is layout["frozen"] and fig.axes != layout["axes"]
-        if not relayout:
-            return render_png(fig)
-        fig.set_layout_engine(layout["engine"])
+        # A view never makes new axes, so the layout (constrained, unless the
+        # view fixed its own margins) is computed on the first draw and then frozen.
         png = render_png(fig)
-        fig.set_layout_engine("none")  # keep these positions from now on
-        layout["frozen"], layout["axes"] = fig.get_layout_engine(), list(fig.axes)
+        if not laid_out:
+            fig.set_layout_engine("none")
+            laid_out.append(True)
         return png
 
     def redraw(change=None):
         values = {k: c.value for k, c in controls.items()}
-        box.last = view.update(**values) if view is not None else draw(fig, **values)
+        box.last = view.update(**values)
         png = render()
-        alt = view.alt if view is not None else ""
+        alt = view.alt
         box.alt = alt
         out.outputs = (
             {

@@ -110,3 +110,12 @@ def test_check_function_without_a_function():
     assert checks.check_function(None, _CASES, name="f", success="").ok is None
     fb = checks.check_function(3, _CASES, name="f", success="")
     assert fb.ok is False and "Pass the function itself" in fb.detail
+
+
+def test_live_figure_refuses_a_plain_drawing_function():
+    def draw(fig, value=0.5):  # the retired pattern: redraws everything on every step
+        fig.clear()
+        fig.subplots().bar([0], [value])
+
+    with pytest.raises(TypeError, match="needs a FigureView"):
+        live_figure(draw, {"value": slider("v", 0.5, 0.0, 1.0)})

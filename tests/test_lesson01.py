@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from softmax_lib import plots, softmax
-from softmax_lib.lessons import index, intuition
+from softmax_lib.lessons import intuition
 
 
 def _texts(ax):
@@ -115,14 +115,6 @@ def test_pie_alt_text(fig):
     ax = fig.subplots()
     intuition.draw_pie(ax, softmax(intuition.LOGITS), intuition.ANIMALS)
     assert plots.alt_text(fig) == "A pie of confidence shared out by softmax: cat 65.9%, dog 24.2%, bird 9.9%."
-
-
-def test_setup_check_widget(fig):
-    assert index.draw_setup_check(fig, 1.0) == 1.0
-    w = index.setup_check_widget()
-    w.controls["value"].value = 0.0
-    assert w.last == 0.0
-    assert w.figure.axes[0].patches[0].get_height() == 0.0
 
 
 # ---------------------------------------------------------------- Predict checkpoints
