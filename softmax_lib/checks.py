@@ -292,12 +292,38 @@ def short(a: Any) -> str:
         return " ".join(np.array2string(np.asarray(a), separator=" ", max_line_width=10_000).split())
 
 
-def expect_array(expected: Any, *, rtol: float = 1e-5, atol: float = 1e-8) -> Callable[[Any], str | None]:
+def expect_array(
+    expected: Any,
+    *,
+    rtol: float = 1e-5,
+    atol: float = 1e-8,
+    mistakes: Sequence[tuple[Any, str]] = (),
+) -> Callable[[Any], str | None]:
     """A ``Case.check`` that wants an array equal to ``expected`` (shape, then values; NaN only where
-    ``expected`` has NaN)."""
+    ``expected`` has NaN).
+
+    ``mistakes`` pairs the output of a known wrong implementation (None to skip
+    it) with a phrase naming that mistake; a wrong output equal to one of them
+    is reported with its phrase, e.g. "returned wrong values: ..., the sum of
+    the logits, not of their exponentials".
+    """
     expected = np.asarray(expected)
+    known = [(np.asarray(value, dtype=float), phrase) for value, phrase in mistakes if value is not None]
 
     def check(out: Any) -> str | None:
+        wrong = _compare(out)
+        if wrong is None or not known:
+            return wrong
+        try:
+            got = np.asarray(out, dtype=float)
+        except (TypeError, ValueError):
+            return wrong
+        for value, phrase in known:
+            if got.shape == value.shape and np.allclose(got, value, equal_nan=True):
+                return f"{wrong}, {phrase}"
+        return wrong
+
+    def _compare(out: Any) -> str | None:
         if out is None:
             return "returned None"
         if isinstance(out, (str, bytes, tuple, dict)) and not isinstance(out, np.ndarray):
