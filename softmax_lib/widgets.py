@@ -40,15 +40,110 @@ STATIC_TEXT = "Interactive figure: run the notebook in Jupyter to drag the slide
 
 def render_png(fig) -> bytes:
     """Draw ``fig`` once with Agg and return it as PNG bytes (fast zlib level)."""
-    import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from PIL import Image
 
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     canvas.draw()
+    return _encode(canvas)
+
+
+def _encode(canvas) -> bytes:
+    import numpy as np
+    from PIL import Image
+
     buf = io.BytesIO()
     Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buf, format="png", compress_level=1)
     return buf.getvalue()
+
+
+def _titles(ax) -> list:
+    """The Axes' centre, left and right title texts."""
+    return [ax.title, *(getattr(ax, name) for name in ("_left_title", "_right_title") if hasattr(ax, name))]
+
+
+class _BlitRenderer:
+    """Redraw a view's figure by repainting only its content over a cached background.
+
+    Most of an Agg draw goes to the axes' decorations: ticks, tick labels,
+    grid, spines and axis labels.  A view's update moves bars, lines and
+    texts but rarely those, so after one full draw the decorations are kept
+    as a background image, and each redraw pastes it back and draws only the
+    content (every patch, line, text, collection, image, legend and spine of
+    every Axes, their titles, and the figure's own texts) in z-order.
+
+    The decorations' state (limits, scales, ticks, tick and axis labels) is
+    compared before every redraw; when a view changed any of it, the figure
+    is drawn in full and the background taken again.  The background is drawn
+    with the axes below the content (``axes.axisbelow``), as the style does.
+    """
+
+    def __init__(self, fig) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        self.fig = fig
+        self.canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+        self.background = None
+        self.signature = None
+
+    def _content(self) -> list:
+        fig = self.fig
+        artists = []
+        for ax in fig.axes:
+            children = [*ax.patches, *ax.lines, *ax.texts, *ax.collections, *ax.images, *ax.artists, *ax.tables,
+                        *ax.spines.values()]  # spines: drawn over the content, as a full draw does
+            if ax.get_legend() is not None:
+                children.append(ax.get_legend())
+            children.sort(key=lambda a: a.get_zorder())
+            artists += [(ax, a) for a in children]
+            artists += [(ax, t) for t in _titles(ax) if t.get_text()]
+        # The figure's own artists (fig.texts holds its suptitle, if any).
+        artists += [(None, a) for a in [*fig.texts, *fig.legends, *fig.patches, *fig.lines]]
+        return artists
+
+    def _signature(self) -> tuple:
+        sig = []
+        for ax in self.fig.axes:
+            sig.append((ax.get_position().bounds, ax.viewLim.bounds, ax.get_xscale(), ax.get_yscale(),
+                        ax.get_visible(), ax.xaxis.get_label_text(), ax.yaxis.get_label_text()))
+            for axis in (ax.xaxis, ax.yaxis):
+                fmt = axis.get_major_formatter()
+                sig.append((tuple(axis.get_majorticklocs()), id(fmt), tuple(getattr(fmt, "seq", ()) or ()),
+                            axis.get_visible()))
+        return tuple(sig)
+
+    def render(self) -> bytes:
+        signature = self._signature()
+        if self.background is None or signature != self.signature:
+            return self._full(signature)
+        canvas = self.canvas
+        canvas.restore_region(self.background)
+        renderer = canvas.get_renderer()
+        for ax, artist in self._content():
+            if artist.get_visible():
+                ax.draw_artist(artist) if ax is not None else artist.draw(renderer)
+        return _encode(canvas)
+
+    def _full(self, signature) -> bytes:
+        """Draw everything, keep the decorations alone as the background, return the full PNG."""
+        canvas = self.canvas
+        canvas.draw()
+        png = _encode(canvas)
+        content = [a for _, a in self._content() if a.get_visible()]
+        # A draw places the titles (clear of the tick labels); a draw without
+        # the content would place them differently, so keep the full draw's places.
+        placed = [(t, t.get_position()) for ax in self.fig.axes for t in _titles(ax)]
+        for a in content:
+            a.set_visible(False)
+        try:
+            canvas.draw()
+            self.background = canvas.copy_from_bbox(self.fig.bbox)
+        finally:
+            for a in content:
+                a.set_visible(True)
+            for t, xy in placed:
+                t.set_position(xy)
+        self.signature = signature
+        return png
 
 
 def _png(fig) -> str:
@@ -191,16 +286,17 @@ def live_figure(
     widgets = list(controls.values())
     rows = [W.HBox(widgets[i : i + columns]) for i in range(0, len(widgets), columns)]
     box = _box_class()(children=[*rows, out, caption])
-    laid_out = []
+    blit = _BlitRenderer(fig)
 
     def render() -> bytes:
         # A view never makes new axes, so the layout (constrained, unless the
-        # view fixed its own margins) is computed on the first draw and then frozen.
-        png = render_png(fig)
-        if not laid_out:
+        # view fixed its own margins) is computed on the first draw and then
+        # frozen; from then on only the content is repainted (_BlitRenderer).
+        if blit.background is None:
+            png = render_png(fig)
             fig.set_layout_engine("none")
-            laid_out.append(True)
-        return png
+            blit.signature = None
+        return blit.render()
 
     def redraw(change=None):
         values = {k: c.value for k, c in controls.items()}
