@@ -265,8 +265,9 @@ def live_figure(
     Returns
     -------
     ipywidgets.VBox
-        With attributes ``figure``, ``view``, ``output``, ``caption``,
-        ``controls``, ``redraw()`` and ``last`` (what ``update`` returned last).
+        With attributes ``figure``, ``view``, ``output`` (the picture and,
+        under it, the view's ``alt`` as a caption), ``controls``, ``redraw()``
+        and ``last`` (what ``update`` returned last).
     """
     import html
 
@@ -281,11 +282,10 @@ def live_figure(
         raise TypeError(f"live_figure needs a FigureView (a class or a partial of one), got {type(view).__name__}: "
                         "build the axes once in the view's __init__ and move them in update(**values).")
     out = W.Output()
-    caption = W.HTML(layout=W.Layout(margin="0 0 0 8px"))
     controls = dict(controls)
     widgets = list(controls.values())
     rows = [W.HBox(widgets[i : i + columns]) for i in range(0, len(widgets), columns)]
-    box = _box_class()(children=[*rows, out, caption])
+    box = _box_class()(children=[*rows, out])
     blit = _BlitRenderer(fig)
 
     def render() -> bytes:
@@ -304,20 +304,25 @@ def live_figure(
         png = render()
         alt = view.alt
         box.alt = alt
-        out.outputs = (
-            {
-                "output_type": "display_data",
-                "data": {
-                    "image/png": base64.b64encode(png).decode("ascii"),
-                    "text/plain": alt or f"<figure {fig.bbox.width:.0f}x{fig.bbox.height:.0f}>",
-                },
-                "metadata": {"image/png": {"alt": alt}} if alt else {},
+        figure = {
+            "output_type": "display_data",
+            "data": {
+                "image/png": base64.b64encode(png).decode("ascii"),
+                "text/plain": alt or f"<figure {fig.bbox.width:.0f}x{fig.bbox.height:.0f}>",
             },
-        )
-        caption.value = f"<span style='font-size:1.05em'>{html.escape(alt)}</span>" if alt else ""
+            "metadata": {"image/png": {"alt": alt}} if alt else {},
+        }
+        # The caption travels in the same message as the picture: one update per move.
+        caption = {
+            "output_type": "display_data",
+            "data": {"text/html": f"<div style='font-size:1.05em;margin-left:8px'>{html.escape(alt)}</div>",
+                     "text/plain": alt},
+            "metadata": {},
+        }
+        out.outputs = (figure, caption) if alt else (figure,)
 
     for c in widgets:
         c.observe(redraw, names="value")
-    box.figure, box.view, box.output, box.caption, box.controls, box.redraw = fig, view, out, caption, controls, redraw
+    box.figure, box.view, box.output, box.controls, box.redraw = fig, view, out, controls, redraw
     redraw()
     return box

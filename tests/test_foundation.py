@@ -31,7 +31,8 @@ def test_live_figure_builds_the_view_once_and_updates_it():
     assert box.figure.axes == axes_before  # nothing rebuilt
     out = box.output.outputs[0]
     assert out["metadata"]["image/png"]["alt"] == "one bar of height 0.90"
-    assert "0.90" in box.caption.value
+    caption = box.output.outputs[1]["data"]
+    assert caption["text/plain"] == "one bar of height 0.90" and "0.90" in caption["text/html"]
     data, meta = box._repr_mimebundle_()
     assert meta["image/png"]["alt"] == "one bar of height 0.90" and "image/png" in data
 
