@@ -69,10 +69,11 @@ class _BlitRenderer:
     texts but rarely those, so after one full draw the decorations are kept
     as a background image, and each redraw pastes it back and draws only the
     content (every patch, line, text, collection, image, legend and spine of
-    every Axes, their titles, and the figure's own texts) in z-order.
+    every Axes, their titles and axis labels, and the figure's own texts) in
+    z-order.
 
-    The decorations' state (limits, scales, ticks, tick and axis labels) is
-    compared before every redraw; when a view changed any of it, the figure
+    The decorations' state (positions, limits, scales, ticks and tick labels)
+    is compared before every redraw; when a view changed any of it, the figure
     is drawn in full and the background taken again.  The background is drawn
     with the axes below the content (``axes.axisbelow``), as the style does.
     """
@@ -95,7 +96,7 @@ class _BlitRenderer:
                 children.append(ax.get_legend())
             children.sort(key=lambda a: a.get_zorder())
             artists += [(ax, a) for a in children]
-            artists += [(ax, t) for t in _titles(ax) if t.get_text()]
+            artists += [(ax, t) for t in [*_titles(ax), ax.xaxis.label, ax.yaxis.label] if t.get_text()]
         # The figure's own artists (fig.texts holds its suptitle, if any).
         artists += [(None, a) for a in [*fig.texts, *fig.legends, *fig.patches, *fig.lines]]
         return artists
@@ -104,7 +105,7 @@ class _BlitRenderer:
         sig = []
         for ax in self.fig.axes:
             sig.append((ax.get_position().bounds, ax.viewLim.bounds, ax.get_xscale(), ax.get_yscale(),
-                        ax.get_visible(), ax.xaxis.get_label_text(), ax.yaxis.get_label_text()))
+                        ax.get_visible()))
             for axis in (ax.xaxis, ax.yaxis):
                 fmt = axis.get_major_formatter()
                 sig.append((tuple(axis.get_majorticklocs()), id(fmt), tuple(getattr(fmt, "seq", ()) or ()),
@@ -131,7 +132,8 @@ class _BlitRenderer:
         content = [a for _, a in self._content() if a.get_visible()]
         # A draw places the titles (clear of the tick labels); a draw without
         # the content would place them differently, so keep the full draw's places.
-        placed = [(t, t.get_position()) for ax in self.fig.axes for t in _titles(ax)]
+        placed = [(t, t.get_position())
+                  for ax in self.fig.axes for t in [*_titles(ax), ax.xaxis.label, ax.yaxis.label]]
         for a in content:
             a.set_visible(False)
         try:
