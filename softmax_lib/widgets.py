@@ -120,8 +120,12 @@ class _BlitRenderer:
         canvas.restore_region(self.background)
         renderer = canvas.get_renderer()
         for ax, artist in self._content():
-            if artist.get_visible():
-                ax.draw_artist(artist) if ax is not None else artist.draw(renderer)
+            if not artist.get_visible():
+                continue
+            if ax is not None:
+                ax.draw_artist(artist)
+            else:
+                artist.draw(renderer)
         return _encode(canvas)
 
     def _full(self, signature) -> bytes:
@@ -295,9 +299,8 @@ def live_figure(
         # view fixed its own margins) is computed on the first draw and then
         # frozen; from then on only the content is repainted (_BlitRenderer).
         if blit.background is None:
-            png = render_png(fig)
+            fig.canvas.draw()
             fig.set_layout_engine("none")
-            blit.signature = None
         return blit.render()
 
     def redraw(change=None):
