@@ -234,6 +234,7 @@ class DecodingView(FigureView):
         self.sample_text = ax_text.text(0.0, 1.0, "", va="top", ha="left", family="monospace", fontsize=12,
                                         transform=ax_text.transAxes)
         self.ax = ax
+        self._samples: dict[tuple, str] = {}  # (T, k, p) -> sample: dragging back costs no decoding
 
     def update(self, T: float = 1.0, k: int = len(ALPHABET), p: float = 1.0) -> dict:
         full = softmax(self.z, temperature=T)
@@ -246,8 +247,13 @@ class DecodingView(FigureView):
         mass = float(full[kept > 0].sum())
         self.title.set_text(f"next character after \"{self.context}\" at T = {T:.2f}, top-k = {int(k)}, top-p = {p:.2f}\n"
                             f"{n_kept} of {len(ALPHABET)} characters kept, holding {100 * mass:.1f}% of softmax(z / T)")
-        text = self.model.generate(self.prompt, self.n_chars, self.seed, temperature=T, top_k=int(k),
-                                   top_p=float(p))
+        key = (float(T), int(k), float(p))  # a fixed seed: the same settings always write the same text
+        if key not in self._samples:
+            if len(self._samples) > 512:
+                self._samples.clear()
+            self._samples[key] = self.model.generate(self.prompt, self.n_chars, self.seed, temperature=T,
+                                                     top_k=int(k), top_p=float(p))
+        text = self._samples[key]
         shown = textwrap.fill(f"{self.prompt}{text}", 75)
         self.sample_text.set_text(f"sample (seed {self.seed}):\n{shown}")
         self.alt = (f"T = {T:.2f}, top-k = {int(k)}, top-p = {p:.2f}: {n_kept} of {len(ALPHABET)} characters kept "
