@@ -13,6 +13,7 @@ ordinary, hostile and property cases and explains the first failure.
 from __future__ import annotations
 
 import html
+import inspect
 import math
 import numbers
 import warnings
@@ -24,7 +25,8 @@ import numpy as np
 from .core import _short_repr
 
 __all__ = ["Feedback", "CodeFeedback", "Case", "check_number", "check_choice", "check_prediction",
-           "check_function", "expect_array", "Near", "STYLES", "short"]
+           "check_function", "expect_array", "Near", "STYLES", "short", "signature_problem", "form_hint", "probe",
+           "WARNED_HINT"]
 
 #: Background, accent colour and mark for right (True), wrong (False) and no answer (None).
 STYLES = {
@@ -352,7 +354,7 @@ def expect_array(
 
 
 _NO_RETURN = "Add a line `return ...` at the end: without it a Python function returns None."
-_WARNED = ("The values are right, but NumPy warned along the way (an overflow, a log of 0, a 0 / 0): "
+WARNED_HINT = ("The values are right, but NumPy warned along the way (an overflow, a log of 0, a 0 / 0): "
            "a value on the way was wrong even if the answer came out right.")
 _IN_PLACE = ("The function changed its input array in place (for example with `z -= m`), which breaks "
              "code that uses the input again. Compute a new array instead: `shifted = z - m`.")
@@ -385,10 +387,62 @@ def _run_case(fn: Callable, case: Case, harmless: Sequence[str]) -> tuple[bool, 
     if harmful:
         problems.append("made NumPy warn: " + "; ".join(harmful))
         if len(problems) == 1:
-            hint = _WARNED
+            hint = WARNED_HINT
     if problems:
         return False, "; ".join(problems), hint
     return True, "right" + (f" (NumPy warned, harmlessly: {'; '.join(messages)})" if messages else ""), ""
+
+
+def signature_problem(fn, name: str) -> Feedback | None:
+    """For a Write-it checker: a Feedback if ``fn`` cannot be called as ``name(z)`` with one array, else None.
+
+    Checked before any case runs, so that a function with the wrong signature
+    gets a hint about its signature, not about the first hostile input.
+    """
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):  # builtins and ufuncs without a signature: just call them
+        return None
+    try:
+        sig.bind(np.zeros(3))
+    except TypeError as err:
+        return Feedback(False, f"{name} cannot be called as {name}(z): {err}.",
+                        f"Define it with exactly one parameter, the logits: `def {name}(z):`. The checker "
+                        f"calls {name}(z) with one NumPy array.")
+    return None
+
+
+def form_hint(out: Any, name: str, what: str, shape: tuple[int, ...] | None = None) -> str | None:
+    """A hint that matches a result of the wrong kind (a tuple, a str, complex numbers, a wrong
+    ``shape``), or None."""
+    if isinstance(out, tuple):
+        return (f"{name} returned a tuple of {len(out)} items. Return only the array of {what}: "
+                "`return e / total`, not `return e, total` or `return (p,)`.")
+    if isinstance(out, (str, bytes)):
+        return (f"{name} returned text ({type(out).__name__}), for example from str() or an f-string. Return the "
+                f"NumPy array of {what} itself; print it separately if you want to see it.")
+    try:
+        kind = np.asarray(out).dtype.kind
+    except Exception:  # an object NumPy cannot read
+        return f"{name} returned a {type(out).__name__}. Return a NumPy array of {what}."
+    if kind == "c":
+        return (f"{name} returned complex numbers: a probability is a real number. Look for a `j` "
+                "(an imaginary unit) or np.sqrt / np.log of a negative number, and remove it.")
+    if kind not in "biuf" and out is not None:
+        return f"{name} returned an array of {np.asarray(out).dtype}, not of numbers. Return a NumPy array of {what}."
+    if out is not None and shape is not None and np.shape(out) != shape:
+        return (f"{name} returned shape {np.shape(out)} for an input of shape {shape}: return one value per "
+                "entry of z, in an array of z's shape (no sum, no flatten, no float()).")
+    return None
+
+
+def probe(fn, z) -> Any:
+    """Call ``fn(z.copy())`` quietly; the result, or None if it raised."""
+    with np.errstate(all="ignore"):
+        try:
+            return fn(np.array(z, copy=True))
+        except Exception:  # the case itself will report the exception
+            return None
 
 
 def check_function(

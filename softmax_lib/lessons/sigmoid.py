@@ -12,13 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import Case, Feedback, Near, check_choice, check_function, check_number, check_prediction, \
-    expect_array
+from ..checks import (WARNED_HINT, Case, Feedback, Near, check_choice, check_function, check_number,
+                      check_prediction, expect_array, form_hint, probe, signature_problem)
 from ..core import sigmoid, softmax
 from ..plots import bars, ensure_axes, set_alt
 from ..style import COLORS
 from ..widgets import FigureView
-from .stability import form_hint, probe, signature_problem
 
 __all__ = ["TAGS", "TAG_LOGITS", "TAGS_PRESENT", "logit_cutoff", "draw_sigmoid", "draw_pairs_on_sigmoid",
            "draw_multilabel", "TwoLogitsView", "widget", "check_q1", "check_q2", "check_q3", "check_my_sigmoid",
@@ -420,7 +419,7 @@ def check_my_sigmoid(fn: Any) -> Feedback:
     fb = check_function(fn, sigmoid_cases(fn) if callable(fn) else [], name="my_sigmoid",
                         success="No overflow, no NaN, no warning at ±1000 or in float32, tiny tails kept, "
                                 "shapes kept, and σ(−z) = 1 − σ(z): your sigmoid is stable.")
-    if fb.ok is False and fb.detail.endswith("a value on the way was wrong even if the answer came out right."):
+    if fb.ok is False and fb.detail.endswith(WARNED_HINT):
         # Only a warning: say where it came from.  Both ends warning is np.where's trap;
         # one end only is the textbook formula of that end, whose case hint says what to do.
         rows = {name: what for _, name, what in fb.rows}

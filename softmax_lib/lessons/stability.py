@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import inspect
 import math
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..checks import Case, Feedback, Near, check_choice, check_function, check_number, check_prediction, \
-    expect_array
+from ..checks import (WARNED_HINT, Case, Feedback, Near, check_choice, check_function, check_number,
+                      check_prediction, expect_array, form_hint, probe, signature_problem)
 from ..core import logsumexp, naive_softmax, softmax
 from ..plots import bars, ensure_axes, set_alt
 from ..style import COLORS
@@ -498,58 +497,6 @@ def check_q3(answer) -> Feedback:
 
 
 # ---------------------------------------------------------------- Write it: a stable softmax
-def signature_problem(fn, name: str) -> Feedback | None:
-    """A Feedback if ``fn`` cannot be called as ``name(z)`` with one array, else None.
-
-    Checked before any case runs, so that a function with the wrong signature
-    gets a hint about its signature, not about the first hostile input.
-    """
-    try:
-        sig = inspect.signature(fn)
-    except (TypeError, ValueError):  # builtins and ufuncs without a signature: just call them
-        return None
-    try:
-        sig.bind(np.zeros(3))
-    except TypeError as err:
-        return Feedback(False, f"{name} cannot be called as {name}(z): {err}.",
-                        f"Define it with exactly one parameter, the logits: `def {name}(z):`. The checker "
-                        f"calls {name}(z) with one NumPy array.")
-    return None
-
-
-def form_hint(out: Any, name: str, what: str, shape: tuple[int, ...] | None = None) -> str | None:
-    """A hint that matches a result of the wrong kind (a tuple, a str, complex numbers, a wrong
-    ``shape``), or None."""
-    if isinstance(out, tuple):
-        return (f"{name} returned a tuple of {len(out)} items. Return only the array of {what}: "
-                "`return e / total`, not `return e, total` or `return (p,)`.")
-    if isinstance(out, (str, bytes)):
-        return (f"{name} returned text ({type(out).__name__}), for example from str() or an f-string. Return the "
-                f"NumPy array of {what} itself; print it separately if you want to see it.")
-    try:
-        kind = np.asarray(out).dtype.kind
-    except Exception:  # an object NumPy cannot read
-        return f"{name} returned a {type(out).__name__}. Return a NumPy array of {what}."
-    if kind == "c":
-        return (f"{name} returned complex numbers: a probability is a real number. Look for a `j` "
-                "(an imaginary unit) or np.sqrt / np.log of a negative number, and remove it.")
-    if kind not in "biuf" and out is not None:
-        return f"{name} returned an array of {np.asarray(out).dtype}, not of numbers. Return a NumPy array of {what}."
-    if out is not None and shape is not None and np.shape(out) != shape:
-        return (f"{name} returned shape {np.shape(out)} for an input of shape {shape}: return one value per "
-                "entry of z, in an array of z's shape (no sum, no flatten, no float()).")
-    return None
-
-
-def probe(fn, z) -> Any:
-    """Call ``fn(z.copy())`` quietly; the result, or None if it raised."""
-    with np.errstate(all="ignore"):
-        try:
-            return fn(np.array(z, copy=True))
-        except Exception:  # the case itself will report the exception
-            return None
-
-
 #: The one warning the max trick itself may cause, and it is harmless: -1e308 - 1e308 = -inf, e^-inf = 0.
 HARMLESS = ("overflow encountered in subtract",)
 
@@ -615,7 +562,7 @@ def check_my_softmax(fn: Any) -> Feedback:
                         success="It agrees with softmax_lib.softmax on ordinary, huge, tiny, ±1e308, float32, "
                                 "batched, masked and constant rows: your softmax is stable.",
                         harmless=HARMLESS)
-    if fb.ok is False and fb.detail.endswith("a value on the way was wrong even if the answer came out right."):
+    if fb.ok is False and fb.detail.endswith(WARNED_HINT):
         fb = dataclasses.replace(fb, detail=fb.detail + _WARN_EXTRA)
     return fb
 
