@@ -267,11 +267,17 @@ def decode_kernel_frame(payload: str | bytes) -> tuple[str, dict, dict, dict] | 
     return m.group(1), parts[0], parts[1], parts[3]
 
 
-def on_kernel_frames(page, handler) -> None:
-    """Call ``handler(payload)`` for every frame the page receives on a kernel websocket."""
+def on_kernel_messages(page, handler) -> None:
+    """Call ``handler(channel, header, parent, content)`` for every kernel message
+    the page receives on a kernel websocket (frames that do not decode are skipped)."""
+    def on_frame(payload):
+        decoded = decode_kernel_frame(payload)
+        if decoded is not None:
+            handler(*decoded)
+
     def on_websocket(ws):
         if "/api/kernels/" in ws.url and "/channels" in ws.url:
-            ws.on("framereceived", handler)
+            ws.on("framereceived", on_frame)
 
     page.on("websocket", on_websocket)
 
@@ -284,13 +290,9 @@ class KernelMessageLog:
     problems: list[str] = field(default_factory=list)
 
     def attach(self, page) -> None:
-        on_kernel_frames(page, self._on_frame)
+        on_kernel_messages(page, self._on_message)
 
-    def _on_frame(self, payload) -> None:
-        decoded = decode_kernel_frame(payload)
-        if decoded is None:
-            return
-        channel, header, parent, content = decoded
+    def _on_message(self, channel, header, parent, content) -> None:
         if channel != "iopub":
             return
         msg_type = header.get("msg_type")

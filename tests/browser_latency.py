@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 try:  # tests/ as a package or as a plain directory on sys.path
-    from .browser_lab import SLIDER, HANDLE, decode_kernel_frame, on_kernel_frames, wait_kernel_idle
+    from .browser_lab import SLIDER, HANDLE, on_kernel_messages, wait_kernel_idle
 except ImportError:
-    from browser_lab import SLIDER, HANDLE, decode_kernel_frame, on_kernel_frames, wait_kernel_idle
+    from browser_lab import SLIDER, HANDLE, on_kernel_messages, wait_kernel_idle
 
 # Everything a slider drives, as comparable data: image sources, SVG markup
 # and visible text of an output area, with every slider (label, track,
@@ -159,13 +159,9 @@ class CommBusyTimer:
     _busy_since: dict = field(default_factory=dict)
 
     def attach(self, page) -> None:
-        on_kernel_frames(page, self._on_frame)
+        on_kernel_messages(page, self._on_message)
 
-    def _on_frame(self, payload) -> None:
-        decoded = decode_kernel_frame(payload)
-        if decoded is None:
-            return
-        channel, header, parent, content = decoded
+    def _on_message(self, channel, header, parent, content) -> None:
         if channel == "iopub" and header.get("msg_type") == "status" and parent.get("msg_type") == "comm_msg":
             self._comm_status(parent.get("msg_id"), content.get("execution_state"), header.get("date"))
 

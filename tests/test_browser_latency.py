@@ -5,8 +5,10 @@ from __future__ import annotations
 import statistics
 
 try:  # tests/ as a package or as a plain directory on sys.path
+    from .browser_lab import decode_kernel_frame
     from .browser_latency import CommBusyTimer, Move, latency_record, latency_table, readout_to_typed
 except ImportError:
+    from browser_lab import decode_kernel_frame
     from browser_latency import CommBusyTimer, Move, latency_record, latency_table, readout_to_typed
 
 
@@ -47,8 +49,8 @@ def test_comm_busy_time_comes_from_the_kernels_status_timestamps():
                 ' "parent_header": {"msg_type": "comm_msg", "msg_id": "m1"},'
                 ' "content": {"execution_state": "%s"}}' % (date, state))
 
-    timer._on_frame(frame("busy", "2026-01-01T00:00:00.000000Z"))
-    timer._on_frame(frame("idle", "2026-01-01T00:00:00.042500Z"))
+    timer._on_message(*decode_kernel_frame(frame("busy", "2026-01-01T00:00:00.000000Z")))
+    timer._on_message(*decode_kernel_frame(frame("idle", "2026-01-01T00:00:00.042500Z")))
     assert timer.comm_busy_ms == [42.5]
 
 
