@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..calibration import (DEFAULT_BINS, ReliabilityBins, expected_calibration_error, fit_temperature,
-                           reliability_bins)
+                           reliability_bins, temperature_nll)
 from ..checks import Case, Feedback, Near, check_choice, check_function, check_number, check_prediction
 from ..core import cross_entropy, log_softmax, softmax
 from ..plots import log_t_axis, set_alt
@@ -269,7 +269,7 @@ def calibration_scores(logits, labels, temperature: float = 1.0, n_bins: int = D
         "accuracy": float(ok.mean()),
         "ECE": expected_calibration_error(conf, ok, n_bins),
         "MCE": maximum_calibration_error(conf, ok, n_bins),
-        "NLL": float(-np.mean(log_softmax(z, temperature=temperature)[np.arange(len(y)), y])),
+        "NLL": temperature_nll(z, y, temperature),
         "Brier": brier_score(p, y),
     }
 
@@ -862,8 +862,7 @@ def _grid_ece_argmin(z, y, temps) -> float:
 
 
 def _grid_nll_min(z, y, temps) -> float:
-    rows = np.arange(len(y))
-    return float(min(-np.mean(log_softmax(z / t)[rows, y]) for t in temps))
+    return min(temperature_nll(z, y, t) for t in temps)
 
 
 def _synthetic_split(true_t: float, n: int = 3000, seed: int = 7):
