@@ -46,9 +46,8 @@ def alt_text(fig) -> str:
     if fig in _ALT:
         return _ALT[fig]
     parts = []
-    suptitle = getattr(fig, "_suptitle", None)
-    if suptitle is not None and suptitle.get_text():
-        parts.append(suptitle.get_text())
+    if fig.get_suptitle():
+        parts.append(fig.get_suptitle())
     for ax in fig.axes:
         words = [ax.get_title(), ax.get_xlabel() and f"x: {ax.get_xlabel()}", ax.get_ylabel() and f"y: {ax.get_ylabel()}"]
         words = [" ".join(w.split()) for w in words if w]
