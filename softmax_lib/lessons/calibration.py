@@ -670,19 +670,14 @@ class ThresholdView(FigureView):
     how many wrong ones slip through, for both models.  Right: the
     confidence of the wrong predictions, raw and scaled, with the threshold.
     Built once; :meth:`update` moves the bars, labels, line and shading.
-    The bars' axis is fixed for the whole slider range ``thresholds``, so a
-    bar's growth as the threshold rises is what it looks like.
     """
 
-    def __init__(self, fig, conf_raw, conf_scaled, correct, fitted: float, thresholds=(0.5, 0.99)):
+    def __init__(self, fig, conf_raw, conf_scaled, correct, fitted: float):
         super().__init__(fig)
         self.conf_raw = np.asarray(conf_raw, dtype=float)
         self.conf_scaled = np.asarray(conf_scaled, dtype=float)
         self.ok = ok = np.asarray(correct, dtype=bool)
         self.fitted = float(fitted)
-        # Flagged counts grow with the threshold and missed ones shrink: the ends bound every count.
-        self.top = max(max(flag_counts(c, ok, t)[k] for k in ("flagged", "flagged_wrong", "missed", "wrong"))
-                       for c in (self.conf_raw, self.conf_scaled) for t in thresholds)
         fig.set_layout_engine("constrained", w_pad=0.12)  # computed on the first draw, then frozen
         self.ax_bar, ax_hist = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.12, 1]})
         x = np.arange(len(_FLAG_GROUPS))
@@ -695,7 +690,6 @@ class ThresholdView(FigureView):
             self.labels.append([self.ax_bar.text(xi, 0, "", ha="center", va="bottom", fontsize=13)
                                 for xi in x + shift])
         self.ax_bar.set_xticks(x, [g for _, g in _FLAG_GROUPS], fontsize=13)
-        self.ax_bar.set_ylim(0, 1.35 * max(self.top, 1))
         self.ax_bar.set_ylabel("test images")
         self.ax_bar.legend(loc="upper center", ncol=2, fontsize=11)
         self.bar_title = self.ax_bar.set_title(" ", fontsize=15)
@@ -721,11 +715,13 @@ class ThresholdView(FigureView):
         """Apply the rule at ``threshold``; return ``{"raw": flag_counts(...), "scaled": flag_counts(...)}``."""
         raw = flag_counts(self.conf_raw, self.ok, threshold)
         scaled = flag_counts(self.conf_scaled, self.ok, threshold)
+        top = max(max(raw[k], scaled[k]) for k in ("flagged", "flagged_wrong", "missed", "wrong"))
         for bars, labels, counts in zip(self.bars, self.labels, (raw, scaled)):
             for rect, text, (key, _) in zip(bars, labels, _FLAG_GROUPS):
                 rect.set_height(counts[key])
                 text.set_text(str(counts[key]))
-                text.set_y(counts[key] + 0.01 * self.top)
+                text.set_y(counts[key] + 0.01 * top)
+        self.ax_bar.set_ylim(0, 1.35 * max(top, 1))
         self.bar_title.set_text(f"Flag if confidence < {threshold:.2f}")
         self.span.set_width(threshold)
         self.line.set_xdata([threshold, threshold])
@@ -741,10 +737,9 @@ def threshold_widget(conf_raw, conf_scaled, correct, fitted: float):
     """A threshold slider redrawing :class:`ThresholdView`."""
     from ..widgets import live_figure, slider
 
-    lo, hi = 0.5, 0.99
     view = functools.partial(ThresholdView, conf_raw=conf_raw, conf_scaled=conf_scaled, correct=correct,
-                             fitted=fitted, thresholds=(lo, hi))
-    return live_figure(view, {"threshold": slider("flag if confidence <", 0.9, lo, hi, step=0.01)},
+                             fitted=fitted)
+    return live_figure(view, {"threshold": slider("flag if confidence <", 0.9, 0.5, 0.99, step=0.01)},
                        figsize=(10, 4.4))
 
 
