@@ -6,7 +6,7 @@ are right.  Softmax outputs are positive and sum to 1 by construction, but
 nothing in the formula makes them calibrated; a network trained long on
 cross-entropy is usually **overconfident** (Guo et al., 2017).
 
-This module holds the reusable maths of lesson 07:
+This module holds the reusable maths of lesson 08:
 
 * :func:`reliability_bins` -- per-bin counts, mean confidence and accuracy,
   the numbers behind a reliability diagram;

@@ -101,7 +101,7 @@ def test_calibrated_softmax_model_has_ece_near_zero():
 def test_known_miscalibrated_cases():
     # all at confidence 0.9, 60 % right: ECE = 0.3
     assert math.isclose(expected_calibration_error(np.full(10, 0.9), [1] * 6 + [0] * 4), 0.3)
-    # lesson 07's two-bin table: 0.8 * |0.875 - 0.95| + 0.2 * |0.65 - 0.55| = 0.08
+    # lesson 08's two-bin table: 0.8 * |0.875 - 0.95| + 0.2 * |0.65 - 0.55| = 0.08
     conf = np.r_[np.full(80, 0.95), np.full(20, 0.55)]
     correct = np.r_[np.ones(70), np.zeros(10), np.ones(13), np.zeros(7)]
     assert math.isclose(expected_calibration_error(conf, correct), 0.08)

@@ -7,50 +7,32 @@ from __future__ import annotations
 
 import base64
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
+from lessons import present
 from PIL import Image
 
-from softmax_lib import softmax, style
-from softmax_lib.lessons import (at_work, calibration, exponentiation, index, intuition, log_softmax, sigmoid,
-                                 stability, temperature)
+from softmax_lib import style
 from softmax_lib.widgets import FigureView, live_figure, render_png, slider
 
-
-def _calibration_data():
-    rng = np.random.default_rng(0)
-    logits = rng.normal(0.0, 3.0, size=(300, 10))
-    labels = np.where(rng.random(300) < 0.8, logits.argmax(axis=1), rng.integers(0, 10, 300))
-    conf = softmax(logits).max(axis=1)
-    return logits, labels, conf
-
-
-def _temperature_07():
-    logits, labels, _ = _calibration_data()
-    return calibration.temperature_widget(logits, labels, fitted=2.0)
-
-
-def _threshold_07():
-    logits, labels, conf = _calibration_data()
-    correct = logits.argmax(axis=1) == labels
-    return calibration.threshold_widget(conf, softmax(logits / 2.0).max(axis=1), correct, fitted=2.0)
-
-
+# Every live figure of every lesson, as the registry (tools/lessons.py) names them.
 WIDGETS = {
-    "00 setup check": index.setup_check_widget,
-    "01 logits": intuition.widget,
-    "02 gap": exponentiation.widget,
-    "03 temperature": temperature.widget,
-    "03 sampler": temperature.sampler_widget,
-    "04 shift": stability.widget,
-    "05 two logits": sigmoid.widget,
-    "06 loss": log_softmax.widget,
-    "07 temperature": _temperature_07,
-    "07 threshold": _threshold_07,
-    "08 decoding": at_work.decoding_widget,
-    "08 attention": at_work.attention_widget,
+    f"{lesson.number} {name}": getattr(lesson.import_module(), name)
+    for lesson in present()
+    for name in lesson.figures
 }
+
+
+def test_every_lesson_with_a_slider_registers_its_figures():
+    # A lesson whose module builds live figures must list them in the registry.
+    for lesson in present():
+        module = lesson.import_module()
+        if "live_figure" in Path(module.__file__).read_text(encoding="utf-8"):
+            assert lesson.figures, f"{lesson.name}: list its live figures in tools/lessons.py"
+        for name in lesson.figures:
+            assert callable(getattr(module, name, None)), f"{lesson.module}.{name} is not a function"
 
 
 def _pixels(png: bytes) -> np.ndarray:

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
+import navigation
 import pytest
+from lessons import LESSONS, present
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import navigation  # noqa: E402
-from lessons import LESSONS  # noqa: E402
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-LESSON_NOTEBOOKS = [p for p in NOTEBOOKS if p.name != "00-index.ipynb"]
+NOTEBOOKS = [lesson.notebook for lesson in present()]
+LESSON_NOTEBOOKS = [lesson.notebook for lesson in present() if not lesson.is_index]
 STRAY = re.compile(r"^(<function |<bound method |<matplotlib\.|\[<matplotlib|Text\(|array\(\[<Axes|<Axes)")
 
 
@@ -29,8 +27,9 @@ def _code_cells(nb):
 
 
 def test_every_notebook_is_registered():
-    registered = {name for name, *_ in LESSONS}
-    assert {p.name for p in NOTEBOOKS} <= registered, "add new notebooks to tools/lessons.py"
+    registered = {lesson.name for lesson in LESSONS}
+    on_disk = {p.name for p in (ROOT / "notebooks").glob("*.ipynb")}
+    assert on_disk <= registered, "add new notebooks to tools/lessons.py"
 
 
 def test_navigation_is_current():

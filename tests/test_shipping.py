@@ -12,8 +12,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from lessons import present
+
 ROOT = Path(__file__).resolve().parent.parent
-LESSONS = sorted(p for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb") if not p.name.startswith("00"))
+LESSONS = [lesson for lesson in present() if not lesson.is_index]
 INDEX_URLPATH = "lab/tree/notebooks/00-index.ipynb"
 
 
@@ -57,8 +59,8 @@ def test_gitignore_covers_local_venvs_and_nbconvert_copies():
 def test_teachers_guide_links_every_lesson_page():
     guide = (ROOT / "docs" / "teaching.md").read_text()
     linked = re.findall(r"\]\((teaching/[^)]+\.md)\)", guide)
-    for nb in LESSONS:
-        page = f"teaching/{nb.stem}.md"
+    for lesson in LESSONS:
+        page = f"teaching/{lesson.stem}.md"
         assert page in linked, f"docs/teaching.md does not link {page}"
     missing = [p for p in linked if not (ROOT / "docs" / p).exists()]
     assert not missing, f"docs/teaching.md links pages that do not exist: {missing}"

@@ -15,17 +15,16 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import build_html
 import pytest
+from lessons import present
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import build_html  # noqa: E402
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = [lesson.notebook for lesson in present()]
 CHROMIUM = os.environ.get("SOFTMAX_BROWSER_CHROMIUM", "/usr/bin/chromium")
 REQUIRE_BROWSER = os.environ.get("SOFTMAX_REQUIRE_BROWSER") == "1"
 

@@ -17,6 +17,8 @@ import re
 import sys
 from pathlib import Path
 
+from lessons import present
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "tools" / "templates"
 NOTEBOOKS = ROOT / "notebooks"
@@ -36,7 +38,7 @@ def export(path: Path) -> str:
 def build(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     pages = []
-    for nb in sorted(NOTEBOOKS.glob("*.ipynb")):
+    for nb in [lesson.notebook for lesson in present()]:
         page = out / (nb.stem + ".html")
         page.write_text(export(nb), encoding="utf-8")
         pages.append(page)

@@ -36,8 +36,8 @@ from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import navigation  # noqa: E402
+import navigation
+from lessons import present
 
 ROOT = Path(__file__).resolve().parent.parent
 IGNORE_COMMENT = "# NBVAL_IGNORE_OUTPUT"
@@ -157,7 +157,7 @@ def main(argv: list[str]) -> int:
     # With no arguments: every notebook, and every navigation link and lesson list.
     # With paths: only those notebooks (their navigation included).
     navigation.write_all(only=paths or None)
-    paths = paths or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    paths = paths or [lesson.notebook for lesson in present()]
     for p in paths:
         if args.static_only:
             nb = nbformat.read(p, as_version=4)

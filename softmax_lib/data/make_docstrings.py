@@ -1,4 +1,4 @@
-"""Rebuild the text snapshot of lesson 08 from this Python's standard library.
+"""Rebuild the text snapshot of lesson 09 from this Python's standard library.
 
     python -m softmax_lib.data.make_docstrings
 

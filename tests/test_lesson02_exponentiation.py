@@ -9,15 +9,12 @@ import statistics
 import time
 import warnings
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from softmax_lib import plots  # noqa: E402
-from softmax_lib.lessons import exponentiation as lesson  # noqa: E402
+from softmax_lib import plots
+from softmax_lib.lessons import lesson02_exponentiation as lesson
 
 
 def _texts(fig):
@@ -345,7 +342,7 @@ def test_check_q3(answer, ok, fragment):
 def test_lesson02_is_stored_unanswered():
     from pathlib import Path
 
-    from test_lesson01 import stored_as_a_learner_sees_it
+    from test_lesson01_intuition import stored_as_a_learner_sees_it
 
     path = Path(__file__).resolve().parent.parent / "notebooks" / "02-exponentiation.ipynb"
     assert stored_as_a_learner_sees_it(path) == (3, 1)

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import warnings
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from softmax_lib import naive_softmax, softmax  # noqa: E402
-from softmax_lib.lessons import stability  # noqa: E402
-from softmax_lib.plots import alt_text  # noqa: E402
+from softmax_lib import naive_softmax, softmax
+from softmax_lib.lessons import lesson04_stability as lesson
+from softmax_lib.plots import alt_text
 
 
 
@@ -24,7 +21,7 @@ def _texts(ax):
 # ---------------------------------------------------------------- float limits
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_exp_limits_are_where_np_exp_breaks(dtype):
-    lim = stability.exp_limits(dtype)
+    lim = lesson.exp_limits(dtype)
     with np.errstate(all="ignore"):
         assert np.isfinite(np.exp(dtype(lim.overflow - 0.01)))
         assert np.exp(dtype(lim.overflow + 0.01)) == np.inf
@@ -34,15 +31,15 @@ def test_exp_limits_are_where_np_exp_breaks(dtype):
 
 
 def test_exp_limit_values():
-    assert round(stability.exp_limits(np.float64).overflow, 2) == 709.78
-    assert round(stability.exp_limits(np.float32).overflow, 2) == 88.72
-    assert round(stability.exp_limits(np.float64).zero, 2) == -745.13
-    assert round(stability.exp_limits(np.float32).zero, 2) == -103.97
-    assert round(stability.exp_limits(np.float16).overflow, 2) == 11.09
+    assert round(lesson.exp_limits(np.float64).overflow, 2) == 709.78
+    assert round(lesson.exp_limits(np.float32).overflow, 2) == 88.72
+    assert round(lesson.exp_limits(np.float64).zero, 2) == -745.13
+    assert round(lesson.exp_limits(np.float32).zero, 2) == -103.97
+    assert round(lesson.exp_limits(np.float16).overflow, 2) == 11.09
 
 
 def test_exp_ranges_figure(fig):
-    ax = stability.draw_exp_ranges(fig.add_subplot())
+    ax = lesson.draw_exp_ranges(fig.add_subplot())
     assert [t.get_text() for t in ax.get_yticklabels()] == ["float16", "float32", "float64"]
     labels = _texts(ax)
     assert "709.78" in labels and "88.72" in labels and "-745.13" in labels
@@ -52,9 +49,9 @@ def test_exp_ranges_figure(fig):
 
 # ---------------------------------------------------------------- the shift view
 def test_break_points():
-    b = stability.break_points()
+    b = lesson.break_points()
     assert (round(b.all_zero, 2), round(b.sum_overflow, 2), round(b.term_overflow, 2)) == (-747.13, 707.37, 707.78)
-    z = np.array(stability.LOGITS)
+    z = np.array(lesson.LOGITS)
     with np.errstate(all="ignore"):
         # recomputed with plain NumPy: right below the sum's overflow, all zeros between, NaN above the term's
         assert np.allclose(naive_softmax(z + b.sum_overflow - 0.01), softmax(z))
@@ -67,12 +64,12 @@ def test_break_points():
 
 
 def test_naive_zones_cover_the_slider_range():
-    spans = stability.naive_zones()
+    spans = lesson.naive_zones()
     assert [k for *_, k in spans] == ["nan", "wrong", "ok", "zeros", "nan"]
-    assert spans[0][0] == stability.SHIFT_RANGE[0] and spans[-1][1] == stability.SHIFT_RANGE[1]
+    assert spans[0][0] == lesson.SHIFT_RANGE[0] and spans[-1][1] == lesson.SHIFT_RANGE[1]
     for (a, b, _), (c, _, _) in zip(spans, spans[1:]):
         assert b == c and a < b
-    b = stability.break_points()
+    b = lesson.break_points()
     assert abs(spans[0][1] - b.all_zero) < 0.01 and abs(spans[2][1] - b.sum_overflow) < 0.01
     assert abs(spans[3][1] - b.term_overflow) < 0.01
     # the wrong-value zone at the underflow end runs from -747.1 to -742.1
@@ -85,18 +82,18 @@ def _bar_state(view, key):
         sum(t.get_visible() for t in nans)
 
 
-@pytest.mark.parametrize("shift", [stability.SHIFT_RANGE[0], 0.0, stability.SHIFT_RANGE[1]])
+@pytest.mark.parametrize("shift", [lesson.SHIFT_RANGE[0], 0.0, lesson.SHIFT_RANGE[1]])
 def test_view_at_both_ends_with_warnings_as_errors(fig, shift):
-    view = stability.ShiftView(fig)
+    view = lesson.ShiftView(fig)
     n_artists = [len(ax.get_children()) for ax in fig.axes]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         r = view.update(shift=shift)
         fig.canvas.draw()  # renders without error or warning
     assert len(fig.axes) == 5 and [len(ax.get_children()) for ax in fig.axes] == n_artists  # nothing rebuilt
-    assert np.allclose(r.stable, softmax(stability.LOGITS))  # the stable bars never move
+    assert np.allclose(r.stable, softmax(lesson.LOGITS))  # the stable bars never move
     assert f"shift c = {shift:+.2f}:" in view.title.get_text()
-    assert f"max logit = {max(stability.LOGITS) + shift:.2f}" in view.title.get_text()
+    assert f"max logit = {max(lesson.LOGITS) + shift:.2f}" in view.title.get_text()
     heights, labels, nans = _bar_state(view, "stable")
     assert np.allclose(heights, r.stable) and nans == 0
     heights, labels, nans = _bar_state(view, "naive")
@@ -116,11 +113,11 @@ def test_view_at_both_ends_with_warnings_as_errors(fig, shift):
      (-500.0, "ok", 0, "matches")],
 )
 def test_view_breaks_where_it_says(fig, shift, status, nans, words):
-    view = stability.ShiftView(fig)
+    view = lesson.ShiftView(fig)
     r = view.update(shift=shift)
     assert r.status == status
     assert int(np.isnan(r.naive).sum()) == nans == _bar_state(view, "naive")[2]
-    assert np.allclose(r.stable, softmax(stability.LOGITS))
+    assert np.allclose(r.stable, softmax(lesson.LOGITS))
     assert words in view.status.get_text()
     if status == "zeros":
         assert _bar_state(view, "naive")[1] == ["0.00", "0.00", "0.00"]
@@ -130,19 +127,19 @@ def test_view_breaks_where_it_says(fig, shift, status, nans, words):
 
 
 def test_widget_redraws_on_change():
-    w = stability.widget()
+    w = lesson.widget()
     try:
         assert w.last.status == "ok"
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             w.controls["shift"].value = 1000.0
-            assert w.last.status == "nan" and np.allclose(w.last.stable, softmax(stability.LOGITS))
+            assert w.last.status == "nan" and np.allclose(w.last.stable, softmax(lesson.LOGITS))
             w.controls["shift"].value = 707.5
             assert w.last.status == "zeros"
             w.controls["shift"].value = -1000.0
             assert w.last.status == "nan"
         assert w.controls["shift"].min == -1000 and w.controls["shift"].max == 1000
-        assert isinstance(w.view, stability.ShiftView)
+        assert isinstance(w.view, lesson.ShiftView)
         data, _ = w._repr_mimebundle_()
         assert "image/png" in data and "application/vnd.jupyter.widget-view+json" in data
     finally:
@@ -151,7 +148,7 @@ def test_widget_redraws_on_change():
 
 def test_batch_figure_keeps_nan_inside_its_row(fig):
     batch = [[2.0, 1.0, 0.1], [1.0, np.nan, 3.0], [0.5, -np.inf, 0.5], [-np.inf] * 3]
-    p = stability.draw_batch(fig, batch, ["a", "b", "c", "d"])
+    p = lesson.draw_batch(fig, batch, ["a", "b", "c", "d"])
     assert np.isnan(p).any(axis=-1).tolist() == [False, True, False, True]
     assert [_texts(ax).count("NaN") for ax in fig.axes] == [0, 3, 0, 3]
     fig.canvas.draw()
@@ -163,10 +160,10 @@ def test_batch_figure_keeps_nan_inside_its_row(fig):
 @pytest.mark.parametrize(
     "check,right,wrong,fragment",
     [
-        (stability.predict_naive, "b", {"a": "np.exp(z) first", "c": "inf / inf", "d": "return inf and warn"},
+        (lesson.predict_naive, "b", {"a": "np.exp(z) first", "c": "inf / inf", "d": "return inf and warn"},
          "No exception stops"),
-        (stability.predict_float32, "b", {"a": "float64 limit", "c": "inf / inf is NaN"}, "88.72"),
-        (stability.predict_sum_overflow, "b", {"a": "Only the sum", "c": "further right", "d": "too large"},
+        (lesson.predict_float32, "b", {"a": "float64 limit", "c": "inf / inf is NaN"}, "88.72"),
+        (lesson.predict_sum_overflow, "b", {"a": "Only the sum", "c": "further right", "d": "too large"},
          "707.78"),
     ],
 )
@@ -185,20 +182,20 @@ def test_predictions_match_what_numpy_does():
         assert np.array_equal(naive_softmax(np.array([1000.0, 999.0, 0.0])), [np.nan, np.nan, 0.0], equal_nan=True)
         p32 = naive_softmax(np.array([100.0, 0.0], dtype=np.float32))
         assert np.isnan(p32[0]) and p32[1] == 0
-        b = stability.break_points()
+        b = lesson.break_points()
         c = (b.sum_overflow + b.term_overflow) / 2
-        assert naive_softmax(np.array(stability.LOGITS) + c).tolist() == [0.0, 0.0, 0.0]
+        assert naive_softmax(np.array(lesson.LOGITS) + c).tolist() == [0.0, 0.0, 0.0]
 
 
 # ---------------------------------------------------------------- Q1 to Q3
 def _float32_sum_finite(m):
-    z = np.float32(m) + np.array(stability.Q1_OFFSETS, dtype=np.float32)
+    z = np.float32(m) + np.array(lesson.Q1_OFFSETS, dtype=np.float32)
     with np.errstate(over="ignore"):
         return bool(np.isfinite(np.exp(z).sum()))
 
 
 def test_q1_threshold_is_where_the_float32_sum_overflows():
-    thr = stability.q1_threshold()
+    thr = lesson.q1_threshold()
     assert round(thr, 4) == 88.3152
     assert _float32_sum_finite(88.31) and not _float32_sum_finite(88.32)
     with np.errstate(all="ignore"):
@@ -226,7 +223,7 @@ def test_q1_threshold_is_where_the_float32_sum_overflows():
     ],
 )
 def test_check_q1(answer, ok, fragment):
-    fb = stability.check_q1(answer)
+    fb = lesson.check_q1(answer)
     assert fb.ok is ok
     assert fragment in repr(fb)
     if ok:  # every accepted answer really works in float32
@@ -249,20 +246,20 @@ def test_check_q1(answer, ok, fragment):
     ],
 )
 def test_check_q2(answer, ok, fragment):
-    fb = stability.check_q2(answer)
+    fb = lesson.check_q2(answer)
     assert fb.ok is ok
     assert fragment in repr(fb)
 
 
 def test_q3_answer_is_what_softmax_does():
-    rows = {k: np.array(eval(v, {"inf": np.inf, "nan": np.nan})) for k, v in stability.Q3_OPTIONS.items()}
+    rows = {k: np.array(eval(v, {"inf": np.inf, "nan": np.nan})) for k, v in lesson.Q3_OPTIONS.items()}
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         nan_rows = {k for k, z in rows.items() if np.isnan(softmax(z)).any()}
     assert nan_rows == {"b", "c"}
     # none of these rows is printed in the lesson's batch example
-    assert not {"[1, nan, 2]", "[-inf, -inf, -inf]"} & set(stability.Q3_OPTIONS.values())
-    assert stability.check_q3(nan_rows).ok is True
+    assert not {"[1, nan, 2]", "[-inf, -inf, -inf]"} & set(lesson.Q3_OPTIONS.values())
+    assert lesson.check_q3(nan_rows).ok is True
 
 
 @pytest.mark.parametrize(
@@ -280,7 +277,7 @@ def test_q3_answer_is_what_softmax_does():
     ],
 )
 def test_check_q3(answer, ok, fragment):
-    fb = stability.check_q3(answer)
+    fb = lesson.check_q3(answer)
     assert fb.ok is ok
     assert fragment in repr(fb)
 
@@ -323,12 +320,12 @@ def _no_return(z):
 
 
 def _flat(z):
-    return stability.reference_softmax(z).ravel()
+    return lesson.reference_softmax(z).ravel()
 
 
 def _warns(z):
     np.exp(z)  # harmless for the values, but warns
-    return stability.reference_softmax(z)
+    return lesson.reference_softmax(z)
 
 
 def _range_scaled(z):  # divides by max - min: wrong everywhere, 0/0 on a constant row
@@ -346,30 +343,30 @@ def _complex(z):
 
 
 def _tuple(z):
-    p = stability.reference_softmax(z)
+    p = lesson.reference_softmax(z)
     return p, p.sum(axis=-1)
 
 
 def _text(z):
-    return str(stability.reference_softmax(z))
+    return str(lesson.reference_softmax(z))
 
 
 def _two_params(z, axis):
-    return stability.reference_softmax(z)
+    return lesson.reference_softmax(z)
 
 
 def _no_params():
     return None
 
 
-N_CASES = 1 + len(stability.HOSTILE)
+N_CASES = 1 + len(lesson.HOSTILE)
 
 
-@pytest.mark.parametrize("fn", [stability.reference_softmax, _as_float64, softmax])
+@pytest.mark.parametrize("fn", [lesson.reference_softmax, _as_float64, softmax])
 def test_check_my_softmax_passes_correct_solutions(fn):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        fb = stability.check_my_softmax(fn)
+        fb = lesson.check_my_softmax(fn)
     assert fb.ok is True, repr(fb)
     assert f"All {N_CASES} cases passed" in fb.title and "stable" in fb.detail
     assert len(fb.rows) == N_CASES and all(ok for ok, *_ in fb.rows)
@@ -377,7 +374,7 @@ def test_check_my_softmax_passes_correct_solutions(fn):
 
 
 def test_reference_solution_notes_the_harmless_warning():
-    fb = stability.check_my_softmax(stability.reference_softmax)
+    fb = lesson.check_my_softmax(lesson.reference_softmax)
     notes = {name: what for _, name, what in fb.rows}
     assert "harmlessly: overflow encountered in subtract" in notes["[1e308, -1e308]"]
 
@@ -404,7 +401,7 @@ def test_reference_solution_notes_the_harmless_warning():
 def test_check_my_softmax_names_the_input_that_broke_it(fn, failed, first, fragments):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the checker records the learner's warnings itself
-        fb = stability.check_my_softmax(fn)
+        fb = lesson.check_my_softmax(fn)
     assert fb.ok is False
     assert f"{failed} of {N_CASES} cases failed" in fb.title
     assert first in fb.title.split("The first: ")[1]
@@ -420,31 +417,31 @@ def test_check_my_softmax_names_the_input_that_broke_it(fn, failed, first, fragm
 @pytest.mark.parametrize("fn,fragment", [(_two_params, "missing a required argument: 'axis'"),
                                          (_no_params, "too many positional arguments")])
 def test_check_my_softmax_wrong_signature_gets_a_signature_hint(fn, fragment):
-    fb = stability.check_my_softmax(fn)
+    fb = lesson.check_my_softmax(fn)
     assert fb.ok is False and fragment in fb.title
     assert "exactly one parameter" in fb.detail and "overflow" not in fb.detail
 
 
 def test_check_my_softmax_without_a_function():
-    assert stability.check_my_softmax(None).ok is None
-    fb = stability.check_my_softmax(np.array([1.0, 2.0]))
+    assert lesson.check_my_softmax(None).ok is None
+    fb = lesson.check_my_softmax(np.array([1.0, 2.0]))
     assert fb.ok is False and "without calling it" in repr(fb)
 
 
 def test_check_my_softmax_leaves_numpy_state_alone():
     before = np.geterr()
-    stability.check_my_softmax(_naive)
+    lesson.check_my_softmax(_naive)
     assert np.geterr() == before
 
 
 def test_hostile_inputs_have_finite_answers():
-    for name, z, _ in stability.HOSTILE:
+    for name, z, _ in lesson.HOSTILE:
         assert np.isfinite(softmax(z)).all(), name
-    assert stability.HOSTILE[3][1].dtype == np.float32
+    assert lesson.HOSTILE[3][1].dtype == np.float32
 
 
 def test_zone_labels_clear_of_the_slider_mark_at_the_start(fig):
-    view = stability.ShiftView(fig)
+    view = lesson.ShiftView(fig)
     view.update(shift=0.0)
     whole = view.axes[2]
     lo, hi = whole.get_xlim()

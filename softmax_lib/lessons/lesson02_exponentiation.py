@@ -16,7 +16,7 @@ from ..core import sigmoid, softmax
 from ..plots import bars, ensure_axes, set_alt
 from ..style import COLORS
 from ..widgets import FigureView
-from .intuition import fmt_probability
+from .lesson01_intuition import fmt_probability
 
 DOG_LOGITS = (4.8, 1.21, 2.385)
 DOG_LABELS = ("dog", "cat", "bird")

@@ -1,4 +1,4 @@
-"""Lesson 08, softmax at work: the text and the model, the figures, the views at both ends
+"""Lesson 09, softmax at work: the text and the model, the figures, the views at both ends
 of every slider, and every checker (Predict, Write-it, questions), table-driven."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 
 from softmax_lib import logsumexp, softmax
 from softmax_lib.decoding import decoding_distribution
-from softmax_lib.lessons import at_work as lesson
+from softmax_lib.lessons import lesson09_softmax_at_work as lesson
 
 NAN = re.compile(r"\b(nan|inf)\b", re.IGNORECASE)
 

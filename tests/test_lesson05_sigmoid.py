@@ -5,16 +5,13 @@ from __future__ import annotations
 import itertools
 import warnings
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from softmax_lib import sigmoid, softmax  # noqa: E402
-from softmax_lib.lessons import sigmoid as lesson  # noqa: E402
-from softmax_lib.plots import alt_text  # noqa: E402
+from softmax_lib import sigmoid, softmax
+from softmax_lib.lessons import lesson05_sigmoid as lesson
+from softmax_lib.plots import alt_text
 
 
 

@@ -17,7 +17,7 @@ from ..core import softmax
 from ..plots import annotate_bars, bars, log_t_axis, set_alt
 from ..style import COLORS, OKABE_ITO
 from ..widgets import FigureView
-from .examples import ANIMALS, LOGITS
+from ..examples import ANIMALS, LOGITS
 
 __all__ = ["ANIMALS", "LOGITS", "entropy", "entropy_over_temperature", "sample_words",
            "draw_sharpness_pair", "draw_temperature_row", "draw_entropy_curves", "draw_training",

@@ -1,20 +1,17 @@
-"""Lesson 07, overconfidence and calibration: data, training, figures, widget callbacks, checks."""
+"""Lesson 08, overconfidence and calibration: data, training, figures, widget callbacks, checks."""
 
 from __future__ import annotations
 
 import socket
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from softmax_lib import softmax  # noqa: E402
-from softmax_lib.calibration import expected_calibration_error, fit_temperature, reliability_bins  # noqa: E402
-from softmax_lib.lessons import calibration as lesson  # noqa: E402
-from softmax_lib.widgets import STATIC_TEXT  # noqa: E402
+from softmax_lib import softmax
+from softmax_lib.calibration import expected_calibration_error, fit_temperature, reliability_bins
+from softmax_lib.lessons import lesson08_calibration as lesson
+from softmax_lib.widgets import STATIC_TEXT
 
 
 

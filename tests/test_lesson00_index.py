@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from softmax_lib.lessons import index
+from softmax_lib.lessons import lesson00_index as lesson
 
 
 @pytest.mark.parametrize("value", [0.0, 0.5, 1.0])
 def test_setup_check_bar_follows_the_slider(fig, value):
-    view = index.SetupCheckView(fig)
+    view = lesson.SetupCheckView(fig)
     axes = list(fig.axes)
     assert view.update(value=value) == value
     assert view.bar.get_height() == value
@@ -19,7 +19,7 @@ def test_setup_check_bar_follows_the_slider(fig, value):
 
 
 def test_setup_check_widget_is_wired():
-    w = index.setup_check_widget()
+    w = lesson.setup_check_widget()
     (slider,) = w.controls.values()
     slider.value = 0.95
     assert w.last == 0.95 and "0.95" in w.alt

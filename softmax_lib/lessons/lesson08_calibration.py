@@ -1,4 +1,4 @@
-"""Lesson 07, overconfidence and calibration: the digits data, a tiny network,
+"""Lesson 08, overconfidence and calibration: the digits data, a tiny network,
 the lesson's extra scores (MCE, Brier, equal-mass bins, a bootstrap of T), the
 figures, the two "Try it" views, the Predict checkpoints and the exercises.
 
@@ -1091,3 +1091,25 @@ def check_q3(answer) -> Feedback:
                  "moved from one model to the other.",
         },
     )
+
+
+# ---------------------------------------------------------------- examples for the tests
+def _example_data():
+    """A synthetic set of 300 ten-class logits, 80 % labelled with their top class."""
+    rng = np.random.default_rng(0)
+    logits = rng.normal(0.0, 3.0, size=(300, 10))
+    labels = np.where(rng.random(300) < 0.8, logits.argmax(axis=1), rng.integers(0, 10, 300))
+    return logits, labels
+
+
+def example_temperature_widget():
+    """:func:`temperature_widget` on synthetic logits (no training), for tests and a quick look."""
+    logits, labels = _example_data()
+    return temperature_widget(logits, labels, fitted=2.0)
+
+
+def example_threshold_widget():
+    """:func:`threshold_widget` on synthetic logits (no training), for tests and a quick look."""
+    logits, labels = _example_data()
+    correct = logits.argmax(axis=1) == labels
+    return threshold_widget(softmax(logits).max(axis=1), softmax(logits / 2.0).max(axis=1), correct, fitted=2.0)

@@ -1,4 +1,4 @@
-"""Lesson 08, softmax at work: a character model, decoding, attention's √d, online softmax.
+"""Lesson 09, softmax at work: a character model, decoding, attention's √d, online softmax.
 
 Support code for the notebook: the text, the model, the figures, the three
 "Try it" views, and the checks for the Predict checkpoints, the Write-it

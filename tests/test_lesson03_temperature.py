@@ -9,14 +9,12 @@ from pathlib import Path
 from html import escape as html_escape
 
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from softmax_lib import softmax  # noqa: E402
-from softmax_lib.lessons import temperature as lesson  # noqa: E402
+from softmax_lib import softmax
+from softmax_lib.lessons import lesson03_temperature as lesson
 
 ENDS = [lesson.T_MIN, lesson.T_MAX]
 TEMPS = [lesson.T_MIN, 0.1, 0.5, 1.0, 3.0, lesson.T_MAX]

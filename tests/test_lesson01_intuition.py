@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from softmax_lib import plots, softmax
-from softmax_lib.lessons import intuition
+from softmax_lib.lessons import lesson01_intuition as lesson
 
 
 def _texts(ax):
@@ -23,7 +23,7 @@ ENDS = [-6.0, 0.0, 6.0]  # both ends of every slider, and the middle
 
 @pytest.mark.parametrize("cat,dog,bird", list(itertools.product(ENDS, repeat=3)))
 def test_view_at_both_ends_of_every_slider(fig, cat, dog, bird):
-    view = intuition.LogitsProbsView(fig)
+    view = lesson.LogitsProbsView(fig)
     p = view.update(cat=cat, dog=dog, bird=bird)
     # independent of the library: plain NumPy in float64
     e = np.exp(np.array([cat, dog, bird]) - max(cat, dog, bird))
@@ -41,7 +41,7 @@ def test_view_at_both_ends_of_every_slider(fig, cat, dog, bird):
 
 
 def test_view_builds_once_and_only_moves_artists(fig):
-    view = intuition.LogitsProbsView(fig)
+    view = lesson.LogitsProbsView(fig)
     axes, patches = list(fig.axes), [list(ax.patches) for ax in fig.axes]
     view.update(cat=-6.0, dog=6.0, bird=0.0)
     view.update(cat=6.0, dog=-6.0, bird=-6.0)
@@ -52,7 +52,7 @@ def test_view_builds_once_and_only_moves_artists(fig):
 
 
 def test_widget_redraws_on_change():
-    w = intuition.widget()
+    w = lesson.widget()
     before = w.last.copy()
     w.controls["bird"].value = 6.0
     assert w.last[2] > before[2] and np.isclose(w.last.sum(), 1.0)
@@ -62,7 +62,7 @@ def test_widget_redraws_on_change():
 
 
 def test_static_logits_probs_has_alt_text(fig):
-    p = intuition.draw_logits_probs(fig, intuition.LOGITS, intuition.ANIMALS)
+    p = lesson.draw_logits_probs(fig, lesson.LOGITS, lesson.ANIMALS)
     assert np.allclose(p, [0.659, 0.242, 0.099], atol=5e-4)
     assert "cat 2.00 → 0.659" in plots.alt_text(fig)
 
@@ -70,13 +70,13 @@ def test_static_logits_probs_has_alt_text(fig):
 @pytest.mark.parametrize("z,labels", [((1.0, 2.0), ("a", "b")), ((1.0, 2.0, 3.0, 4.0), "abcd"), ((1.0, 2.0, 3.0), "ab")])
 def test_static_logits_probs_says_what_to_pass(fig, z, labels):
     with pytest.raises(ValueError, match="pass three logits and three labels"):
-        intuition.draw_logits_probs(fig, z, labels)
+        lesson.draw_logits_probs(fig, z, labels)
 
 
 # ---------------------------------------------------------------- static figures
 def test_normalisers_share_one_scale_and_show_infinities(fig):
     cases = {"z1": [0.25, 1.23, -0.8], "z2": [-0.25, 1.0, -0.75]}
-    axes = intuition.draw_normalisers(fig, cases)
+    axes = lesson.draw_normalisers(fig, cases)
     assert len({ax.get_ylim() for ax in axes.flat}) == 1  # one y-scale for every panel
     assert set(_texts(axes[1, 1])) >= {"-inf", "+inf"}  # the zero sum, as labelled placeholders
     # the band [0, 1] is shaded on the output columns only
@@ -88,12 +88,12 @@ def test_normalisers_share_one_scale_and_show_infinities(fig):
 
 @pytest.mark.parametrize("scale,slope", [(1, 0.2247), (10, 4.540e-5), (50, 1.929e-22), (1000, 0.0)])
 def test_largest_slope_shrinks_like_e_to_the_minus_gap(scale, slope):
-    got = intuition.largest_slope(intuition.LOGITS, scale)
+    got = lesson.largest_slope(lesson.LOGITS, scale)
     assert got == pytest.approx(slope, rel=1e-3, abs=0.0)
 
 
 def test_soft_argmax_labels_never_say_one_or_zero_for_what_is_not(fig):
-    axes = intuition.draw_soft_argmax(fig, intuition.LOGITS, scales=(1, 3, 10))
+    axes = lesson.draw_soft_argmax(fig, lesson.LOGITS, scales=(1, 3, 10))
     tenfold = _texts(axes[2])
     assert "1.00" not in tenfold and "0.00" not in tenfold
     assert tenfold[0].startswith("1 − 4.5e-05") and tenfold[1] == "4.5e-05"
@@ -103,7 +103,7 @@ def test_soft_argmax_labels_never_say_one_or_zero_for_what_is_not(fig):
 
 def test_widget_caption_never_rounds_a_probability_to_0_or_1(fig):
     # slider questions 2 and 3 ask whether a probability reaches 1 or 0: the caption must not say so
-    view = intuition.LogitsProbsView(fig)
+    view = lesson.LogitsProbsView(fig)
     view.update(cat=6.0, dog=-6.0, bird=-6.0)
     e = np.exp([12.0, 0.0, 0.0])
     p = e / e.sum()                                     # independent: [1 - 1.2e-05, 6.1e-06, 6.1e-06]
@@ -113,25 +113,25 @@ def test_widget_caption_never_rounds_a_probability_to_0_or_1(fig):
 
 def test_pie_alt_text(fig):
     ax = fig.subplots()
-    intuition.draw_pie(ax, softmax(intuition.LOGITS), intuition.ANIMALS)
+    lesson.draw_pie(ax, softmax(lesson.LOGITS), lesson.ANIMALS)
     assert plots.alt_text(fig) == "A pie of confidence shared out by softmax: cat 65.9%, dog 24.2%, bird 9.9%."
 
 
 # ---------------------------------------------------------------- Predict checkpoints
 PREDICTIONS = [
-    (intuition.predict_shift, None, None, "No prediction yet"),
-    (intuition.predict_shift, "b", True, "Only the differences"),
-    (intuition.predict_shift, "a", False, "add up to 1"),
-    (intuition.predict_shift, "c", False, "same gap"),
-    (intuition.predict_misprint, None, None, "No prediction yet"),
-    (intuition.predict_misprint, {"b", "c"}, True, "add up to 1.037"),
-    (intuition.predict_misprint, {"b", "c"}, True, "sits on the logit 0.4 although 1.6"),
-    (intuition.predict_misprint, "a", False, "two promises"),
-    (intuition.predict_misprint, "b", False, "keeps the order"),
-    (intuition.predict_slope, None, None, "No prediction yet"),
-    (intuition.predict_slope, "c", True, "exactly 0"),
-    (intuition.predict_slope, "a", False, "does shrink"),
-    (intuition.predict_slope, "b", False, "smallest positive float64"),
+    (lesson.predict_shift, None, None, "No prediction yet"),
+    (lesson.predict_shift, "b", True, "Only the differences"),
+    (lesson.predict_shift, "a", False, "add up to 1"),
+    (lesson.predict_shift, "c", False, "same gap"),
+    (lesson.predict_misprint, None, None, "No prediction yet"),
+    (lesson.predict_misprint, {"b", "c"}, True, "add up to 1.037"),
+    (lesson.predict_misprint, {"b", "c"}, True, "sits on the logit 0.4 although 1.6"),
+    (lesson.predict_misprint, "a", False, "two promises"),
+    (lesson.predict_misprint, "b", False, "keeps the order"),
+    (lesson.predict_slope, None, None, "No prediction yet"),
+    (lesson.predict_slope, "c", True, "exactly 0"),
+    (lesson.predict_slope, "a", False, "does shrink"),
+    (lesson.predict_slope, "b", False, "smallest positive float64"),
 ]
 
 
@@ -146,8 +146,8 @@ def test_misprint_is_wrong_both_ways_and_not_printed_before_its_checkpoint():
     import json
     from pathlib import Path
 
-    z = np.array(intuition.MISPRINT_LOGITS)
-    claimed = np.array(intuition.MISPRINT)
+    z = np.array(lesson.MISPRINT_LOGITS)
+    claimed = np.array(lesson.MISPRINT)
     e = np.exp(z)
     true = e / e.sum()
     assert abs(claimed.sum() - 1) > 0.02                 # (b): does not add up to 1
@@ -165,7 +165,7 @@ def test_misprint_is_wrong_both_ways_and_not_printed_before_its_checkpoint():
 
 
 def test_slope_prediction_quotes_recomputed_numbers():
-    detail = intuition.predict_slope("c").detail
+    detail = lesson.predict_slope("c").detail
     assert "0.225 at 1·z" in detail and "4.5e-05 at 10·z" in detail and "1.9e-22 at 50·z" in detail
 
 
@@ -202,7 +202,7 @@ def _in_place(z):
 
 
 WRITE_IT = [
-    (intuition.reference_two_step_softmax, True, "All 6 cases passed", ""),
+    (lesson.reference_two_step_softmax, True, "All 6 cases passed", ""),
     (None, None, "No function yet", ""),
     (_divide_by_sum, False, "[2, 1, 0.1]", "step 1, np.exp, is missing"),
     (_no_normalise, False, "[2, 1, 0.1]", "e^z before step 2"),
@@ -216,7 +216,7 @@ WRITE_IT = [
 
 @pytest.mark.parametrize("fn,ok,title,hint", WRITE_IT)
 def test_check_two_step_softmax(fn, ok, title, hint):
-    fb = intuition.check_two_step_softmax(fn)
+    fb = lesson.check_two_step_softmax(fn)
     assert fb.ok is ok
     assert title in fb.title
     assert hint in fb.detail
@@ -244,7 +244,7 @@ def test_check_two_step_softmax(fn, ok, title, hint):
     ],
 )
 def test_check_q1(answer, ok, fragment):
-    fb = intuition.check_q1(answer)
+    fb = lesson.check_q1(answer)
     assert fb.ok is ok
     assert fragment in repr(fb)
     # the box the learner sees says the same thing, in full
@@ -267,7 +267,7 @@ def test_check_q1(answer, ok, fragment):
     ],
 )
 def test_check_q2(answer, ok, fragment):
-    fb = intuition.check_q2(answer)
+    fb = lesson.check_q2(answer)
     assert fb.ok is ok
     assert fragment in repr(fb)
 

@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import warnings
 
-import matplotlib
+import matplotlib.pyplot as plt
+import mpmath
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import mpmath  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from hypothesis import given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from softmax_lib import cross_entropy, log_softmax, plots, softmax  # noqa: E402
-from softmax_lib.lessons import log_softmax as lesson  # noqa: E402
+from softmax_lib import cross_entropy, log_softmax, plots, softmax
+from softmax_lib.lessons import lesson06_log_softmax as lesson
 
 
 def _texts(fig):

@@ -15,7 +15,7 @@ from ..core import sigmoid, softmax
 from ..plots import bars, ensure_axes, set_alt
 from ..style import COLORS
 from ..widgets import FigureView
-from .examples import ANIMALS, LOGITS
+from ..examples import ANIMALS, LOGITS
 
 __all__ = ["ANIMALS", "LOGITS", "LogitsProbsView", "draw_logits_probs", "draw_normalisers", "draw_soft_argmax",
            "draw_pie", "fmt_probability", "largest_slope", "widget", "check_q1", "check_q2", "check_two_step_softmax",

@@ -1,20 +1,19 @@
-"""tools/lessons.py reads each lesson's title from its notebook's first heading,
-and tools/navigation.py shows that title in the navigation and contents."""
+"""The lesson registry (tools/lessons.py): every lesson's files exist and are
+named from its number and slug, nothing lesson-shaped lives outside it, titles
+come from the notebooks' headings, and tools/navigation.py shows them."""
 
 from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
+import lessons
+import navigation
 import pytest
+from lessons import LESSONS, Lesson
 
-TOOLS = Path(__file__).resolve().parents[1] / "tools"
-sys.path.insert(0, str(TOOLS))
-
-import lessons  # noqa: E402
-import navigation  # noqa: E402
+ROOT = lessons.ROOT
 
 
 def _notebook(path: Path, *markdown: str) -> Path:
@@ -29,7 +28,7 @@ def _notebook(path: Path, *markdown: str) -> Path:
     "markdown, want",
     [
         (["# 03 · Temperature and sharpness\n\nOne line."], "Temperature and sharpness"),
-        (["Intro without a heading", "## A subsection", "# 08 · Decoding: greedy to top-p  "], "Decoding: greedy to top-p"),
+        (["Intro without a heading", "## A subsection", "# 09 · Decoding: greedy to top-p  "], "Decoding: greedy to top-p"),
         ([["# 05 · Sigmoid is ", "two-class softmax\n", "text"]], "Sigmoid is two-class softmax"),
         (["# A title without a number"], "A title without a number"),
     ],
@@ -54,10 +53,10 @@ def test_title_falls_back_to_the_planned_one(tmp_path):
 def test_navigation_and_contents_show_the_notebooks_own_title(tmp_path, monkeypatch):
     monkeypatch.setattr(navigation, "NOTEBOOKS", tmp_path)
     monkeypatch.setattr(navigation, "LESSONS", [
-        ("00-index.ipynb", "Contents", "Start here."),
-        ("01-a.ipynb", "Planned A", "About A."),
-        ("02-b.ipynb", "Planned B", "About B."),
-        ("03-c.ipynb", "Planned C", "About C."),
+        Lesson("00", "index", "Contents", "Start here."),
+        Lesson("01", "a", "Planned A", "About A."),
+        Lesson("02", "b", "Planned B", "About B."),
+        Lesson("03", "c", "Planned C", "About C."),
     ])
     _notebook(tmp_path / "00-index.ipynb", "# Softmax, one lesson at a time")
     _notebook(tmp_path / "01-a.ipynb", "# 01 · A as the notebook says")
@@ -69,10 +68,45 @@ def test_navigation_and_contents_show_the_notebooks_own_title(tmp_path, monkeypa
     assert "| 03 | Planned C *(coming)* | About C. |" in table
 
 
-@pytest.mark.parametrize("name", [n for n, *_ in lessons.LESSONS[1:] if (lessons.NOTEBOOKS / n).exists()])
+@pytest.mark.parametrize("name", [lesson.name for lesson in lessons.present()[1:]])
 def test_each_lesson_heading_carries_its_own_number(name):
     nb = json.loads((lessons.NOTEBOOKS / name).read_text())
     first = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
     line = "".join(first["source"]).splitlines()[0]
     assert re.match(rf"# {name[:2]} · \S", line), f"{name}: first line {line!r} should be '# {name[:2]} · Title'"
     assert lessons.title(name, "unused") == line.split(" · ", 1)[1].strip()
+
+
+def test_numbers_are_in_order_and_slugs_unique():
+    numbers = [lesson.number for lesson in LESSONS]
+    assert numbers == [f"{i:02d}" for i in range(len(LESSONS))]
+    assert len({lesson.slug for lesson in LESSONS}) == len(LESSONS)
+
+
+@pytest.mark.parametrize("lesson", lessons.present(), ids=lambda lesson: lesson.stem)
+def test_every_file_of_a_lesson_exists(lesson):
+    # The notebook exists (present()); its module, tests and teacher's page must too.
+    assert lesson.module_path.exists(), f"{lesson.name}: write softmax_lib/lessons/{lesson.module}.py"
+    assert lesson.test.exists(), f"{lesson.name}: write tests/{lesson.test.name}"
+    if lesson.teaching is not None:
+        assert lesson.teaching.exists(), f"{lesson.name}: write docs/teaching/{lesson.teaching.name}"
+    module = lesson.import_module()
+    assert module.__name__ == f"softmax_lib.lessons.{lesson.module}"
+
+
+def test_nothing_lesson_shaped_lives_outside_the_registry():
+    registered = {lesson.stem for lesson in LESSONS}
+    modules = {lesson.module for lesson in LESSONS}
+    stray = [p.relative_to(ROOT).as_posix() for p in (ROOT / "notebooks").glob("*.ipynb") if p.stem not in registered]
+    stray += [p.relative_to(ROOT).as_posix() for p in (ROOT / "docs" / "teaching").glob("*.md")
+              if p.stem not in registered]
+    stray += [p.relative_to(ROOT).as_posix() for p in (ROOT / "softmax_lib" / "lessons").glob("*.py")
+              if p.stem != "__init__" and p.stem not in modules]
+    stray += [p.relative_to(ROOT).as_posix() for p in (ROOT / "tests").glob("test_lesson*.py")
+              if p.stem.removeprefix("test_") not in modules]
+    assert not stray, f"not in tools/lessons.py (or misnamed): {stray}"
+
+
+def test_no_lesson_module_name_collides_with_a_library_module():
+    library = {p.stem for p in (ROOT / "softmax_lib").glob("*.py")}
+    assert not {lesson.module for lesson in LESSONS} & library

@@ -19,7 +19,7 @@ from ..core import logsumexp, naive_softmax, softmax
 from ..plots import bars, ensure_axes, set_alt
 from ..style import COLORS
 from ..widgets import FigureView
-from .examples import ANIMALS, LOGITS
+from ..examples import ANIMALS, LOGITS
 
 __all__ = ["ANIMALS", "LOGITS", "exp_limits", "draw_exp_ranges", "draw_batch", "break_points", "naive_zones",
            "ShiftView", "widget", "check_q1", "check_q2", "check_q3", "check_my_softmax", "reference_softmax",
