@@ -157,6 +157,18 @@ def test_stop_message_is_one_short_line():
     assert "None" in editions.STOP_MESSAGE
 
 
+def test_docs_say_read_the_book_do_the_workbook():
+    """README, the contents page (both editions) and the teacher's guide say which edition is for what."""
+    index = "".join(_src(c) for c in _nb(ROOT / "notebooks" / "00-index.ipynb")["cells"])
+    for text in ((ROOT / "README.md").read_text(encoding="utf-8"), index,
+                 (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")):
+        assert re.search(r"[Rr]ead the book, do the workbook", text)
+        assert "workbook/" in text and "notebooks/" in text
+    teaching = (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
+    assert editions.STOP_MESSAGE.split(" ", 1)[1].rstrip(".") in re.sub(r"\s+", " ", teaching), (
+        "docs/teaching.md quotes the stop message: keep it in step with softmax_lib/editions.py")
+
+
 def test_kernel_sends_one_line_and_an_error_status():
     """What Jupyter front ends get from a stop: an error reply (so Run All stops)
     whose traceback is the one friendly line."""
