@@ -106,7 +106,7 @@ def test_every_predict_has_its_stop(lesson):
         assert p.gated and p.value == "None", f"{p.checker}: the answer cell has no stop"
         assert _src(cells[p.answer_cell]).split("\n") == [
             _src(cells[p.answer_cell]).split("\n")[0], editions.GATE_LINE]
-    setup = next(c for c in cells if c["cell_type"] == "code")
+    setup = cells[workbook.setup_cell(nbformat.read(lesson.workbook, as_version=4))]
     assert (workbook.IMPORT_LINE in _src(setup).split("\n")) == bool(wb.predicts)
     assert editions.problems(lesson.workbook) == []
 
@@ -115,7 +115,9 @@ def test_every_predict_has_its_stop(lesson):
 def test_workbook_is_the_book_plus_banner_and_stops(lesson):
     """Edit the book, never the workbook: apart from the banner, the stops and
     their import, every cell is the book's, in the book's order."""
-    book, wb = _nb(lesson.notebook)["cells"], _nb(lesson.workbook)["cells"]
+    book = nbformat.read(lesson.notebook, as_version=4)
+    workbook._for_workbook_folder(book, lesson)  # navigation's generated cells, made for workbook/
+    book, wb = book.cells, _nb(lesson.workbook)["cells"]
     assert wb[0]["id"] == workbook.BANNER_ID and _src(wb[0]).startswith(workbook.BANNER_MARK)
     assert f"](../notebooks/{lesson.name})" in _src(wb[0]), "the banner links to the same lesson in the book"
     rest = wb[1:]
@@ -134,7 +136,8 @@ def test_workbook_links_lead_to_workbook_lessons(lesson):
         if cell["cell_type"] != "markdown":
             continue
         for target in re.findall(r"\]\(([^)\s#]+)", _src(cell)):
-            if re.match(r"[a-z]+:", target):
+            if re.match(r"[a-z]+:", target):  # a URL (Colab's) must open the workbook lesson too
+                assert not re.search(r"/notebooks/\d\d-", target), f"{target} opens a book lesson"
                 continue
             resolved = (lesson.workbook.parent / target).resolve()
             assert resolved.exists(), f"{target} in {_src(cell)[:60]!r} does not exist"

@@ -68,18 +68,32 @@ def _clean_code_cell(cell) -> None:
 
 
 def _for_workbook_folder(nb, lesson: Lesson) -> None:
-    """Make the book's generated cells (navigation, and any folder-specific
-    cells tools/navigation.py adds) right for workbook/.
+    """Write the cells tools/navigation.py generates (the navigation, and the
+    "Open in Colab" link and Colab cell where that tool makes them) as they
+    must be in workbook/, so that their links open workbook lessons.
 
     The navigation links are relative (``01-intuition.ipynb``), so inside
-    workbook/ they already lead to workbook lessons; they are rewritten from
-    navigation.nav_line so that a stale book cannot leak into the workbook.
-    This is the hook for cells that name their folder (an "Open in Colab"
-    link): regenerate them here for ``workbook/``.
+    workbook/ they lead to workbook lessons; a link that names its folder
+    (Colab's) is made for ``workbook/`` by navigation.with_generated_cells.
     """
-    for cell in nb.cells:
+    if hasattr(navigation, "with_generated_cells"):
+        navigation.with_generated_cells(nb, lesson.name, folder="workbook")
+        return
+    for cell in nb.cells:  # a navigation.py without folder-specific cells
         if cell.cell_type == "markdown" and cell.source.startswith(navigation.NAV_MARK):
             cell.source = navigation.nav_line(lesson.name)
+
+
+def is_generated(cell) -> bool:
+    """A cell tools/navigation.py writes (navigation, the Colab cell), not the lesson's own."""
+    if hasattr(navigation, "is_generated"):
+        return navigation.is_generated(cell)
+    return cell.cell_type == "markdown" and cell.source.startswith(navigation.NAV_MARK)
+
+
+def setup_cell(nb) -> int:
+    """The index of the lesson's setup cell: its first code cell of its own."""
+    return next(i for i, c in enumerate(nb.cells) if c.cell_type == "code" and not is_generated(c))
 
 
 def workbook_notebook(lesson: Lesson) -> nbformat.NotebookNode:
@@ -89,8 +103,9 @@ def workbook_notebook(lesson: Lesson) -> nbformat.NotebookNode:
     if wrong:
         raise SystemExit(f"notebooks/{lesson.name}: its exercises break the conventions of softmax_lib/editions.py, "
                          "so the workbook cannot place its stops:\n  " + "\n  ".join(wrong))
-    found = editions.exercises(book)
     nb = copy.deepcopy(book)
+    _for_workbook_folder(nb, lesson)
+    found = editions.exercises(nb)
     for cell in nb.cells:
         if cell.cell_type == "code":
             _clean_code_cell(cell)
@@ -98,11 +113,11 @@ def workbook_notebook(lesson: Lesson) -> nbformat.NotebookNode:
         cell = nb.cells[p.answer_cell]
         cell.source = cell.source.rstrip() + "\n" + editions.GATE_LINE
     if found.predicts:
-        setup = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+        setup = setup_cell(nb)
         if setup > found.predicts[0].answer_cell:
-            raise SystemExit(f"notebooks/{lesson.name}: the first code cell (the setup) must come before the first Predict")
+            raise SystemExit(f"notebooks/{lesson.name}: the setup cell (the first code cell) must come before "
+                             "the first Predict")
         nb.cells[setup].source = _add_import(nb.cells[setup].source)
-    _for_workbook_folder(nb, lesson)
     top = nbformat.v4.new_markdown_cell(banner(lesson))
     top.id = BANNER_ID
     nb.cells.insert(0, top)
