@@ -79,8 +79,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PredictFirst", "predict_first", "has_prediction", "GATE_LINE", "STOP_MESSAGE",
-           "Predict", "WriteIt", "Answer", "Exercises", "exercises", "problems", "read_notebook"]
+__all__ = [
+    "PredictFirst",
+    "predict_first",
+    "has_prediction",
+    "GATE_LINE",
+    "STOP_MESSAGE",
+    "Predict",
+    "WriteIt",
+    "Answer",
+    "Exercises",
+    "exercises",
+    "problems",
+    "read_notebook",
+]
 
 # ---------------------------------------------------------------- the workbook's stop at a Predict
 
@@ -125,10 +137,10 @@ def predict_first(my_prediction: Any) -> None:
     """Stop here, and stop "Run All", until ``my_prediction`` holds an answer.
 
     >>> predict_first("b")        # an answer, right or wrong: nothing happens
-    >>> predict_first(None)
+    >>> predict_first(None)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    softmax_lib.editions.PredictFirst: ✏ Predict first: replace None with your answer in this cell, then run it and the cells below.
+    softmax_lib.editions.PredictFirst: ✏ Predict first: replace None with your answer in this cell, ...
     """
     if not has_prediction(my_prediction):
         raise PredictFirst(STOP_MESSAGE)
@@ -243,7 +255,7 @@ def _options(text: str) -> tuple[tuple[str, str], ...]:
     out = []
     for k, m in enumerate(found):
         end = found[k + 1].start() if k + 1 < len(found) else len(text)
-        body = text[m.end():end].split("\n", 1)[0]
+        body = text[m.end() : end].split("\n", 1)[0]
         if k + 1 == len(found):  # the last choice ends with its sentence
             body = re.split(r"(?<=[.!?])\s+(?=[A-Z])", body, maxsplit=1)[0]
         out.append((m.group("letter"), body.strip().rstrip(";.").strip()))
@@ -295,32 +307,57 @@ def exercises(nb: Any) -> Exercises:
             a, m = open_predict
             q = last_md.get("predict")
             q = q if q is not None and q < a else None
-            predicts.append(Predict(
-                question_cell=q, answer_cell=a, check_cell=i, checker=call.group("checker"),
-                options=_options(_source(cells[q])) if q is not None else (),
-                hint=(m.group("hint") or "").strip(), value=m.group("value").strip(),
-                gated=GATE_LINE in _source(cells[a]),
-                answer_id=cells[a].get("id"), check_id=cell.get("id"),
-            ))
+            predicts.append(
+                Predict(
+                    question_cell=q,
+                    answer_cell=a,
+                    check_cell=i,
+                    checker=call.group("checker"),
+                    options=_options(_source(cells[q])) if q is not None else (),
+                    hint=(m.group("hint") or "").strip(),
+                    value=m.group("value").strip(),
+                    gated=GATE_LINE in _source(cells[a]),
+                    answer_id=cells[a].get("id"),
+                    check_id=cell.get("id"),
+                )
+            )
             open_predict = None
             continue
         q_answer = _Q_ANSWER.match(src.strip())
         if q_answer:
             n = int(q_answer.group("n"))
-            answers.append(Answer(
-                question_cell=last_md.get(f"q{n}"), cell=i, number=n, name=q_answer.group("name"),
-                checker=q_answer.group("checker"), value=q_answer.group("value").strip(), cell_id=cell.get("id"),
-            ))
+            answers.append(
+                Answer(
+                    question_cell=last_md.get(f"q{n}"),
+                    cell=i,
+                    number=n,
+                    name=q_answer.group("name"),
+                    checker=q_answer.group("checker"),
+                    value=q_answer.group("value").strip(),
+                    cell_id=cell.get("id"),
+                )
+            )
             continue
         defined = set(_DEF.findall(src))
         for check in _CHECK_CALL.finditer(src):
             function = check.group("arg")
             if function in defined:
                 title_md = last_md.get("write")
-                title = _WRITE_IT.search(_source(cells[title_md])).group("title").strip(" .") if title_md is not None else ""
+                title = ""
+                if title_md is not None:
+                    title = _WRITE_IT.search(_source(cells[title_md])).group("title").strip(" .")
                 sol_cell, sol = _solution(cells, i, function)
-                write_its.append(WriteIt(cell=i, function=function, checker=check.group("checker"), title=title,
-                                         solution_cell=sol_cell, solution=sol, cell_id=cell.get("id")))
+                write_its.append(
+                    WriteIt(
+                        cell=i,
+                        function=function,
+                        checker=check.group("checker"),
+                        title=title,
+                        solution_cell=sol_cell,
+                        solution=sol,
+                        cell_id=cell.get("id"),
+                    )
+                )
                 break
         else:
             if _Q_CALL.search(src) and not _USES_PREDICTION.search(src):
@@ -346,46 +383,70 @@ def problems(nb: Any) -> list[str]:
         if cell.get("cell_type") == "markdown":
             continue
         if _USES_PREDICTION.search(src) and i not in predict_cells:
-            out.append(f"{where(i)} uses my_prediction but is neither a Predict's answer cell "
-                       "(exactly `my_prediction = None   # hint`) nor its check "
-                       "(`lesson.predict_...(my_prediction)` after the answer cell)")
+            out.append(
+                f"{where(i)} uses my_prediction but is neither a Predict's answer cell "
+                "(exactly `my_prediction = None   # hint`) nor its check "
+                "(`lesson.predict_...(my_prediction)` after the answer cell)"
+            )
         if re.search(r"\banswer_q\d+\b", src) and i not in answer_cells:
-            out.append(f"{where(i)} uses answer_qN but is not `answer_qN = None   # hint` "
-                       "followed by the line `lesson.check_qN(answer_qN)`")
+            out.append(
+                f"{where(i)} uses answer_qN but is not `answer_qN = None   # hint` "
+                "followed by the line `lesson.check_qN(answer_qN)`"
+            )
         if re.search(r"^lesson\.(check|predict)_\w+\(", src, re.M) and not (
-                i in predict_cells | write_cells | answer_cells or i in found.examples):
-            out.append(f"{where(i)} calls a lesson checker but is no Predict check, Write-it "
-                       "(`def f(...)` and `lesson.check_...(f)`) or check-yourself answer")
+            i in predict_cells | write_cells | answer_cells or i in found.examples
+        ):
+            out.append(
+                f"{where(i)} calls a lesson checker but is no Predict check, Write-it "
+                "(`def f(...)` and `lesson.check_...(f)`) or check-yourself answer"
+            )
         if re.search(r"# your code here|fix me", src) and i not in write_cells:
-            out.append(f"{where(i)} has `# your code here` or `fix me` but no `lesson.check_...(f)` "
-                       "on a function it defines")
+            out.append(
+                f"{where(i)} has `# your code here` or `fix me` but no `lesson.check_...(f)` on a function it defines"
+            )
     for p in found.predicts:
         if p.value != "None":
             out.append(f"{where(p.answer_cell)}: the Predict answer cell must assign None, not {p.value}")
         if p.question_cell is None:
             out.append(f"{where(p.answer_cell)}: no markdown cell with **Predict.** before this answer cell")
         hinted = tuple(_HINT_LETTERS.findall(p.hint))
-        if hinted and hinted != p.letters[:len(hinted)]:
-            out.append(f"{where(p.answer_cell)}: its comment offers {', '.join(hinted)} but the question's "
-                       f"choices are {', '.join(p.letters) or 'not (a), (b), ... in order'}")
+        if hinted and hinted != p.letters[: len(hinted)]:
+            out.append(
+                f"{where(p.answer_cell)}: its comment offers {', '.join(hinted)} but the question's "
+                f"choices are {', '.join(p.letters) or 'not (a), (b), ... in order'}"
+            )
     n_marks = sum(_source(c).count(_PREDICT_MARK) for c in cells if c.get("cell_type") == "markdown")
     if n_marks != len(found.predicts):
-        out.append(f"{n_marks} markdown **Predict.** marks but {len(found.predicts)} complete Predicts "
-                   "(answer cell, then a check cell); every Predict needs both")
+        out.append(
+            f"{n_marks} markdown **Predict.** marks but {len(found.predicts)} complete Predicts "
+            "(answer cell, then a check cell); every Predict needs both"
+        )
     n_write = sum(len(_WRITE_IT.findall(_source(c))) for c in cells if c.get("cell_type") == "markdown")
     if n_write != len(found.write_its):
-        out.append(f"{n_write} markdown 'Write it' headings but {len(found.write_its)} Write-it code cells "
-                   "(`def f(...)` and `lesson.check_...(f)`)")
+        out.append(
+            f"{n_write} markdown 'Write it' headings but {len(found.write_its)} Write-it code cells "
+            "(`def f(...)` and `lesson.check_...(f)`)"
+        )
     for w in found.write_its:
         if w.solution is None:
-            out.append(f"{where(w.cell)}: Write-it {w.function} has no solution: the next markdown cell needs "
-                       f"a <details> block with a ```python block defining {w.function}")
-    write_questions = {int(m.group(1)) for c in cells if c.get("cell_type") == "markdown"
-                       for m in re.finditer(r"\*\*Q(\d+)\. Write it\b", _source(c))}
-    asked = sorted({int(m.group("n")) for c in cells if c.get("cell_type") == "markdown"
-                    for m in _QUESTION.finditer(_source(c))} - write_questions)
+            out.append(
+                f"{where(w.cell)}: Write-it {w.function} has no solution: the next markdown cell needs "
+                f"a <details> block with a ```python block defining {w.function}"
+            )
+    write_questions = {
+        int(m.group(1))
+        for c in cells
+        if c.get("cell_type") == "markdown"
+        for m in re.finditer(r"\*\*Q(\d+)\. Write it\b", _source(c))
+    }
+    asked = sorted(
+        {int(m.group("n")) for c in cells if c.get("cell_type") == "markdown" for m in _QUESTION.finditer(_source(c))}
+        - write_questions
+    )
     answered = sorted(a.number for a in found.answers)
     if asked != answered:
-        out.append(f"check-yourself questions {asked} but answer cells for {answered}: each **QN.** needs "
-                   "a cell `answer_qN = None   # hint` then `lesson.check_qN(answer_qN)`")
+        out.append(
+            f"check-yourself questions {asked} but answer cells for {answered}: each **QN.** needs "
+            "a cell `answer_qN = None   # hint` then `lesson.check_qN(answer_qN)`"
+        )
     return out

@@ -101,7 +101,8 @@ def _check_stopped_at(cells: list[dict], stop: int, what: str) -> None:
     and no code cell below it ran."""
     outputs = cells[stop]["outputs"]
     assert [o["text"] for o in outputs] == [editions.STOP_MESSAGE], (
-        f"{what}: the Predict cell should show only the stop message, got {outputs}")
+        f"{what}: the Predict cell should show only the stop message, got {outputs}"
+    )
     assert outputs[0]["mime"] == "application/vnd.jupyter.stderr"
     below = [i for i, c in enumerate(cells) if i > stop and (_ran(c["prompt"]) or c["outputs"])]
     assert below == [], f"{what}: code cells {below} below the stop ran: {[cells[i] for i in below]}"
@@ -112,8 +113,11 @@ def _screenshot_at(page, code_index: int, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
     for _ in range(4):  # cells above render as they come into view and move it: aim again
-        page.evaluate("(k) => document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-CodeCell')[k]"
-                      ".scrollIntoView({block: 'center'})", code_index)
+        page.evaluate(
+            "(k) => document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-CodeCell')[k]"
+            ".scrollIntoView({block: 'center'})",
+            code_index,
+        )
         page.wait_for_timeout(400)
     page.screenshot(path=str(path))
 
@@ -150,7 +154,8 @@ def test_workbook_stops_at_each_predict_in_jupyterlab(lab_server, browser):
         _screenshot_at(page, stop1, ARTIFACTS / "workbook-01-first-stop.png")
         problems = kernel_log.take()
         assert len(problems) == 1 and problems[0].startswith(
-            f"kernel error (from execute_request): PredictFirst: {editions.STOP_MESSAGE}"), problems
+            f"kernel error (from execute_request): PredictFirst: {editions.STOP_MESSAGE}"
+        ), problems
 
         # -- write a prediction and run on from that cell ------------------------
         editor = page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell").nth(stop1).locator(".cm-content")

@@ -2,14 +2,18 @@
 
 Fast tests: the workbook is current (``--check``) and the check can fail; it
 stores no outputs; every Predict has its stop; it differs from the book only
-by the banner, the stops and their import; its links lead to workbook
-lessons; the parser finds every exercise of every lesson, and names the cells
-that break its conventions.
+by the banner, the stops and their import (and navigation's cells, made for
+workbook/); its links lead to workbook lessons; the stop is one line and an
+error status in a real kernel; the parser finds every exercise of every
+lesson, and names the cells that break its conventions; the docs say which
+edition is for what.
 
-Slow tests (``-m slow``; ``make test`` runs them): every workbook lesson is
-executed with nbclient, untouched (it must stop at its first Predict with the
-one-line message, before anything of the reveal runs) and with every
-prediction written (it must run to the end without an error).
+Slow test (marker ``slow``; ``make test`` runs it, ``-m "not slow"`` skips
+it): every workbook lesson is run in one kernel as a learner runs it. Run All
+on the untouched lesson must stop at the first Predict with the one-line
+message and before any cell of its reveal; with a prediction written, running
+on from that cell must stop at the next Predict; with every prediction written
+the lesson must run to its end without an error.
 """
 
 from __future__ import annotations
@@ -23,9 +27,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
 import workbook
 from lessons import present
-
 from softmax_lib import editions
 from softmax_lib.checks import NO_PREDICTION
 
@@ -76,7 +80,8 @@ def test_check_exits_non_zero_when_stale(tmp_path, monkeypatch, capsys):
     assert workbook.main() == 0
     (folder / LESSONS[-1].name).write_text(
         (folder / LESSONS[-1].name).read_text(encoding="utf-8").replace("my_prediction = None", "my_prediction = 'a'"),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert workbook.main() == 1
     assert f"stale: workbook/{LESSONS[-1].name}" in capsys.readouterr().out
 
@@ -104,8 +109,7 @@ def test_every_predict_has_its_stop(lesson):
     cells = _nb(lesson.workbook)["cells"]
     for p in wb.predicts:
         assert p.gated and p.value == "None", f"{p.checker}: the answer cell has no stop"
-        assert _src(cells[p.answer_cell]).split("\n") == [
-            _src(cells[p.answer_cell]).split("\n")[0], editions.GATE_LINE]
+        assert _src(cells[p.answer_cell]).split("\n") == [_src(cells[p.answer_cell]).split("\n")[0], editions.GATE_LINE]
     setup = cells[workbook.setup_cell(nbformat.read(lesson.workbook, as_version=4))]
     assert (workbook.IMPORT_LINE in _src(setup).split("\n")) == bool(wb.predicts)
     assert editions.problems(lesson.workbook) == []
@@ -163,13 +167,17 @@ def test_stop_message_is_one_short_line():
 def test_docs_say_read_the_book_do_the_workbook():
     """README, the contents page (both editions) and the teacher's guide say which edition is for what."""
     index = "".join(_src(c) for c in _nb(ROOT / "notebooks" / "00-index.ipynb")["cells"])
-    for text in ((ROOT / "README.md").read_text(encoding="utf-8"), index,
-                 (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")):
+    for text in (
+        (ROOT / "README.md").read_text(encoding="utf-8"),
+        index,
+        (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8"),
+    ):
         assert re.search(r"[Rr]ead the book, do the workbook", text)
         assert "workbook/" in text and "notebooks/" in text
     teaching = (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
     assert editions.STOP_MESSAGE.split(" ", 1)[1].rstrip(".") in re.sub(r"\s+", " ", teaching), (
-        "docs/teaching.md quotes the stop message: keep it in step with softmax_lib/editions.py")
+        "docs/teaching.md quotes the stop message: keep it in step with softmax_lib/editions.py"
+    )
 
 
 def test_kernel_sends_one_line_and_an_error_status():
@@ -178,16 +186,22 @@ def test_kernel_sends_one_line_and_an_error_status():
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("from softmax_lib.editions import predict_first\nmy_prediction = None\n"
-                                  "predict_first(my_prediction)"),
-        nbformat.v4.new_code_cell("print('the reveal')"),
-    ])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "from softmax_lib.editions import predict_first\nmy_prediction = None\npredict_first(my_prediction)"
+            ),
+            nbformat.v4.new_code_cell("print('the reveal')"),
+        ]
+    )
     with pytest.raises(CellExecutionError) as info:
         NotebookClient(nb, timeout=120, kernel_name="python3").execute()
     assert info.value.ename == "PredictFirst"
-    assert nb.cells[0].outputs == [nbformat.v4.new_output(
-        "error", ename="PredictFirst", evalue=editions.STOP_MESSAGE, traceback=[editions.STOP_MESSAGE])]
+    assert nb.cells[0].outputs == [
+        nbformat.v4.new_output(
+            "error", ename="PredictFirst", evalue=editions.STOP_MESSAGE, traceback=[editions.STOP_MESSAGE]
+        )
+    ]
     assert nb.cells[1].outputs == [] and nb.cells[1].execution_count is None
 
 
@@ -203,7 +217,8 @@ def test_parser_finds_every_exercise(lesson):
         assert p.question_cell < p.answer_cell < p.check_cell
         assert p.check_cell - p.answer_cell >= 2, f"{p.checker}: no reveal between the answer and its check"
         assert p.options or re.search(r"\bnumber\b|probability", p.hint), (
-            f"{p.checker}: neither (a), (b) choices nor a number asked for")
+            f"{p.checker}: neither (a), (b) choices nor a number asked for"
+        )
         assert f"lesson.{p.checker}(my_prediction" in _src(cells[p.check_cell])
     for w in found.write_its:
         assert f"def {w.function}(" in _src(cells[w.cell]) and f"def {w.function}(" in w.solution
@@ -273,21 +288,26 @@ def _broken(index, cell):
     return {"cells": cells}
 
 
-@pytest.mark.parametrize("broken, says", [
-    (_broken(1, _code("my_prediction = None   # 'a' or 'b'\nprint('peek')")), "uses my_prediction"),
-    (_broken(1, None), "uses my_prediction"),  # a check with no answer cell
-    (_broken(3, None), "uses my_prediction"),  # an answer cell with no check
-    (_broken(1, _code("my_prediction = 'a'   # 'a' or 'b'")), "must assign None"),
-    (_broken(1, _code("my_prediction = None   # 'a', 'b' or 'c'")), "offers a, b, c"),
-    (_broken(0, _md("Which one?")), "no markdown cell with **Predict.**"),
-    (_broken(2, _md("**Predict.** And this?")), "2 markdown **Predict.** marks but 1"),
-    (_broken(5, _code("def my_f(z):\n    # your code here\n    return None\n\nlesson.check_my_f(other)")),
-     "calls a lesson checker"),
-    (_broken(6, _md("No solution here.")), "has no solution"),
-    (_broken(4, _md("### Write it: a function\n\n### Write it: another")), "2 markdown 'Write it' headings but 1"),
-    (_broken(8, _code("answer_q1 = None\nprint(answer_q1)")), "uses answer_qN"),
-    (_broken(8, None), "questions [1] but answer cells for []"),
-])
+@pytest.mark.parametrize(
+    "broken, says",
+    [
+        (_broken(1, _code("my_prediction = None   # 'a' or 'b'\nprint('peek')")), "uses my_prediction"),
+        (_broken(1, None), "uses my_prediction"),  # a check with no answer cell
+        (_broken(3, None), "uses my_prediction"),  # an answer cell with no check
+        (_broken(1, _code("my_prediction = 'a'   # 'a' or 'b'")), "must assign None"),
+        (_broken(1, _code("my_prediction = None   # 'a', 'b' or 'c'")), "offers a, b, c"),
+        (_broken(0, _md("Which one?")), "no markdown cell with **Predict.**"),
+        (_broken(2, _md("**Predict.** And this?")), "2 markdown **Predict.** marks but 1"),
+        (
+            _broken(5, _code("def my_f(z):\n    # your code here\n    return None\n\nlesson.check_my_f(other)")),
+            "calls a lesson checker",
+        ),
+        (_broken(6, _md("No solution here.")), "has no solution"),
+        (_broken(4, _md("### Write it: a function\n\n### Write it: another")), "2 markdown 'Write it' headings but 1"),
+        (_broken(8, _code("answer_q1 = None\nprint(answer_q1)")), "uses answer_qN"),
+        (_broken(8, None), "questions [1] but answer cells for []"),
+    ],
+)
 def test_problems_names_what_breaks_the_conventions(broken, says):
     assert any(says in line for line in editions.problems(broken)), editions.problems(broken)
 
@@ -337,8 +357,9 @@ def test_workbook_as_a_learner_runs_it(lesson):
 
     nb = nbformat.read(lesson.workbook, as_version=4)
     predicts = list(editions.exercises(nb).predicts)
-    client = NotebookClient(nb, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(workbook.WORKBOOK)}})
+    client = NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(workbook.WORKBOOK)}}
+    )
     code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     started = time.perf_counter()
     stops = []
@@ -357,9 +378,13 @@ def test_workbook_as_a_learner_runs_it(lesson):
                 break
             k = len(stops)
             assert k < len(predicts) and stopped_at == predicts[k].answer_cell, (
-                f"stopped at cell {stopped_at}, not at Predict {k + 1}'s answer cell")
-            assert nb.cells[stopped_at].outputs == [nbformat.v4.new_output(
-                "error", ename="PredictFirst", evalue=editions.STOP_MESSAGE, traceback=[editions.STOP_MESSAGE])]
+                f"stopped at cell {stopped_at}, not at Predict {k + 1}'s answer cell"
+            )
+            assert nb.cells[stopped_at].outputs == [
+                nbformat.v4.new_output(
+                    "error", ename="PredictFirst", evalue=editions.STOP_MESSAGE, traceback=[editions.STOP_MESSAGE]
+                )
+            ]
             later = [i for i in code if i > stopped_at and nb.cells[i].execution_count is not None]
             assert later == [], f"cells {later}, after the stop, ran"
             stops.append(stopped_at)

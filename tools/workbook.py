@@ -41,14 +41,18 @@ def banner(lesson: Lesson) -> str:
     """The markdown cell at the top of a workbook lesson."""
     book = f"../notebooks/{lesson.name}"
     if lesson.is_index:
-        return (f"{BANNER_MARK}\n"
-                "✏ **This is the workbook**, where you *do* the lessons: they start without outputs, and at each "
-                "**Predict** you write your answer in place of `None` before you run on (Run All stops there "
-                f"until you do). To read a lesson with every output shown, open it in the [book]({book}).")
-    return (f"{BANNER_MARK}\n"
-            "✏ **Workbook edition.** Run the cells in order. At each **Predict**, replace `None` with your "
-            "answer before you run on: Run All stops there until you do. "
-            f"The same lesson with every output shown is in the [book]({book}).")
+        return (
+            f"{BANNER_MARK}\n"
+            "✏ **This is the workbook**, where you *do* the lessons: they start without outputs, and at each "
+            "**Predict** you write your answer in place of `None` before you run on (Run All stops there "
+            f"until you do). To read a lesson with every output shown, open it in the [book]({book})."
+        )
+    return (
+        f"{BANNER_MARK}\n"
+        "✏ **Workbook edition.** Run the cells in order. At each **Predict**, replace `None` with your "
+        "answer before you run on: Run All stops there until you do. "
+        f"The same lesson with every output shown is in the [book]({book})."
+    )
 
 
 def _add_import(source: str) -> str:
@@ -57,7 +61,7 @@ def _add_import(source: str) -> str:
     last = max((k for k, line in enumerate(lines) if re.match(r"(from|import) \S", line)), default=None)
     if last is None:
         raise SystemExit("the setup cell (the first code cell) has no import line to put the workbook's import after")
-    return "\n".join(lines[:last + 1] + [IMPORT_LINE] + lines[last + 1:])
+    return "\n".join(lines[: last + 1] + [IMPORT_LINE] + lines[last + 1 :])
 
 
 def _clean_code_cell(cell) -> None:
@@ -101,8 +105,10 @@ def workbook_notebook(lesson: Lesson) -> nbformat.NotebookNode:
     book = nbformat.read(lesson.notebook, as_version=4)
     wrong = editions.problems(book)
     if wrong:
-        raise SystemExit(f"notebooks/{lesson.name}: its exercises break the conventions of softmax_lib/editions.py, "
-                         "so the workbook cannot place its stops:\n  " + "\n  ".join(wrong))
+        raise SystemExit(
+            f"notebooks/{lesson.name}: its exercises break the conventions of softmax_lib/editions.py, "
+            "so the workbook cannot place its stops:\n  " + "\n  ".join(wrong)
+        )
     nb = copy.deepcopy(book)
     _for_workbook_folder(nb, lesson)
     found = editions.exercises(nb)
@@ -115,15 +121,17 @@ def workbook_notebook(lesson: Lesson) -> nbformat.NotebookNode:
     if found.predicts:
         setup = setup_cell(nb)
         if setup > found.predicts[0].answer_cell:
-            raise SystemExit(f"notebooks/{lesson.name}: the setup cell (the first code cell) must come before "
-                             "the first Predict")
+            raise SystemExit(
+                f"notebooks/{lesson.name}: the setup cell (the first code cell) must come before the first Predict"
+            )
         nb.cells[setup].source = _add_import(nb.cells[setup].source)
     top = nbformat.v4.new_markdown_cell(banner(lesson))
     top.id = BANNER_ID
     nb.cells.insert(0, top)
     language = nb.metadata.get("language_info", {}).get("name", "python")
-    nb.metadata = nbformat.NotebookNode({"kernelspec": book.metadata["kernelspec"],
-                                         "language_info": {"name": language}})
+    nb.metadata = nbformat.NotebookNode(
+        {"kernelspec": book.metadata["kernelspec"], "language_info": {"name": language}}
+    )
     nbformat.validate(nb)
     return nb
 
