@@ -33,8 +33,9 @@ import sysconfig
 import threading
 import time
 import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -1072,7 +1073,7 @@ def _silencers() -> dict[Any, Callable]:
         warnings.filterwarnings.__code__: _on_filter("warnings.filterwarnings('ignore')"),
         warnings.catch_warnings.__init__.__code__: _on_filter("warnings.catch_warnings(action='ignore')"),
     }
-    decorator = getattr(np.errstate, "__call__", None)
+    decorator = vars(np.errstate).get("__call__")  # errstate's own __call__, which wraps a decorated function
     for const in getattr(getattr(decorator, "__code__", None), "co_consts", ()):
         if inspect.iscode(const) and const.co_name == "inner":  # @np.errstate(...) on the learner's function
             rules[const] = _on_errstate_decorated
@@ -1124,9 +1125,9 @@ def _same(a: Any, b: Any) -> bool:
         except Exception:  # object arrays and the like: compare what can be compared
             return bool(np.array_equal(a, b))
     if isinstance(b, (list, tuple)) and type(b) in (list, tuple):
-        return isinstance(a, type(b)) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return isinstance(a, type(b)) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(b, numbers.Number) and isinstance(a, numbers.Number):
-        return a == b or (a != a and b != b)
+        return a == b or (isinstance(a, float | complex | np.inexact) and math.isnan(abs(a)) and math.isnan(abs(b)))
     return True
 
 
@@ -1191,7 +1192,7 @@ def _run_case(fn: Callable, case: Case, *, name: str, harmless: Sequence[str], l
                 and np.shape(expected) == case.args[0].shape
             shape = case.args[0].shape if same else None
             hint = form_hint(out, name, returns, shape) or hint
-    if not all(_same(a, b) for a, b in zip(args, case.args)):
+    if not all(_same(a, b) for a, b in zip(args, case.args, strict=True)):
         problems.append("changed its input array in place")
         kinds.append("in_place")
         if len(problems) == 1:

@@ -16,8 +16,15 @@ import numpy as np
 import pytest
 
 from softmax_lib import checks, sigmoid, softmax
-from softmax_lib.checks import (Case, CodeFeedback, check_choice, check_function, check_number, check_prediction,
-                                expect_array)
+from softmax_lib.checks import (
+    Case,
+    CodeFeedback,
+    check_choice,
+    check_function,
+    check_number,
+    check_prediction,
+    expect_array,
+)
 
 
 # ---------------------------------------------------------------- NumPy's wordings of one warning
@@ -407,7 +414,7 @@ def _raise(err):
 
 
 def _warn_huge(z):
-    warnings.warn(HUGE, RuntimeWarning)
+    warnings.warn(HUGE, RuntimeWarning, stacklevel=2)
     return softmax(z)
 
 

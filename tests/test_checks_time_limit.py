@@ -135,7 +135,7 @@ def test_the_next_check_runs_normally_after_a_stopped_and_an_abandoned_function(
     # the stopped loop's thread is gone; only the sleeping one stays (a daemon thread)
     assert len(_workers()) <= before + 1
     with pytest.raises(ZeroDivisionError):  # and this (main) thread is in a normal state
-        1 / 0
+        _ = 1 / 0
 
 
 def test_the_default_limit_is_three_seconds_and_says_so():
@@ -183,10 +183,11 @@ def test_a_check_that_calls_the_function_again_is_limited_too():
     def calls_again(fn):
         def check(out):
             fn(np.array([1.0, 2.0]))  # e.g. a property check: σ(−z) = 1 − σ(z)
-            return None
         return check
 
-    def loops_on_a_second_call(z, calls=[]):  # noqa: B006: the state is the point
+    calls = []
+
+    def loops_on_a_second_call(z):
         calls.append(1)
         while len(calls) > 1:
             pass
