@@ -360,3 +360,24 @@ def test_a_function_starved_of_cpu_is_not_cut_off_at_the_wall_clock_limit():
     fb, elapsed = _check(half_busy, n=1, time_limit=1.0)
     assert fb.ok is True, repr(fb)
     assert elapsed > 1.0  # it did run past the wall-clock limit
+
+
+def test_without_a_cpu_clock_the_limit_is_wall_clock_and_a_sleeper_gets_the_interruption_later(monkeypatch):
+    """macOS and Windows: no per-thread CPU time, so every worker still running is interrupted; a
+    sleeping one receives it when its sleep returns, and until then the silencing check is skipped."""
+    monkeypatch.setattr(checks, "_cpu_seconds", lambda thread: None)
+
+    def naps(z):
+        time.sleep(2.5)
+        return _stable(z)
+
+    fb, elapsed = _check(_endless, n=1, time_limit=LIMIT)
+    assert fb.failure.kinds == {"timeout"} and elapsed < HANG_BOUND
+    fb, _ = _check(naps, n=1, time_limit=LIMIT)
+    assert fb.failure.kinds == {"abandoned"}
+    assert checks._interruption_pending()
+    deadline = time.monotonic() + HANG_BOUND
+    while checks._interruption_pending() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not checks._interruption_pending()  # delivered when the sleep returned: the nap ended there
+    assert _profiled_call_seconds() < 1.0
