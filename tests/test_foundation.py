@@ -120,3 +120,24 @@ def test_live_figure_refuses_a_plain_drawing_function():
 
     with pytest.raises(TypeError, match="needs a FigureView"):
         live_figure(draw, {"value": slider("v", 0.5, 0.0, 1.0)})
+
+
+def test_logits_and_probs_draws_a_masked_minus_inf_logit(fig):
+    # issue 16: a -inf logit (the course's own mask) crashed with "Axis limits cannot be NaN or Inf"
+    axes = fig.subplots(1, 2)
+    plots.logits_and_probs([2.0, -np.inf, 0.5], ["a", "b", "c"], axes=axes)
+    lo, hi = axes[0].get_ylim()
+    assert np.isfinite([lo, hi]).all() and lo <= 0.0 and hi >= 2.0
+    assert "-inf" in {t.get_text() for t in axes[0].texts}             # the placeholder bar says so
+    probs = [p.get_height() for p in axes[1].patches]
+    assert probs[1] == 0.0 and probs[0] == pytest.approx(softmax([2.0, 0.5])[0])
+    fig.canvas.draw()
+
+
+def test_logits_and_probs_of_only_minus_inf_or_nan_still_draws(fig):
+    axes = fig.subplots(1, 2)
+    plots.logits_and_probs([-np.inf, -np.inf], axes=axes)
+    assert np.isfinite(axes[0].get_ylim()).all()
+    axes = fig.subplots(1, 2)
+    plots.logits_and_probs([1.0, np.nan], axes=axes)
+    fig.canvas.draw()
