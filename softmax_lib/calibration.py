@@ -31,7 +31,9 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .core import _check_temperature, _describe, log_softmax
+from ._validate import as_float64_array, as_real_array, check_temperature, refuse_masked
+from .core import log_softmax
+from .formatting import describe
 
 __all__ = [
     "ReliabilityBins",
@@ -84,7 +86,7 @@ class ReliabilityBins(NamedTuple):
 # --------------------------------------------------------------------------
 def _check_n_bins(n_bins: Any) -> int:
     if isinstance(n_bins, bool) or not isinstance(n_bins, (numbers.Integral, np.integer)):
-        raise TypeError(f"n_bins must be a positive integer such as 15, got {_describe(n_bins)}")
+        raise TypeError(f"n_bins must be a positive integer such as 15, got {describe(n_bins)}")
     if n_bins < 1:
         raise ValueError(f"n_bins must be >= 1, got {n_bins}")
     if n_bins > MAX_BINS:
@@ -96,17 +98,8 @@ def _check_n_bins(n_bins: Any) -> int:
 
 
 def _real_array(x: ArrayLike, name: str) -> np.ndarray:
-    if isinstance(x, (str, bytes)):
-        raise TypeError(f"{name} must be an array of numbers, got {_describe(x)}")
-    try:
-        arr = np.asarray(x)
-    except ValueError:
-        raise TypeError(f"{name} must be a rectangular array of numbers (rows of equal length)") from None
-    if arr.dtype.kind == "b":
-        return arr.astype(np.float64)
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be real numbers, got dtype {arr.dtype} ({_describe(x)})")
-    return arr.astype(np.float64, copy=False)
+    """Per-sample numbers as float64; a masked array is a TypeError (the library's masked rule)."""
+    return as_float64_array(x, name, masked="error")
 
 
 def _check_confidences(conf: ArrayLike, name: str = "confidences") -> np.ndarray:
@@ -132,15 +125,16 @@ def _check_correct(correct: ArrayLike, n: int, name: str = "correct") -> np.ndar
     if not np.all((k == 0) | (k == 1)):
         raise ValueError(
             f"{name} must be True/False (or 1/0) for each prediction, got other values "
-            f"such as {_describe(np.unique(k[(k != 0) & (k != 1)])[:3].tolist())}. With 1-D "
+            f"such as {describe(np.unique(k[(k != 0) & (k != 1)])[:3].tolist())}. With 1-D "
             "confidences, pass whether each prediction was right, not the class labels."
         )
     return k
 
 
 def _check_labels(labels: ArrayLike, n: int, n_classes: int) -> np.ndarray:
+    refuse_masked(labels, "labels")
     if isinstance(labels, (str, bytes)):
-        raise TypeError(f"labels must be integer class indices, got {_describe(labels)}")
+        raise TypeError(f"labels must be integer class indices, got {describe(labels)}")
     y = np.asarray(labels)
     if y.dtype.kind not in "iu":
         raise TypeError(f"labels must be integer class indices, got dtype {y.dtype}")
@@ -152,13 +146,23 @@ def _check_labels(labels: ArrayLike, n: int, n_classes: int) -> np.ndarray:
 
 
 def _check_logits(logits: ArrayLike) -> np.ndarray:
-    z = _real_array(logits, "logits")
+    """Logits as float64; a masked entry (or a -inf) is an impossible class, as in core."""
+    z = as_real_array(logits, "logits", masked="-inf").astype(np.float64, copy=False)
     if z.ndim != 2:
         raise ValueError(f"logits must be 2-D, shape (n_samples, n_classes); got shape {z.shape}")
     if z.shape[0] == 0 or z.shape[1] < 2:
         raise ValueError(f"logits need at least one row and two classes, got shape {z.shape}")
-    if not np.all(np.isfinite(z)):
-        raise ValueError("logits contain NaN or inf")
+    if np.isnan(z).any() or np.isposinf(z).any():
+        raise ValueError(
+            "logits contain NaN or +inf; a trained model's logits are finite numbers "
+            "(-inf, or a masked entry, is allowed: a class that is impossible for that row)"
+        )
+    empty = np.all(z == -np.inf, axis=1)
+    if empty.any():
+        raise ValueError(
+            f"row {int(np.argmax(empty))} of logits has no possible class: every entry is -inf "
+            "or masked. Leave that row out."
+        )
     return z
 
 
@@ -380,7 +384,7 @@ def temperature_nll(logits: ArrayLike, labels: ArrayLike, temperature: float) ->
     """
     z = _check_logits(logits)
     y = _check_labels(labels, z.shape[0], z.shape[1])
-    t = _check_temperature(temperature, finite=True)
+    t = check_temperature(temperature, finite=True)
     return _nll(z, y, t)
 
 
@@ -474,14 +478,22 @@ def fit_temperature(
     """
     z = _check_logits(logits)
     y = _check_labels(labels, z.shape[0], z.shape[1])
+    impossible = z[np.arange(z.shape[0]), y] == -np.inf
+    if impossible.any():
+        i = int(np.argmax(impossible))
+        raise ValueError(
+            f"row {i}'s label, class {int(y[i])}, is masked (its logit is -inf): its probability "
+            "is 0 at every temperature, so the NLL is infinite at every T and has no minimum. "
+            "Leave that row out, or unmask its class."
+        )
     try:
         lo, hi = (float(b) for b in bounds)
     except (TypeError, ValueError):
-        raise TypeError(f"bounds must be two positive numbers (lo, hi), got {_describe(bounds)}") from None
+        raise TypeError(f"bounds must be two positive numbers (lo, hi), got {describe(bounds)}") from None
     if not (0 < lo < hi < math.inf):
         raise ValueError(f"bounds must satisfy 0 < lo < hi < inf, got {bounds!r}")
     if isinstance(tol, bool) or not isinstance(tol, numbers.Real):
-        raise TypeError(f"tol must be a small positive number such as 1e-6, got {_describe(tol)}")
+        raise TypeError(f"tol must be a small positive number such as 1e-6, got {describe(tol)}")
     if not tol > 0:  # also NaN
         raise ValueError(f"tol must be > 0 (a relative precision for T, such as 1e-6), got {tol!r}")
     if not math.isfinite(tol):

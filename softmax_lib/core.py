@@ -102,10 +102,6 @@ _BLOCK_BYTES = 1024 * 1024
 # (softmax_lib._validate.as_real_array, softmax_lib.formatting.short_repr).
 _as_real_array = as_real_array
 _short_repr = short_repr
-# Kept until decoding and calibration import softmax_lib._validate (next commits).
-_check_axis = check_axis
-_check_temperature = check_temperature
-_describe = describe
 
 
 def _divide(a: np.ndarray, t: float) -> np.ndarray:
