@@ -457,3 +457,114 @@ def test_a_mask_on_per_sample_data_is_a_type_error(call):
 def test_a_temperature_float64_cannot_hold_is_a_value_error(t):
     with pytest.raises(ValueError, match="beyond the range of a float64"):
         temperature_nll([[1.0, 0.0]], [0], t)
+
+
+# ---------------------------------------------------------------- MCE, Brier, equal-mass bins, one ECE (issue 19)
+from softmax_lib.calibration import (  # noqa: E402
+    brier_score,
+    ece_by_temperature,
+    ece_from_bins,
+    equal_mass_bins,
+    maximum_calibration_error,
+)
+
+
+def _confidences(seed, n=503):
+    rng = np.random.default_rng(seed)
+    conf = rng.uniform(0.2, 1.0, n)
+    conf[:20] = np.round(conf[:20], 1)          # some ties and values on bin edges
+    return conf, rng.random(n) < conf ** 1.5
+
+
+def test_mce_by_hand_and_by_loop():
+    assert maximum_calibration_error([0.9, 0.95, 0.5], [True, False, True], n_bins=5) == pytest.approx(0.5)
+    assert maximum_calibration_error([0.9, 0.95], [True, False], n_bins=5) == pytest.approx(0.425)
+    conf, ok = _confidences(1)
+    b = reliability_bins(conf, ok)
+    gaps = [abs(ok[(conf > lo) & (conf <= lo + 1 / 15)].mean() - conf[(conf > lo) & (conf <= lo + 1 / 15)].mean())
+            for lo in np.arange(15) / 15 if ((conf > lo) & (conf <= lo + 1 / 15)).any()]
+    assert maximum_calibration_error(conf, ok) == pytest.approx(max(gaps), rel=1e-12)
+    assert maximum_calibration_error(conf, ok) >= ece_from_bins(b)
+
+
+def test_brier_score_by_hand_and_its_range():
+    p = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]])
+    assert brier_score(p, [0, 2]) == pytest.approx((0.14 + 1.46) / 2)
+    assert brier_score(np.eye(3), [0, 1, 2]) == 0.0
+    assert brier_score(np.eye(3), [1, 2, 0]) == 2.0
+    with pytest.raises(ValueError, match="softmax"):
+        brier_score([[2.0, 1.0]], [0])                       # logits, not probabilities
+    with pytest.raises(TypeError, match="masked"):
+        brier_score(np.ma.array(np.eye(2), mask=[[0, 0], [0, 1]]), [0, 1])
+
+
+def test_equal_mass_bins_hold_equal_counts_and_go_through_the_one_ece():
+    conf, ok = _confidences(2, 103)
+    b = equal_mass_bins(conf, ok, 10)
+    assert b.counts.sum() == 103 and b.counts.max() - b.counts.min() <= 1
+    assert np.all(np.diff(b.confidence) > 0) and b.edges[0] == 0 and b.edges[-1] == conf.max()
+    one = equal_mass_bins(conf, ok, 1)
+    assert ece_from_bins(one) == pytest.approx(abs(ok.mean() - conf.mean()), rel=1e-12)
+    # the ECE of equal-width bins is ece_from_bins of them: one formula
+    assert ece_from_bins(reliability_bins(conf, ok)) == expected_calibration_error(conf, ok)
+    for bad, exc in ((0, ValueError), (104, ValueError), (2.5, TypeError), (True, TypeError)):
+        with pytest.raises(exc, match="n_bins"):
+            equal_mass_bins(conf, ok, bad)
+
+
+def test_ece_from_bins_refuses_what_is_not_bins():
+    with pytest.raises(TypeError, match="ReliabilityBins"):
+        ece_from_bins([1, 2, 3])
+    empty = ReliabilityBins(np.zeros(3, int), np.full(3, np.nan), np.full(3, np.nan), np.linspace(0, 1, 4))
+    with pytest.raises(ValueError, match="no prediction"):
+        ece_from_bins(empty)
+
+
+def test_ece_by_temperature_is_the_ece_at_each_temperature():
+    rng = np.random.default_rng(9)
+    z = rng.normal(0, 3, size=(500, 6))
+    y = _sample_labels(rng, z, 2.0)
+    temps = np.geomspace(0.25, 8, 17)
+    got = ece_by_temperature(z, y, temps)
+    want = [expected_calibration_error(softmax(z, temperature=t), y) for t in temps]
+    assert got.tolist() == want
+    with pytest.raises(ValueError, match="temperature"):
+        ece_by_temperature(z, y, [1.0, 0.0])
+
+
+def _lesson08():
+    import importlib
+
+    return importlib.import_module("softmax_lib.lessons.lesson08_calibration")
+
+
+@pytest.mark.parametrize("name", ["maximum_calibration_error", "equal_mass_bins", "ece_from_bins", "brier_score",
+                                  "_grid_ece_argmin"])
+def test_the_library_gives_lesson_08s_numbers(name):
+    # while lesson 08 keeps its own copies, the library's must give the same numbers
+    lesson = _lesson08()
+    copy = getattr(lesson, name, None)
+    if copy is None or copy is globals().get(name):
+        pytest.skip(f"lesson 08 no longer keeps its own {name}")
+    for seed in range(4):
+        conf, ok = _confidences(seed)
+        if name == "maximum_calibration_error":
+            for m in (1, 5, 15, 40):
+                assert maximum_calibration_error(conf, ok, m) == copy(conf, ok, m)
+        elif name == "equal_mass_bins":
+            for m in (1, 7, 15, 503):
+                for a, b in zip(equal_mass_bins(conf, ok, m), copy(conf, ok, m)):
+                    np.testing.assert_array_equal(a, b)
+        elif name == "ece_from_bins":
+            for bins in (reliability_bins(conf, ok), equal_mass_bins(conf, ok, 10)):
+                assert ece_from_bins(bins) == copy(bins)
+        elif name == "brier_score":
+            rng = np.random.default_rng(seed)
+            p = softmax(rng.normal(0, 3, size=(300, 10)))
+            y = rng.integers(0, 10, 300)
+            assert brier_score(p, y) == copy(p, y)
+        elif seed < 2:  # the exercise's grid search: the argmin T of the ECE, through the one ECE
+            for true_t in (2.5, 0.5):
+                z, y = lesson._synthetic_split(true_t, seed=7 + seed)
+                temps = lesson.FIT_GRID
+                assert temps[int(np.argmin(ece_by_temperature(z, y, temps)))] == copy(z, y, temps)
