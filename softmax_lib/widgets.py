@@ -32,7 +32,8 @@ import io
 import math
 from typing import Any, Callable, Mapping
 
-__all__ = ["FigureView", "live_figure", "slider", "log_slider", "render_png", "STATIC_TEXT"]
+__all__ = ["FigureView", "live_figure", "control", "slider", "log_slider", "int_slider", "selection_slider",
+           "dropdown", "seed_box", "render_png", "CONTROL_WIDTH", "CONTROL_STYLE", "STATIC_TEXT"]
 
 #: What a viewer without widget support prints for a live figure.
 STATIC_TEXT = "Interactive figure: run the notebook in Jupyter to drag the sliders."
@@ -183,22 +184,36 @@ def _box_class():
     return LiveFigure
 
 
+#: The width of every control: one column of them reads well on a projector.
+CONTROL_WIDTH = "420px"
+#: The style of every control: the description is shown in full, never cut to "temperat...".
+CONTROL_STYLE = {"description_width": "initial"}
+
+
+def control(widget_class, description: str, *, width: str = CONTROL_WIDTH, **kw):
+    """Any ipywidgets control in the course's one style.
+
+    The description in full (:data:`CONTROL_STYLE`), the width :data:`CONTROL_WIDTH`
+    (or ``width``), and, for a control that has the option, updates while it
+    is dragged or typed in (``continuous_update=True``), so the figure
+    follows the hand.  Every other keyword goes to ``widget_class``.  The
+    helpers below (:func:`slider`, :func:`log_slider`, :func:`int_slider`,
+    :func:`selection_slider`, :func:`dropdown`, :func:`seed_box`) are this
+    with the usual arguments.
+    """
+    import ipywidgets as W
+
+    if widget_class.class_traits().get("continuous_update") is not None:
+        kw.setdefault("continuous_update", True)
+    return widget_class(description=description, style=dict(CONTROL_STYLE), layout=W.Layout(width=width), **kw)
+
+
 def slider(description: str, value: float, lo: float, hi: float, step: float = 0.1, **kw):
     """A float slider with a readable description and a readout to 2 decimals."""
     import ipywidgets as W
 
     kw.setdefault("readout_format", ".2f")
-    return W.FloatSlider(
-        value=value,
-        min=lo,
-        max=hi,
-        step=step,
-        description=description,
-        continuous_update=True,
-        style={"description_width": "initial"},
-        layout=W.Layout(width="420px"),
-        **kw,
-    )
+    return control(W.FloatSlider, description, value=value, min=lo, max=hi, step=step, **kw)
 
 
 def log_slider(description: str, value: float, lo: float, hi: float, **kw):
@@ -206,18 +221,37 @@ def log_slider(description: str, value: float, lo: float, hi: float, **kw):
     import ipywidgets as W
 
     kw.setdefault("readout_format", ".3g")
-    return W.FloatLogSlider(
-        value=value,
-        base=10,
-        min=math.log10(lo),
-        max=math.log10(hi),
-        step=0.01,
-        description=description,
-        continuous_update=True,
-        style={"description_width": "initial"},
-        layout=W.Layout(width="420px"),
-        **kw,
-    )
+    return control(W.FloatLogSlider, description, value=value, base=10, min=math.log10(lo), max=math.log10(hi),
+                   step=0.01, **kw)
+
+
+def int_slider(description: str, value: int, lo: int, hi: int, step: int = 1, **kw):
+    """A slider over whole numbers (top-k, a seed, a count)."""
+    import ipywidgets as W
+
+    return control(W.IntSlider, description, value=value, min=lo, max=hi, step=step, **kw)
+
+
+def selection_slider(description: str, options, value, **kw):
+    """A slider over a list of values (1, 2, 4, ..., 1024), which it shows as they are."""
+    import ipywidgets as W
+
+    return control(W.SelectionSlider, description, options=list(options), value=value, **kw)
+
+
+def dropdown(description: str, options, value, **kw):
+    """A drop-down list of choices (a mapping label -> value, or a list)."""
+    import ipywidgets as W
+
+    return control(W.Dropdown, description, options=options, value=value, **kw)
+
+
+def seed_box(value: int = 0, description: str = "seed", *, lo: int = 0, hi: int = 2**31 - 1, width: str = "200px",
+             **kw):
+    """A box to type a random seed in (a whole number from ``lo`` to ``hi``)."""
+    import ipywidgets as W
+
+    return control(W.BoundedIntText, description, value=value, min=lo, max=hi, width=width, **kw)
 
 
 class FigureView:
