@@ -158,7 +158,9 @@ def _check_labels(labels: ArrayLike, n: int, n_classes: int) -> np.ndarray:
     if y.shape != (n,):
         raise ValueError(f"labels must have one class index per row, shape ({n},); got shape {y.shape}")
     if y.size and (y.min() < 0 or y.max() >= n_classes):
-        raise ValueError(f"labels must be class indices in [0, {n_classes - 1}], got values from {y.min()} to {y.max()}")
+        raise ValueError(
+            f"labels must be class indices in [0, {n_classes - 1}], got values from {y.min()} to {y.max()}"
+        )
     return y
 
 

@@ -98,7 +98,7 @@ _BLOCK_BYTES = 1024 * 1024
 # input handling: softmax_lib._validate holds the checks core, calibration and
 # decoding share (see its docstring for the masked-array and scalar rules)
 # --------------------------------------------------------------------------
-# Kept for lesson 06's module and checks.py until they import the public names
+# Kept for lesson 07's module and checks.py until they import the public names
 # (softmax_lib._validate.as_real_array, softmax_lib.formatting.short_repr).
 _as_real_array = as_real_array
 _short_repr = short_repr

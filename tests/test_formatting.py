@@ -99,7 +99,6 @@ COPIES = [
     ("lesson04_stability", "_fmt_logit", F.fmt_logit, {}),
     ("lesson05_sigmoid", "_g", F.fmt_array_sig, {}),
     ("lesson06_log_softmax", "fmt_small", F.fmt_small, {}),
-    ("lesson07_training", "fmt_small", F.fmt_small, {}),
 ]
 INPUTS = {
     F.fmt_probability: [row[0] for row in PROBABILITY], F.fmt_probability3: [row[0] for row in PROBABILITY],
