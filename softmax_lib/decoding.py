@@ -47,11 +47,17 @@ __all__ = [
 
 
 def _last_axis(z: ArrayLike, axis: int) -> tuple[np.ndarray, int]:
+    """The logits as a real array with the tokens on the last axis, and that axis's old place."""
     x = as_real_array(z, "logits")
     if x.ndim == 0:
         raise ValueError("logits must have at least one axis (one logit per token), got a single number")
     ax = check_axis(x, axis)
-    return np.moveaxis(x, ax, -1), ax
+    return (x if ax == x.ndim - 1 else np.moveaxis(x, ax, -1)), ax
+
+
+def _back(out: np.ndarray, ax: int) -> np.ndarray:
+    """Undo :func:`_last_axis`'s move."""
+    return out if ax == out.ndim - 1 else np.moveaxis(out, -1, ax)
 
 
 # --------------------------------------------------------------------------
@@ -104,16 +110,19 @@ def top_k_filter(logits: ArrayLike, k: int, axis: int = -1) -> np.ndarray:
     """
     k = check_top_k(k)
     x, ax = _last_axis(logits, axis)
-    n = x.shape[-1]
-    if k >= n or x.size == 0:
-        return np.moveaxis(x.copy(), -1, ax)
+    return _back(_top_k(x, k), ax)
+
+
+def _top_k(x: np.ndarray, k: int) -> np.ndarray:
+    """:func:`top_k_filter` of checked logits, tokens on the last axis (a new array)."""
+    if k >= x.shape[-1] or x.size == 0:
+        return x.copy()
     with np.errstate(invalid="ignore"):
         kth = -np.partition(-x, k - 1, axis=-1)[..., k - 1 : k]
         keep = x >= kth
     out = np.where(keep, x, x.dtype.type(-np.inf))
     nan_rows = np.isnan(x).any(axis=-1, keepdims=True)
-    out = np.where(nan_rows, x, out)
-    return np.moveaxis(out, -1, ax)
+    return np.where(nan_rows, x, out)
 
 
 def top_p_filter(logits: ArrayLike, p: float, axis: int = -1) -> np.ndarray:
@@ -170,8 +179,13 @@ def top_p_filter(logits: ArrayLike, p: float, axis: int = -1) -> np.ndarray:
     """
     p = check_top_p(p)
     x, ax = _last_axis(logits, axis)
+    return _back(_top_p(x, p), ax)
+
+
+def _top_p(x: np.ndarray, p: float) -> np.ndarray:
+    """:func:`top_p_filter` of checked logits, tokens on the last axis (a new array)."""
     if p == 1.0 or x.size == 0:
-        return np.moveaxis(x.copy(), -1, ax)
+        return x.copy()
     probs = softmax(x, axis=-1).astype(np.float64)
     bad = np.isnan(probs).any(axis=-1, keepdims=True)  # a NaN, or only -inf
     probs = np.where(bad, 0.0, probs)
@@ -182,8 +196,7 @@ def top_p_filter(logits: ArrayLike, p: float, axis: int = -1) -> np.ndarray:
     need = np.minimum(need, x.shape[-1])
     cut = np.take_along_axis(ordered, need - 1, axis=-1)
     out = np.where(probs >= cut, x, x.dtype.type(-np.inf))
-    out = np.where(bad, x, out)
-    return np.moveaxis(out, -1, ax)
+    return np.where(bad, x, out)
 
 
 def decoding_distribution(
@@ -254,21 +267,26 @@ def decoding_distribution(
     k = None if top_k is None else check_top_k(top_k)
     p = None if top_p is None else check_top_p(top_p)
     x, ax = _last_axis(logits, axis)
+    return _back(_distribution(x, t, k, p), ax)
+
+
+def _distribution(x: np.ndarray, t: float, k: int | None, p: float | None) -> np.ndarray:
+    """:func:`decoding_distribution` of checked arguments, tokens on the last axis."""
     in_dtype = x.dtype
     if t == 0.0:
-        return np.moveaxis(_greedy(x), -1, ax)
+        return _greedy(x)
     # float16 is computed in float32 and rounded once at the end, as softmax does
     x = x.astype(np.float32, copy=False) if x.dtype.itemsize == 2 else x
     if k is not None:
         # on the logits themselves: dividing by T > 0 keeps their order, and at
         # T = inf (where every tempered logit is 0) the top k are still the top k
-        x = top_k_filter(x, k)
+        x = _top_k(x, k)
     # shifted by the row maximum *before* dividing by T: z / T overflows for
     # large logits or a tiny T ([1.7e308, 1e308] / 0.5 is [inf, inf])
     z = tempered_logits(x, temperature=t)
     if p is not None:
-        z = top_p_filter(z, p)
-    return np.moveaxis(softmax(z).astype(in_dtype, copy=False), -1, ax)
+        z = _top_p(z, p)
+    return softmax(z).astype(in_dtype, copy=False)
 
 
 def _greedy(x: np.ndarray) -> np.ndarray:
@@ -338,12 +356,15 @@ def sample(
     [0, 0, 0, 0, 1, 1, 0, 0]
     """
     gen = check_rng(rng)
+    t = check_temperature(temperature, zero_ok=True)
+    k = None if top_k is None else check_top_k(top_k)
+    top_p = None if top_p is None else check_top_p(top_p)
     x = as_real_array(logits, "logits")
     if x.ndim == 0:
         raise ValueError("logits must have at least one axis (one logit per token), got a single number")
     if x.shape[-1] == 0:
         raise ValueError("cannot sample from an empty row of logits: pass at least one token")
-    p = decoding_distribution(x, temperature=temperature, top_k=top_k, top_p=top_p)
+    p = _distribution(x, t, k, top_p)
     rows = p.reshape(-1, p.shape[-1]).astype(np.float64)
     broken = np.isnan(rows).any(axis=-1)
     if broken.any():
@@ -351,7 +372,7 @@ def sample(
             f"cannot sample from row {int(np.argmax(broken))}: its logits contain a NaN or are all -inf, "
             "so there is no distribution to draw from"
         )
-    if check_temperature(temperature, zero_ok=True) == 0.0:
+    if t == 0.0:
         picks = rows.argmax(axis=-1)
     else:
         # Inverse CDF: the token drawn is the number of running totals <= u, i.e. the

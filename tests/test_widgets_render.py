@@ -68,7 +68,7 @@ def test_png_bytes_refuses_what_is_not_rgba():
 
 
 # ---------------------------------------------------------------- text replay
-def _moves(control, n=5):
+def _moves(control, n=3):
     if hasattr(control, "options"):
         values = [o[1] if isinstance(o, tuple) else o for o in control.options]
         return [values[i * (len(values) - 1) // max(1, n - 1)] for i in range(n)]
