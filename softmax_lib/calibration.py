@@ -9,11 +9,21 @@ cross-entropy is usually **overconfident** (Guo et al., 2017).
 This module holds the reusable maths of lesson 08:
 
 * :func:`reliability_bins` -- per-bin counts, mean confidence and accuracy,
-  the numbers behind a reliability diagram;
-* :func:`expected_calibration_error` -- the ECE, their weighted mean gap;
+  the numbers behind a reliability diagram (equal-width bins);
+  :func:`equal_mass_bins` -- the same with bins that hold equal numbers of
+  predictions;
+* :func:`ece_from_bins` -- the ECE of any binning, their weighted mean gap:
+  the **one** ECE formula, which :func:`expected_calibration_error`,
+  :func:`ece_by_temperature` and equal-mass bins all go through;
+* :func:`maximum_calibration_error` -- the largest gap of any non-empty bin;
+* :func:`brier_score` -- the mean squared distance to the one-hot label;
 * :func:`temperature_nll` -- the negative log-likelihood of ``softmax(z / T)``;
 * :func:`fit_temperature` -- the ``T`` that minimises it on held-out data
   (temperature scaling).
+
+Masked arrays follow the library's one rule (:mod:`softmax_lib._validate`):
+a masked logit is an impossible class (``-inf``); a mask on labels,
+confidences, right/wrong flags or probability rows is a ``TypeError``.
 
 References
 ----------
@@ -31,12 +41,19 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .core import _check_temperature, _describe, log_softmax
+from ._validate import as_float64_array, as_real_array, check_temperature, refuse_masked
+from .core import log_softmax, softmax
+from .formatting import describe
 
 __all__ = [
     "ReliabilityBins",
     "reliability_bins",
+    "equal_mass_bins",
+    "ece_from_bins",
     "expected_calibration_error",
+    "ece_by_temperature",
+    "maximum_calibration_error",
+    "brier_score",
     "temperature_nll",
     "fit_temperature",
 ]
@@ -70,7 +87,9 @@ class ReliabilityBins(NamedTuple):
     accuracy : ndarray of float, shape (n_bins,)
         Fraction of those predictions that are right; NaN for an empty bin.
     edges : ndarray of float, shape (n_bins + 1,)
-        The bin edges, ``np.linspace(0, 1, n_bins + 1)``.
+        The bin edges: ``np.linspace(0, 1, n_bins + 1)`` for
+        :func:`reliability_bins`; 0 and each bin's largest confidence for
+        :func:`equal_mass_bins`.
     """
 
     counts: np.ndarray
@@ -84,7 +103,7 @@ class ReliabilityBins(NamedTuple):
 # --------------------------------------------------------------------------
 def _check_n_bins(n_bins: Any) -> int:
     if isinstance(n_bins, bool) or not isinstance(n_bins, (numbers.Integral, np.integer)):
-        raise TypeError(f"n_bins must be a positive integer such as 15, got {_describe(n_bins)}")
+        raise TypeError(f"n_bins must be a positive integer such as 15, got {describe(n_bins)}")
     if n_bins < 1:
         raise ValueError(f"n_bins must be >= 1, got {n_bins}")
     if n_bins > MAX_BINS:
@@ -96,17 +115,8 @@ def _check_n_bins(n_bins: Any) -> int:
 
 
 def _real_array(x: ArrayLike, name: str) -> np.ndarray:
-    if isinstance(x, (str, bytes)):
-        raise TypeError(f"{name} must be an array of numbers, got {_describe(x)}")
-    try:
-        arr = np.asarray(x)
-    except ValueError:
-        raise TypeError(f"{name} must be a rectangular array of numbers (rows of equal length)") from None
-    if arr.dtype.kind == "b":
-        return arr.astype(np.float64)
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be real numbers, got dtype {arr.dtype} ({_describe(x)})")
-    return arr.astype(np.float64, copy=False)
+    """Per-sample numbers as float64; a masked array is a TypeError (the library's masked rule)."""
+    return as_float64_array(x, name, masked="error")
 
 
 def _check_confidences(conf: ArrayLike, name: str = "confidences") -> np.ndarray:
@@ -132,33 +142,46 @@ def _check_correct(correct: ArrayLike, n: int, name: str = "correct") -> np.ndar
     if not np.all((k == 0) | (k == 1)):
         raise ValueError(
             f"{name} must be True/False (or 1/0) for each prediction, got other values "
-            f"such as {_describe(np.unique(k[(k != 0) & (k != 1)])[:3].tolist())}. With 1-D "
+            f"such as {describe(np.unique(k[(k != 0) & (k != 1)])[:3].tolist())}. With 1-D "
             "confidences, pass whether each prediction was right, not the class labels."
         )
     return k
 
 
 def _check_labels(labels: ArrayLike, n: int, n_classes: int) -> np.ndarray:
+    refuse_masked(labels, "labels")
     if isinstance(labels, (str, bytes)):
-        raise TypeError(f"labels must be integer class indices, got {_describe(labels)}")
+        raise TypeError(f"labels must be integer class indices, got {describe(labels)}")
     y = np.asarray(labels)
     if y.dtype.kind not in "iu":
         raise TypeError(f"labels must be integer class indices, got dtype {y.dtype}")
     if y.shape != (n,):
         raise ValueError(f"labels must have one class index per row, shape ({n},); got shape {y.shape}")
     if y.size and (y.min() < 0 or y.max() >= n_classes):
-        raise ValueError(f"labels must be class indices in [0, {n_classes - 1}], got values from {y.min()} to {y.max()}")
+        raise ValueError(
+            f"labels must be class indices in [0, {n_classes - 1}], got values from {y.min()} to {y.max()}"
+        )
     return y
 
 
 def _check_logits(logits: ArrayLike) -> np.ndarray:
-    z = _real_array(logits, "logits")
+    """Logits as float64; a masked entry (or a -inf) is an impossible class, as in core."""
+    z = as_real_array(logits, "logits", masked="-inf").astype(np.float64, copy=False)
     if z.ndim != 2:
         raise ValueError(f"logits must be 2-D, shape (n_samples, n_classes); got shape {z.shape}")
     if z.shape[0] == 0 or z.shape[1] < 2:
         raise ValueError(f"logits need at least one row and two classes, got shape {z.shape}")
-    if not np.all(np.isfinite(z)):
-        raise ValueError("logits contain NaN or inf")
+    if np.isnan(z).any() or np.isposinf(z).any():
+        raise ValueError(
+            "logits contain NaN or +inf; a trained model's logits are finite numbers "
+            "(-inf, or a masked entry, is allowed: a class that is impossible for that row)"
+        )
+    empty = np.all(z == -np.inf, axis=1)
+    if empty.any():
+        raise ValueError(
+            f"row {int(np.argmax(empty))} of logits has no possible class: every entry is -inf "
+            "or masked. Leave that row out."
+        )
     return z
 
 
@@ -227,6 +250,11 @@ def reliability_bins(
     m = _check_n_bins(n_bins)
     c = _check_confidences(confidences)
     k = _check_correct(correct, c.size)
+    return _equal_width(c, k, m)
+
+
+def _equal_width(c: np.ndarray, k: np.ndarray, m: int) -> ReliabilityBins:
+    """:func:`reliability_bins` of checked float64 confidences and 0/1 flags."""
     edges = np.linspace(0.0, 1.0, m + 1)
     idx = np.clip(np.searchsorted(edges, c, side="left") - 1, 0, m - 1)
     counts = np.bincount(idx, minlength=m)
@@ -238,6 +266,172 @@ def reliability_bins(
     np.divide(sum_conf, counts, out=mean_conf, where=nonempty)
     np.divide(sum_right, counts, out=acc, where=nonempty)
     return ReliabilityBins(counts, mean_conf, acc, edges)
+
+
+def equal_mass_bins(
+    confidences: ArrayLike, correct: ArrayLike, n_bins: int = DEFAULT_BINS
+) -> ReliabilityBins:
+    r"""Like :func:`reliability_bins`, but each bin holds (up to one) the same number of predictions.
+
+    With many confident predictions, equal-width bins put almost everything
+    in the last bin; equal-mass (quantile) bins split that crowd up instead.
+
+    Parameters
+    ----------
+    confidences : array_like, shape (n,)
+        The confidence of each prediction, in [0, 1].
+    correct : array_like of bool, shape (n,)
+        Whether each prediction was right (``True``/``False`` or 1/0).
+    n_bins : int, optional
+        Number of bins, from 1 to ``n`` (and at most 10 000).  Default 15.
+
+    Returns
+    -------
+    ReliabilityBins
+        ``counts`` (``n // n_bins`` or one more), the mean ``confidence`` and
+        the ``accuracy`` of each bin (never empty, so never NaN), and
+        ``edges``: 0, then each bin's largest confidence.
+
+    Raises
+    ------
+    TypeError
+        If the inputs are not numbers (or are masked arrays), or ``n_bins``
+        is not an integer.
+    ValueError
+        As in :func:`reliability_bins`, and if ``n_bins`` exceeds the
+        number of predictions (a bin would be empty).
+
+    Notes
+    -----
+    The predictions are sorted by confidence (ties keep their order: a
+    stable sort) and cut into ``n_bins`` runs whose lengths differ by at most
+    one (``np.array_split``).  Its ECE is :func:`ece_from_bins` of the
+    result; it is often called the *adaptive* ECE.
+
+    Examples
+    --------
+    >>> from softmax_lib.calibration import ece_from_bins, equal_mass_bins
+    >>> b = equal_mass_bins([0.95, 0.9, 0.6, 0.55, 0.99], [True, False, True, True, True], n_bins=2)
+    >>> b.counts
+    array([3, 2])
+    >>> b.confidence.round(3), b.accuracy.round(3)
+    (array([0.683, 0.97 ]), array([0.667, 1.   ]))
+    >>> b.edges
+    array([0.  , 0.9 , 0.99])
+    >>> round(ece_from_bins(b), 4)          # (3 * 0.0167 + 2 * 0.03) / 5
+    0.022
+    """
+    m = _check_n_bins(n_bins)
+    conf = _check_confidences(confidences)
+    ok = _check_correct(correct, conf.size)
+    if m > conf.size:
+        raise ValueError(
+            f"n_bins must be at most the number of predictions ({conf.size}) for equal-mass bins, "
+            f"got {m}: a bin would be empty"
+        )
+    order = np.argsort(conf, kind="stable")
+    runs = np.array_split(order, m)
+    counts = np.array([len(r) for r in runs])
+    mean_conf = np.array([conf[r].mean() for r in runs])
+    acc = np.array([ok[r].mean() for r in runs])
+    edges = np.concatenate([[0.0], [conf[r].max() for r in runs]])
+    return ReliabilityBins(counts, mean_conf, acc, edges)
+
+
+def ece_from_bins(bins: ReliabilityBins) -> float:
+    r"""The ECE of any binning: each bin's gap, weighted by its share of the predictions.
+
+    .. math::
+
+        \mathrm{ECE} = \sum_{m:\,|B_m| > 0} \frac{|B_m|}{n}\,
+                       \bigl|\operatorname{acc}(B_m) - \operatorname{conf}(B_m)\bigr|
+
+    This is the one ECE formula of the library: :func:`expected_calibration_error`
+    is ``ece_from_bins(reliability_bins(...))``, and the ECE of equal-mass
+    bins is ``ece_from_bins(equal_mass_bins(...))``.
+
+    Parameters
+    ----------
+    bins : ReliabilityBins
+        From :func:`reliability_bins` or :func:`equal_mass_bins` (or any
+        named tuple with ``counts``, ``confidence`` and ``accuracy``).
+
+    Returns
+    -------
+    float
+        The ECE as a fraction in [0, 1]; empty bins count for nothing.
+
+    Raises
+    ------
+    TypeError
+        If ``bins`` has no ``counts``, ``confidence`` and ``accuracy``.
+    ValueError
+        If the bins hold no prediction at all.
+
+    Examples
+    --------
+    >>> from softmax_lib.calibration import ece_from_bins, reliability_bins
+    >>> b = reliability_bins([0.95, 0.9, 0.6, 0.55], [True, False, True, True], n_bins=2)
+    >>> round(ece_from_bins(b), 6)          # one bin: |0.75 - 0.75|
+    0.0
+    >>> round(ece_from_bins(reliability_bins([0.9] * 10, [1] * 6 + [0] * 4)), 6)
+    0.3
+    """
+    try:
+        counts, conf, acc = (np.asarray(getattr(bins, name)) for name in ("counts", "confidence", "accuracy"))
+    except AttributeError:
+        raise TypeError(
+            f"bins must be a ReliabilityBins (from reliability_bins or equal_mass_bins), got {describe(bins)}"
+        ) from None
+    full = counts > 0
+    if not full.any():
+        raise ValueError("the bins hold no prediction: there is no ECE of nothing")
+    w = counts[full] / counts.sum()
+    return float(np.sum(w * np.abs(acc[full] - conf[full])))
+
+
+def maximum_calibration_error(
+    confidences: ArrayLike, correct: ArrayLike, n_bins: int = DEFAULT_BINS
+) -> float:
+    r"""Maximum calibration error: the largest gap between accuracy and confidence in any non-empty bin.
+
+    .. math:: \mathrm{MCE} = \max_{m:\,|B_m| > 0} \bigl|\operatorname{acc}(B_m) - \operatorname{conf}(B_m)\bigr|
+
+    Parameters
+    ----------
+    confidences : array_like, shape (n,)
+        The confidence of each prediction, in [0, 1].
+    correct : array_like of bool, shape (n,)
+        Whether each prediction was right.
+    n_bins : int, optional
+        Number of equal-width bins, as in :func:`reliability_bins`.  Default 15.
+
+    Returns
+    -------
+    float
+        In [0, 1].
+
+    Raises
+    ------
+    TypeError, ValueError
+        As in :func:`reliability_bins`.
+
+    Notes
+    -----
+    Guo et al. (2017) recommend it where the worst case matters (medicine,
+    say).  Unlike the ECE it does not weight the bins, so a bin holding one
+    or two predictions can set it: read it together with the bin counts.
+
+    Examples
+    --------
+    >>> from softmax_lib.calibration import maximum_calibration_error
+    >>> # bin (0.8, 1]: 0.9 and 0.95, one right: gap 0.425; bin (0.4, 0.6]: 0.5, right: gap 0.5
+    >>> maximum_calibration_error([0.9, 0.95, 0.5], [True, False, True], n_bins=5)
+    0.5
+    """
+    b = reliability_bins(confidences, correct, n_bins)
+    full = b.counts > 0
+    return float(np.max(np.abs(b.accuracy[full] - b.confidence[full])))
 
 
 def expected_calibration_error(
@@ -299,28 +493,9 @@ def expected_calibration_error(
     >>> round(expected_calibration_error(probs, [0, 2]), 3)   # 0.3 * 0.5 + 0.8 * 0.5
     0.55
     """
-    in_dtype = np.asarray(probs_or_confidences).dtype if isinstance(probs_or_confidences, np.ndarray) else None
     p = _real_array(probs_or_confidences, "probs_or_confidences")
     if p.ndim == 2:
-        n, k = p.shape
-        if n == 0 or k < 2:
-            raise ValueError(f"probability rows need at least one row and two classes, got shape {p.shape}")
-        if not np.all(np.isfinite(p)):
-            raise ValueError("probabilities contain NaN or inf")
-        if p.min() < 0 or p.max() > 1:
-            raise ValueError(
-                f"probabilities must lie in [0, 1], got values from {p.min():.4g} to {p.max():.4g}. "
-                "Did you pass logits? Apply softmax first."
-            )
-        sums = p.sum(axis=1)
-        tol = _sum_tolerance(in_dtype, k)
-        if not np.all(np.abs(sums - 1.0) <= tol):
-            raise ValueError(
-                "each row of probabilities must sum to 1, got row sums such as "
-                f"{np.round(sums[np.abs(sums - 1) > tol][:3], 4).tolist()}. "
-                "Did you pass logits? Apply softmax first."
-            )
-        y = _check_labels(labels, n, k)
+        p, y = _check_probability_rows(probs_or_confidences, labels, p)
         conf = p.max(axis=1)
         correct = p.argmax(axis=1) == y
     elif p.ndim == 1:
@@ -330,10 +505,141 @@ def expected_calibration_error(
             "probs_or_confidences must be probability rows, shape (n, n_classes), "
             f"or confidences, shape (n,); got shape {p.shape}"
         )
-    b = reliability_bins(conf, correct, n_bins)
-    w = b.counts / b.counts.sum()
-    nonempty = b.counts > 0
-    return float(np.sum(w[nonempty] * np.abs(b.accuracy[nonempty] - b.confidence[nonempty])))
+    return ece_from_bins(reliability_bins(conf, correct, n_bins))
+
+
+def _check_probability_rows(probs: ArrayLike, labels: ArrayLike, p: np.ndarray | None = None):
+    """Probability rows (n, n_classes) as float64, and their integer labels, or a clear error."""
+    in_dtype = np.asarray(probs).dtype if isinstance(probs, np.ndarray) else None
+    p = _real_array(probs, "probs") if p is None else p
+    if p.ndim != 2:
+        raise ValueError(f"probs must be probability rows, shape (n, n_classes); got shape {p.shape}")
+    n, k = p.shape
+    if n == 0 or k < 2:
+        raise ValueError(f"probability rows need at least one row and two classes, got shape {p.shape}")
+    if not np.all(np.isfinite(p)):
+        raise ValueError("probabilities contain NaN or inf")
+    if p.min() < 0 or p.max() > 1:
+        raise ValueError(
+            f"probabilities must lie in [0, 1], got values from {p.min():.4g} to {p.max():.4g}. "
+            "Did you pass logits? Apply softmax first."
+        )
+    sums = p.sum(axis=1)
+    tol = _sum_tolerance(in_dtype, k)
+    if not np.all(np.abs(sums - 1.0) <= tol):
+        raise ValueError(
+            "each row of probabilities must sum to 1, got row sums such as "
+            f"{np.round(sums[np.abs(sums - 1) > tol][:3], 4).tolist()}. "
+            "Did you pass logits? Apply softmax first."
+        )
+    return p, _check_labels(labels, n, k)
+
+
+def ece_by_temperature(
+    logits: ArrayLike, labels: ArrayLike, temperatures: ArrayLike, n_bins: int = DEFAULT_BINS
+) -> np.ndarray:
+    r"""The ECE of ``softmax(logits / T)`` at each temperature of a grid.
+
+    What a grid search that minimises the ECE (instead of the NLL) looks at.
+    Each value is exactly ``expected_calibration_error(softmax(logits,
+    temperature=T), labels, n_bins)``; the inputs are checked once.
+
+    Parameters
+    ----------
+    logits : array_like, shape (n, n_classes)
+        Logits (a masked entry, or ``-inf``, is an impossible class).
+    labels : array_like of int, shape (n,)
+        The true class of each row.
+    temperatures : array_like of float, shape (m,)
+        Each ``T > 0`` and finite.
+    n_bins : int, optional
+        Number of equal-width bins.  Default 15.
+
+    Returns
+    -------
+    ndarray of float, shape (m,)
+
+    Raises
+    ------
+    TypeError, ValueError
+        As in :func:`temperature_nll`, for each temperature.
+
+    Notes
+    -----
+    The ECE is a poor objective for fitting T: it looks only at the top
+    class, in bins, and is noisy on a finite sample; the NLL
+    (:func:`fit_temperature`) is the proper scoring rule.  Lesson 08's
+    exercise uses this to recognise a learner who minimised the ECE.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from softmax_lib import softmax
+    >>> from softmax_lib.calibration import ece_by_temperature, expected_calibration_error
+    >>> z = np.array([[3.0, 0.0], [0.0, 2.0], [1.0, 0.5], [2.0, 0.0]])
+    >>> eces = ece_by_temperature(z, [0, 1, 1, 0], [0.5, 1.0, 2.0])
+    >>> eces.round(4)
+    array([0.1924, 0.2271, 0.3206])
+    >>> bool(eces[1] == expected_calibration_error(softmax(z), [0, 1, 1, 0]))
+    True
+    """
+    z = _check_logits(logits)
+    y = _check_labels(labels, z.shape[0], z.shape[1])
+    m = _check_n_bins(n_bins)
+    temps = _real_array(temperatures, "temperatures")
+    if temps.ndim != 1:
+        raise ValueError(f"temperatures must be 1-D (a grid of T), got shape {temps.shape}")
+    out = np.empty(temps.size)
+    for i, t in enumerate(temps):
+        p = softmax(z, temperature=check_temperature(float(t), finite=True))
+        out[i] = ece_from_bins(_equal_width(p.max(axis=1), (p.argmax(axis=1) == y).astype(np.float64), m))
+    return out
+
+
+def brier_score(probs: ArrayLike, labels: ArrayLike) -> float:
+    r"""The multi-class Brier score (Brier 1950): the mean squared distance to the one-hot label.
+
+    .. math:: \mathrm{Brier} = \frac1n \sum_i \sum_k (p_{ik} - y_{ik})^2
+
+    Parameters
+    ----------
+    probs : array_like, shape (n, n_classes)
+        Probability rows (e.g. ``softmax(logits)``), each summing to 1 up to
+        the tolerance of :func:`expected_calibration_error`.
+    labels : array_like of int, shape (n,)
+        The true class of each row.
+
+    Returns
+    -------
+    float
+        0 is perfect; it is at most 2.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For rows that are not probabilities (logits, say) and labels out of
+        range or of the wrong length, as in :func:`expected_calibration_error`.
+
+    Notes
+    -----
+    Like the NLL it is a *proper scoring rule*: its expected value is lowest
+    when the probabilities are the true ones, so it cannot be gamed.  Unlike
+    the ECE it looks at every class, not only the top one, and needs no bins.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from softmax_lib.calibration import brier_score
+    >>> p = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]])
+    >>> round(brier_score(p, [0, 2]), 4)         # (0.14 + 1.46) / 2
+    0.8
+    >>> brier_score(np.eye(3), [0, 1, 2])
+    0.0
+    """
+    p, y = _check_probability_rows(probs, labels)
+    onehot = np.zeros_like(p)
+    onehot[np.arange(p.shape[0]), y] = 1.0
+    return float(np.mean(np.sum((p - onehot) ** 2, axis=1)))
 
 
 # --------------------------------------------------------------------------
@@ -380,7 +686,7 @@ def temperature_nll(logits: ArrayLike, labels: ArrayLike, temperature: float) ->
     """
     z = _check_logits(logits)
     y = _check_labels(labels, z.shape[0], z.shape[1])
-    t = _check_temperature(temperature, finite=True)
+    t = check_temperature(temperature, finite=True)
     return _nll(z, y, t)
 
 
@@ -474,14 +780,22 @@ def fit_temperature(
     """
     z = _check_logits(logits)
     y = _check_labels(labels, z.shape[0], z.shape[1])
+    impossible = z[np.arange(z.shape[0]), y] == -np.inf
+    if impossible.any():
+        i = int(np.argmax(impossible))
+        raise ValueError(
+            f"row {i}'s label, class {int(y[i])}, is masked (its logit is -inf): its probability "
+            "is 0 at every temperature, so the NLL is infinite at every T and has no minimum. "
+            "Leave that row out, or unmask its class."
+        )
     try:
         lo, hi = (float(b) for b in bounds)
     except (TypeError, ValueError):
-        raise TypeError(f"bounds must be two positive numbers (lo, hi), got {_describe(bounds)}") from None
+        raise TypeError(f"bounds must be two positive numbers (lo, hi), got {describe(bounds)}") from None
     if not (0 < lo < hi < math.inf):
         raise ValueError(f"bounds must satisfy 0 < lo < hi < inf, got {bounds!r}")
     if isinstance(tol, bool) or not isinstance(tol, numbers.Real):
-        raise TypeError(f"tol must be a small positive number such as 1e-6, got {_describe(tol)}")
+        raise TypeError(f"tol must be a small positive number such as 1e-6, got {describe(tol)}")
     if not tol > 0:  # also NaN
         raise ValueError(f"tol must be > 0 (a relative precision for T, such as 1e-6), got {tol!r}")
     if not math.isfinite(tol):

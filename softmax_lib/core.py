@@ -1,5 +1,8 @@
 """The softmax family: softmax, log-softmax, log-sum-exp, sigmoid, cross-entropy.
 
+Also their one-logit relatives (softplus, log-sigmoid, binary cross-entropy)
+and :func:`tempered_logits`, the shifted logits softmax exponentiates.
+
 Every function here is a pure function of NumPy arrays with an ``axis``
 argument.  They share one set of rules, documented once here and tested in
 ``tests/test_core.py``:
@@ -19,14 +22,21 @@ argument.  They share one set of rules, documented once here and tested in
 * **Masked arrays.**  A masked entry of a ``np.ma`` array is treated as
   ``-inf``: probability 0 in :func:`softmax`, ``-inf`` in
   :func:`log_softmax`, left out of :func:`logsumexp`, an impossible class in
-  :func:`cross_entropy`.  The result is a plain array.  :func:`sigmoid`
-  (elementwise, where ``-inf`` would mean probability 0, not "missing") and
-  a masked ``target`` raise ``TypeError`` instead.
+  :func:`cross_entropy`.  The result is a plain array.  The elementwise
+  functions (:func:`sigmoid`, :func:`log_sigmoid`, :func:`softplus`,
+  :func:`binary_cross_entropy`, where ``-inf`` would mean probability 0, not
+  "missing") and a masked ``target`` raise ``TypeError`` instead.  The same
+  rule holds in :mod:`softmax_lib.calibration` and
+  :mod:`softmax_lib.decoding` (see :mod:`softmax_lib._validate`).
 * **Empty input.**  A row with no entries (``softmax([])``,
   ``softmax(np.zeros((3, 0)))``) or a batch with no rows gives an empty
-  result of the same shape.  :func:`logsumexp` of an empty row is ``-inf``
-  (the log of a sum of no terms, 0).  :func:`cross_entropy` raises
-  ``ValueError`` for logits with no classes.
+  result of the same shape, and so does an elementwise function of an empty
+  array.  :func:`logsumexp` of an empty row is ``-inf`` (the log of a sum of
+  no terms, 0).  :func:`cross_entropy` raises ``ValueError`` for logits with
+  no classes.  A loss over an empty batch (:func:`cross_entropy`,
+  :func:`binary_cross_entropy`) is 0.0 with ``reduction="sum"``, an empty
+  array with ``"none"``, and a ``ValueError`` with ``"mean"``: there is no
+  mean of no losses.
 * **Rows are independent.**  "Row" means the 1-D slices along ``axis``.
   Nothing one row holds can change another row's result.
 * **Finite input never warns.**  However large the logits (``[1000, 999, 0]``,
@@ -59,20 +69,22 @@ argument.  They share one set of rules, documented once here and tested in
 
 from __future__ import annotations
 
-import decimal
-import math
-import numbers
-from typing import Any
-
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
+
+from ._validate import as_real_array, check_axis, check_reduction, check_temperature, compute_dtype
+from .formatting import describe, short_repr
 
 __all__ = [
     "softmax",
     "log_softmax",
     "logsumexp",
+    "tempered_logits",
     "sigmoid",
+    "log_sigmoid",
+    "softplus",
     "cross_entropy",
+    "binary_cross_entropy",
     "naive_softmax",
 ]
 
@@ -82,132 +94,14 @@ __all__ = [
 # 256 KiB blocks took 47 ms and 1 MiB blocks 44 ms (fewer Python-level calls).
 _BLOCK_BYTES = 1024 * 1024
 
-_REDUCTIONS = ("mean", "sum", "none")
-
-
 # --------------------------------------------------------------------------
-# input handling
+# input handling: softmax_lib._validate holds the checks core, calibration and
+# decoding share (see its docstring for the masked-array and scalar rules)
 # --------------------------------------------------------------------------
-def _short_repr(value: Any, width: int = 60) -> str:
-    """``repr(value)`` cut to *width* characters (a 401-digit integer stays readable)."""
-    text = repr(value)
-    return text if len(text) <= width else text[: width - 3] + "..."
-
-
-def _describe(value: Any) -> str:
-    """A short description of *value* for error messages: its type and repr."""
-    return f"{type(value).__name__} {_short_repr(value)}"
-
-
-def _is_real_number(v: Any) -> bool:
-    """True for an object that is a real number (int, float, Fraction, Decimal,
-    NumPy real scalars); False for None, strings, complex numbers, dates and
-    time spans (``np.timedelta64`` counts as an integer to Python)."""
-    if isinstance(v, (np.datetime64, np.timedelta64)):
-        return False
-    return isinstance(v, (numbers.Real, decimal.Decimal))
-
-
-def _as_real_array(z: ArrayLike, name: str = "z", *, masked: str = "-inf") -> NDArray[np.floating]:
-    """Return *z* as a floating NumPy array in native byte order, or raise a clear error.
-
-    Integers and booleans become float64; float16/32/64 and longdouble are
-    kept.  A masked array's masked entries become ``-inf`` (probability 0);
-    with ``masked="error"`` a masked array is a TypeError instead.
-    """
-    if isinstance(z, np.ma.MaskedArray):
-        if masked != "-inf":
-            raise TypeError(
-                f"{name} is a masked array, and a masked entry has no meaning here. "
-                f"Fill the masked entries first, e.g. np.ma.filled({name}, np.nan), or "
-                "pass only the entries you want."
-            )
-        mask = np.ma.getmaskarray(z)
-        arr = _as_real_array(np.ma.getdata(z), name)
-        return np.where(mask, arr.dtype.type(-np.inf), arr) if mask.any() else arr
-    if isinstance(z, (str, bytes)):
-        raise TypeError(
-            f"{name} must be real numbers (a list or NumPy array of floats), "
-            f"got {_describe(z)}"
-        )
-    try:
-        arr = np.asarray(z)
-    except ValueError as err:  # ragged nested lists
-        raise TypeError(
-            f"{name} must be a rectangular array of real numbers; got a ragged "
-            f"{type(z).__name__} ({err}). Make every row the same length, or "
-            "pad short rows with -inf (probability 0)."
-        ) from None
-    kind = arr.dtype.kind
-    if kind in "biu":
-        return arr.astype(np.float64)
-    if kind == "f":
-        # big-endian ('>f2', '>f16', ...) becomes the native dtype of the same
-        # kind and size, so every rule below sees one dtype per precision
-        return arr if arr.dtype.isnative else arr.astype(arr.dtype.newbyteorder("="))
-    if kind == "c":
-        raise TypeError(
-            f"{name} must be real numbers; got complex values ({_describe(z)}). "
-            "Pass the real part (np.real(z)) if that is what you mean."
-        )
-    if kind == "O":
-        # astype(float) would quietly turn None into NaN, "1.5" into 1.5, a
-        # complex number into its real part and a date into a count of days:
-        # only let real numbers through.
-        if all(_is_real_number(v) for v in arr.flat):
-            try:
-                return arr.astype(np.float64)
-            except (TypeError, ValueError, OverflowError):
-                pass
-    raise TypeError(
-        f"{name} must be real numbers (a list or NumPy array of floats), "
-        f"got {_describe(z)} with dtype {arr.dtype}"
-    )
-
-
-def _check_axis(arr: np.ndarray, axis: int) -> int:
-    if not isinstance(axis, (numbers.Integral, np.integer)) or isinstance(axis, bool):
-        raise TypeError(f"axis must be an integer, got {_describe(axis)}")
-    if arr.ndim == 0:
-        raise ValueError(
-            "softmax needs at least one dimension (a row of logits); got a "
-            "single number. Wrap it in a list, e.g. softmax([z, 0])."
-        )
-    if not -arr.ndim <= axis < arr.ndim:
-        raise ValueError(
-            f"axis {axis} is out of range for an array with {arr.ndim} "
-            f"dimension(s) (shape {arr.shape}); use an axis in "
-            f"[{-arr.ndim}, {arr.ndim - 1}], usually -1 for the class axis"
-        )
-    return int(axis) % arr.ndim
-
-
-def _check_temperature(temperature: Any, *, finite: bool = False) -> float:
-    """Return T as a float > 0, or raise a clear error.  ``finite=True``
-    also refuses ``inf`` (a fitted or reported temperature must be a number)."""
-    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real):
-        raise TypeError(
-            f"temperature must be a positive real number such as 0.5 or 2.0, "
-            f"got {_describe(temperature)}"
-        )
-    t = float(temperature)
-    if not t > 0:  # also catches NaN
-        raise ValueError(
-            f"temperature must be > 0, got {temperature!r}. Small values "
-            "(e.g. 0.05) sharpen towards argmax, large values (e.g. 20) flatten "
-            "towards uniform; T = 0 itself is argmax, which np.argmax gives."
-        )
-    if finite and t == math.inf:
-        raise ValueError(
-            "temperature must be a finite number > 0 here, got inf; T = inf "
-            "would make every prediction uniform"
-        )
-    return t
-
-
-def _compute_dtype(arr: np.ndarray) -> np.dtype:
-    """float16 is computed in float32; other floats in their own precision."""
-    return np.dtype(np.float32) if arr.dtype.itemsize == 2 else arr.dtype
+# Kept for lesson 07's module and checks.py until they import the public names
+# (softmax_lib._validate.as_real_array, softmax_lib.formatting.short_repr).
+_as_real_array = as_real_array
+_short_repr = short_repr
 
 
 def _divide(a: np.ndarray, t: float) -> np.ndarray:
@@ -330,13 +224,13 @@ def softmax(z: ArrayLike, axis: int = -1, *, temperature: float = 1.0) -> np.nda
     >>> softmax(np.ma.array([0.0, 5.0, 1.0], mask=[0, 1, 0])).round(4)  # so is np.ma
     array([0.2689, 0.    , 0.7311])
     """
-    x = _as_real_array(z)
-    ax = _check_axis(x, axis)
-    t = _check_temperature(temperature)
+    x = as_real_array(z)
+    ax = check_axis(x, axis)
+    t = check_temperature(temperature)
     in_dtype = x.dtype
     if x.size == 0:  # no rows, or rows of no entries: nothing to normalise
         return np.empty(x.shape, in_dtype)
-    x = x.astype(_compute_dtype(x), copy=False)
+    x = x.astype(compute_dtype(x), copy=False)
 
     if (
         t == 1.0
@@ -411,8 +305,8 @@ def naive_softmax(z: ArrayLike, axis: int = -1) -> np.ndarray:
     ...     naive_softmax([1000.0, 999.0, 0.0])
     array([nan, nan,  0.])
     """
-    x = _as_real_array(z)
-    ax = _check_axis(x, axis)
+    x = as_real_array(z)
+    ax = check_axis(x, axis)
     e = np.exp(x)
     return e / np.sum(e, axis=ax, keepdims=True)
 
@@ -459,13 +353,13 @@ def logsumexp(z: ArrayLike, axis: int = -1, keepdims: bool = False) -> np.ndarra
     >>> float(logsumexp([]))                    # log of a sum of no terms
     -inf
     """
-    x = _as_real_array(z)
-    ax = _check_axis(x, axis)
+    x = as_real_array(z)
+    ax = check_axis(x, axis)
     in_dtype = x.dtype
     if x.shape[ax] == 0:  # a sum of no terms is 0, and log 0 = -inf
         shape = x.shape[:ax] + ((1,) if keepdims else ()) + x.shape[ax + 1 :]
         return np.full(shape, -np.inf, in_dtype)[()]
-    x = x.astype(_compute_dtype(x), copy=False)
+    x = x.astype(compute_dtype(x), copy=False)
     with np.errstate(all="ignore"):
         lse = _lse(x, ax, 1.0)[0]
         if not keepdims:
@@ -532,17 +426,67 @@ def log_softmax(z: ArrayLike, axis: int = -1, *, temperature: float = 1.0) -> np
     >>> float(log_softmax([0.0, -40.0])[0])         # -e^-40, not 0 or -2e-16
     -4.248354255291589e-18
     """
-    x = _as_real_array(z)
-    ax = _check_axis(x, axis)
-    t = _check_temperature(temperature)
+    x = as_real_array(z)
+    ax = check_axis(x, axis)
+    t = check_temperature(temperature)
     in_dtype = x.dtype
     if x.size == 0:
         return np.empty(x.shape, in_dtype)
-    x = x.astype(_compute_dtype(x), copy=False)
+    x = x.astype(compute_dtype(x), copy=False)
     with np.errstate(all="ignore"):
         _, out = _lse(x, ax, t)
         # float16: a result below -65504 rounds to -inf (no overflow warning)
         return out.astype(in_dtype, copy=False)
+
+
+def tempered_logits(z: ArrayLike, axis: int = -1, *, temperature: float = 1.0) -> np.ndarray:
+    r"""The logits :func:`softmax` exponentiates: ``(z - max(z)) / T`` in each row.
+
+    ``softmax(tempered_logits(z, temperature=T))`` is exactly
+    ``softmax(z, temperature=T)``, so these are the logits to truncate or
+    sample from at a temperature.  Never compute them as ``z / T``: for large
+    logits or a small ``T`` that overflows (``[1.7e308, 1e308] / 0.5`` is
+    ``[inf, inf]``, and its softmax is ``[0.5, 0.5]`` instead of ``[1, 0]``).
+
+    Parameters
+    ----------
+    z : array_like
+        Logits of any shape.
+    axis : int, optional
+        The class axis.  Default ``-1``.
+    temperature : float, optional, keyword-only
+        ``T > 0``, as in :func:`softmax`.
+
+    Returns
+    -------
+    ndarray
+        Same shape and dtype rules as :func:`softmax`.  Each row's largest
+        entry is 0 and the others are ``<= 0`` (``-inf`` where the
+        probability is 0).  The non-finite rules of the module docstring are
+        applied: ``+inf`` entries become 0 and the rest of their row
+        ``-inf``; a row with a NaN, or of only ``-inf``, becomes NaN.  At
+        ``T = inf`` every entry that is not ``-inf`` is 0.
+
+    Examples
+    --------
+    >>> from softmax_lib import tempered_logits
+    >>> tempered_logits([2.0, 1.0, 0.1], temperature=0.5)
+    array([ 0. , -2. , -3.8])
+    >>> tempered_logits([1.7e308, 1e308], temperature=0.5)     # z / 0.5 would be [inf, inf]
+    array([ 0.0e+000, -1.4e+308])
+    >>> tempered_logits([np.inf, 0.0, np.inf])                  # the +inf entries share the probability
+    array([  0., -inf,   0.])
+    """
+    x = as_real_array(z)
+    ax = check_axis(x, axis)
+    t = check_temperature(temperature)
+    in_dtype = x.dtype
+    if x.size == 0:
+        return np.empty(x.shape, in_dtype)
+    x = x.astype(compute_dtype(x), copy=False)
+    with np.errstate(all="ignore"):
+        shifted, _ = _shifted(x, ax, t)
+    return shifted.astype(in_dtype, copy=False)
 
 
 def sigmoid(z: ArrayLike) -> np.ndarray:
@@ -576,15 +520,92 @@ def sigmoid(z: ArrayLike) -> np.ndarray:
     >>> bool(sigmoid(1.5) == softmax([1.5, 0.0])[0])
     True
     """
-    x = _as_real_array(z, masked="error")
+    x = as_real_array(z, masked="error")
     in_dtype = x.dtype
-    xs = np.atleast_1d(x.astype(_compute_dtype(x), copy=False))
+    xs = np.atleast_1d(x.astype(compute_dtype(x), copy=False))
     with np.errstate(all="ignore"):
         e = np.exp(-np.abs(xs))  # in (0, 1]: never overflows
         inv = np.reciprocal(1.0 + e)
         out = np.where(xs >= 0, inv, e * inv)
         out = np.where(np.isnan(xs), np.nan, out)
     return out.reshape(x.shape).astype(in_dtype, copy=False)[()]
+
+
+def softplus(x: ArrayLike) -> np.ndarray:
+    r"""``log(1 + e^x)``, elementwise, without overflow or lost digits.
+
+    Parameters
+    ----------
+    x : array_like
+        Real numbers, any shape (a plain number is fine).
+
+    Returns
+    -------
+    ndarray or scalar
+        ``softplus(x) >= max(x, 0)``; ``softplus(inf) = inf``,
+        ``softplus(-inf) = 0``, NaN stays NaN.  Same dtype rules as
+        :func:`softmax`; an empty array gives an empty array.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not real numbers, or is a masked array.
+
+    Notes
+    -----
+    Computed as :math:`\max(x, 0) + \operatorname{log1p}(e^{-|x|})`: the
+    exponent is never positive (no overflow), and ``log1p`` keeps the digits
+    of a tiny :math:`e^{-|x|}`.  ``np.log(1 + np.exp(x))`` overflows to inf
+    for ``x > 709.78`` and returns 0 for ``x < -36.7``.  It is the
+    log-sum-exp of ``[x, 0]``, and ``-softplus(-z)`` is :func:`log_sigmoid`.
+
+    Examples
+    --------
+    >>> from softmax_lib import softplus
+    >>> softplus([-1000.0, 0.0, 1000.0]).tolist()
+    [0.0, 0.6931471805599453, 1000.0]
+    """
+    arr = as_real_array(x, "x", masked="error")
+    in_dtype = arr.dtype
+    xs = arr.astype(compute_dtype(arr), copy=False)
+    with np.errstate(all="ignore"):  # inf - inf never happens: |x| >= x
+        out = np.maximum(xs, 0) + np.log1p(np.exp(-np.abs(xs)))
+    return out.astype(in_dtype, copy=False)[()]
+
+
+def log_sigmoid(z: ArrayLike) -> np.ndarray:
+    r"""``log σ(z) = -softplus(-z)``, elementwise, finite for every finite ``z``.
+
+    Parameters
+    ----------
+    z : array_like
+        Logits, any shape.
+
+    Returns
+    -------
+    ndarray or scalar
+        Values ``<= 0``: ``log_sigmoid(-1000) = -1000`` (``np.log(sigmoid(-1000))``
+        is ``-inf``), ``log_sigmoid(inf) = 0``, ``log_sigmoid(-inf) = -inf``.
+        Same dtype rules as :func:`softmax`.
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not real numbers, or is a masked array.
+
+    Notes
+    -----
+    :math:`\log \sigma(z) = -\log(1 + e^{-z}) = \min(z, 0) - \operatorname{log1p}(e^{-|z|})`.
+    It is the two-class case of log-softmax: ``log_softmax([z, 0])[0]``.
+
+    Examples
+    --------
+    >>> from softmax_lib import log_sigmoid
+    >>> log_sigmoid([-1000.0, 0.0, 40.0]).tolist()
+    [-1000.0, -0.6931471805599453, -4.248354255291589e-18]
+    """
+    x = as_real_array(z, masked="error")
+    return -softplus(-x)
 
 
 def cross_entropy(
@@ -652,12 +673,9 @@ def cross_entropy(
     >>> round(float(cross_entropy([0.0, 0.0], [0.5, 0.5])), 4)  # soft target
     0.6931
     """
-    z = _as_real_array(logits, "logits")
-    ax = _check_axis(z, axis)
-    if reduction not in _REDUCTIONS:
-        raise ValueError(
-            f"reduction must be one of {_REDUCTIONS}, got {reduction!r}"
-        )
+    z = as_real_array(logits, "logits")
+    ax = check_axis(z, axis)
+    check_reduction(reduction)
     if z.shape[ax] == 0:
         raise ValueError(
             f"logits have no classes (shape {z.shape}, and axis {ax} has length 0): "
@@ -665,7 +683,7 @@ def cross_entropy(
         )
     logp = log_softmax(z, axis=ax)
     if isinstance(target, (str, bytes)):
-        raise TypeError(f"target must be class indices or probability rows, got {_describe(target)}")
+        raise TypeError(f"target must be class indices or probability rows, got {describe(target)}")
     if isinstance(target, np.ma.MaskedArray):
         raise TypeError(
             "target is a masked array; a masked label has no loss. Pass only the "
@@ -679,7 +697,7 @@ def cross_entropy(
     if y.dtype.kind not in "biuf":
         raise TypeError(
             "target must be class indices (integers) or probability rows (floats), "
-            f"got {_describe(target)}"
+            f"got {describe(target)}"
         )
     if y.size == 0 and y.shape == batch_shape:  # an empty batch: [] is float64
         y = y.astype(np.intp)
@@ -694,7 +712,7 @@ def cross_entropy(
         picked = np.take_along_axis(logp, np.expand_dims(y, ax), axis=ax)
         per_sample = -np.squeeze(picked, axis=ax)
     elif y.shape == z.shape:
-        y = _as_real_array(y, "target")
+        y = as_real_array(y, "target")
         if not np.all(np.isfinite(y)) or np.any(y < 0):
             raise ValueError(
                 "probability targets must be finite and >= 0; for hard labels "
@@ -722,6 +740,68 @@ def cross_entropy(
             f"shape {z.shape}"
         )
     return _reduce(per_sample, reduction)
+
+
+def binary_cross_entropy(z: ArrayLike, t: ArrayLike, reduction: str = "mean") -> np.ndarray:
+    r"""Binary cross-entropy from logits: ``-t log σ(z) - (1 - t) log(1 - σ(z))``, elementwise.
+
+    Parameters
+    ----------
+    z : array_like
+        Logits, one per label (any shape: a batch of multi-label rows is fine).
+    t : array_like
+        Targets in [0, 1] with the shape of ``z``: 0/1 labels, or soft targets.
+    reduction : {"mean", "sum", "none"}, optional
+        Average over all entries (default), add them up, or return them all.
+
+    Returns
+    -------
+    ndarray or scalar
+        In nats.  Its gradient with respect to ``z`` is ``σ(z) - t``.  An
+        empty input gives 0.0 with ``"sum"`` and an empty array with
+        ``"none"``, as :func:`cross_entropy` does.
+
+    Raises
+    ------
+    ValueError
+        If ``t`` does not have the shape of ``z``, a target is outside [0, 1]
+        (or NaN), ``reduction`` is unknown, or ``reduction="mean"`` on an
+        empty input (there is no mean of no losses).
+    TypeError
+        If ``z`` or ``t`` is not real numbers, or is a masked array.
+
+    Notes
+    -----
+    With :math:`1 - \sigma(z) = \sigma(-z)` the loss is
+    :math:`t\,\operatorname{softplus}(-z) + (1-t)\,\operatorname{softplus}(z)
+    = \operatorname{softplus}(z) - t z`; the first form is used, so an
+    infinite logit with a matching target costs 0, not NaN.  It is
+    :func:`cross_entropy` of ``[z, 0]`` with the soft target ``[t, 1 - t]``.
+
+    Examples
+    --------
+    >>> from softmax_lib import binary_cross_entropy
+    >>> round(float(binary_cross_entropy(-800.0, 1.0)), 3)   # -np.log(sigmoid(-800)) is inf
+    800.0
+    >>> binary_cross_entropy([2.0, -1.0], [1.0, 0.0], reduction="none").round(4).tolist()
+    [0.1269, 0.3133]
+    """
+    zz = as_real_array(z, "z", masked="error")
+    tt = as_real_array(t, "t", masked="error")
+    check_reduction(reduction)
+    if tt.shape != zz.shape:
+        raise ValueError(f"t must have the shape of z, {zz.shape}; got {tt.shape}. Give one target per logit.")
+    bad = ~((tt >= 0) & (tt <= 1))  # also NaN
+    if np.any(bad):
+        raise ValueError("targets must lie in [0, 1] (0/1 labels or soft targets); "
+                         f"got {np.unique(tt[bad])[:5].tolist()}")
+    with np.errstate(invalid="ignore"):  # 0 * inf where a target is 0 or 1: that term is 0
+        pos = np.where(tt > 0, tt * softplus(-zz), 0.0)
+        neg = np.where(tt < 1, (1 - tt) * softplus(zz), 0.0)
+    per = pos + neg
+    if reduction == "none":
+        return per[()]
+    return _reduce(np.asarray(per), reduction)
 
 
 def _reduce(per_sample: np.ndarray, reduction: str) -> np.ndarray:

@@ -26,13 +26,13 @@ with a NaN gives NaN (and cannot be sampled from).
 
 from __future__ import annotations
 
-import numbers
-from typing import Any, Iterable
+from typing import Iterable
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .core import _as_real_array, _check_axis, _describe, cross_entropy, softmax
+from ._validate import as_real_array, check_axis, check_rng, check_temperature, check_top_k, check_top_p
+from .core import cross_entropy, softmax, tempered_logits
 
 __all__ = [
     "top_k_filter",
@@ -46,61 +46,18 @@ __all__ = [
 ]
 
 
-# --------------------------------------------------------------------------
-# argument checks
-# --------------------------------------------------------------------------
-def _check_k(k: Any) -> int:
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral):
-        raise TypeError(f"k must be a whole number of tokens such as 5, got {_describe(k)}")
-    if k < 1:
-        raise ValueError(f"k must be at least 1 (k = 1 keeps only the most likely token), got {k}")
-    return int(k)
-
-
-def _check_p(p: Any) -> float:
-    if isinstance(p, bool) or not isinstance(p, numbers.Real):
-        raise TypeError(f"p must be a probability such as 0.9, got {_describe(p)}")
-    p = float(p)
-    if not 0.0 < p <= 1.0:  # also catches NaN
-        raise ValueError(
-            f"p must be in (0, 1], got {p!r}: top-p keeps the most likely tokens until their "
-            "probabilities add up to at least p (p = 1 keeps every token; for greedy, use "
-            "temperature=0 or top_k=1)"
-        )
-    return p
-
-
-def _check_decoding_temperature(temperature: Any) -> float:
-    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real):
-        raise TypeError(
-            f"temperature must be a real number >= 0 such as 0.7, got {_describe(temperature)}"
-        )
-    t = float(temperature)
-    if not t >= 0:  # also catches NaN
-        raise ValueError(
-            f"temperature must be >= 0, got {temperature!r}: 0 means greedy (always the most "
-            "likely token), 1 the model's own distribution, larger values flatten it"
-        )
-    return t
-
-
-def _check_rng(rng: Any) -> np.random.Generator:
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        return np.random.default_rng(int(rng))
-    raise TypeError(
-        "rng must be a numpy.random.Generator, e.g. np.random.default_rng(0), or an int seed, "
-        f"got {_describe(rng)}: a seeded generator makes the same draws on every run"
-    )
-
-
 def _last_axis(z: ArrayLike, axis: int) -> tuple[np.ndarray, int]:
-    x = _as_real_array(z, "logits")
+    """The logits as a real array with the tokens on the last axis, and that axis's old place."""
+    x = as_real_array(z, "logits")
     if x.ndim == 0:
         raise ValueError("logits must have at least one axis (one logit per token), got a single number")
-    ax = _check_axis(x, axis)
-    return np.moveaxis(x, ax, -1), ax
+    ax = check_axis(x, axis)
+    return (x if ax == x.ndim - 1 else np.moveaxis(x, ax, -1)), ax
+
+
+def _back(out: np.ndarray, ax: int) -> np.ndarray:
+    """Undo :func:`_last_axis`'s move."""
+    return out if ax == out.ndim - 1 else np.moveaxis(out, -1, ax)
 
 
 # --------------------------------------------------------------------------
@@ -151,18 +108,21 @@ def top_k_filter(logits: ArrayLike, k: int, axis: int = -1) -> np.ndarray:
     >>> top_k_filter([2.0, 1.0], k=10)                  # k larger than the vocabulary
     array([2., 1.])
     """
-    k = _check_k(k)
+    k = check_top_k(k)
     x, ax = _last_axis(logits, axis)
-    n = x.shape[-1]
-    if k >= n or x.size == 0:
-        return np.moveaxis(x.copy(), -1, ax)
+    return _back(_top_k(x, k), ax)
+
+
+def _top_k(x: np.ndarray, k: int) -> np.ndarray:
+    """:func:`top_k_filter` of checked logits, tokens on the last axis (a new array)."""
+    if k >= x.shape[-1] or x.size == 0:
+        return x.copy()
     with np.errstate(invalid="ignore"):
         kth = -np.partition(-x, k - 1, axis=-1)[..., k - 1 : k]
         keep = x >= kth
     out = np.where(keep, x, x.dtype.type(-np.inf))
     nan_rows = np.isnan(x).any(axis=-1, keepdims=True)
-    out = np.where(nan_rows, x, out)
-    return np.moveaxis(out, -1, ax)
+    return np.where(nan_rows, x, out)
 
 
 def top_p_filter(logits: ArrayLike, p: float, axis: int = -1) -> np.ndarray:
@@ -217,10 +177,15 @@ def top_p_filter(logits: ArrayLike, p: float, axis: int = -1) -> np.ndarray:
     >>> np.exp(top_p_filter(np.log([0.4, 0.3, 0.3]), 0.6))   # a tie at the cut: both kept
     array([0.4, 0.3, 0.3])
     """
-    p = _check_p(p)
+    p = check_top_p(p)
     x, ax = _last_axis(logits, axis)
+    return _back(_top_p(x, p), ax)
+
+
+def _top_p(x: np.ndarray, p: float) -> np.ndarray:
+    """:func:`top_p_filter` of checked logits, tokens on the last axis (a new array)."""
     if p == 1.0 or x.size == 0:
-        return np.moveaxis(x.copy(), -1, ax)
+        return x.copy()
     probs = softmax(x, axis=-1).astype(np.float64)
     bad = np.isnan(probs).any(axis=-1, keepdims=True)  # a NaN, or only -inf
     probs = np.where(bad, 0.0, probs)
@@ -231,8 +196,7 @@ def top_p_filter(logits: ArrayLike, p: float, axis: int = -1) -> np.ndarray:
     need = np.minimum(need, x.shape[-1])
     cut = np.take_along_axis(ordered, need - 1, axis=-1)
     out = np.where(probs >= cut, x, x.dtype.type(-np.inf))
-    out = np.where(bad, x, out)
-    return np.moveaxis(out, -1, ax)
+    return np.where(bad, x, out)
 
 
 def decoding_distribution(
@@ -280,7 +244,14 @@ def decoding_distribution(
 
     The order temperature, top-k, top-p is the one this library uses; the
     temperature matters for top-p only, since it changes the probabilities
-    but not their order.
+    but not their order (top-k compares the logits themselves, so at
+    ``T = inf`` it still keeps the k largest).  The tempered logits are
+    ``(z - max(z)) / T`` (:func:`softmax_lib.core.tempered_logits`), never
+    ``z / T``, which overflows for large logits or a tiny T; without
+    truncation the result is exactly ``softmax(logits, temperature=T)``,
+    with the same rules for ``-inf``, ``+inf`` and NaN at every T.
+    Every argument is checked at every T, also at ``T = 0`` where top-k
+    and top-p change nothing.
 
     Examples
     --------
@@ -292,25 +263,44 @@ def decoding_distribution(
     >>> decoding_distribution([2.0, 1.0, 0.1], temperature=2.0, top_p=0.6).round(4)
     array([0.6225, 0.3775, 0.    ])
     """
-    t = _check_decoding_temperature(temperature)
+    t = check_temperature(temperature, zero_ok=True)
+    k = None if top_k is None else check_top_k(top_k)
+    p = None if top_p is None else check_top_p(top_p)
     x, ax = _last_axis(logits, axis)
+    return _back(_distribution(x, t, k, p), ax)
+
+
+def _distribution(x: np.ndarray, t: float, k: int | None, p: float | None) -> np.ndarray:
+    """:func:`decoding_distribution` of checked arguments, tokens on the last axis."""
+    in_dtype = x.dtype
     if t == 0.0:
-        if np.isnan(x).any():
-            out = np.full(x.shape, np.nan)
-            ok = ~np.isnan(x).any(axis=-1)
-            hot = np.eye(x.shape[-1])[np.argmax(np.where(np.isnan(x), -np.inf, x), axis=-1)]
-            out = np.where(ok[..., None], hot, out)
-        else:
-            out = np.eye(x.shape[-1])[np.argmax(x, axis=-1)] if x.size else np.zeros(x.shape)
-        only_neg_inf = np.all(x == -np.inf, axis=-1)
-        out = np.where(only_neg_inf[..., None], np.nan, out)
-        return np.moveaxis(out.astype(np.result_type(x.dtype, np.float32)), -1, ax)
-    z = x / t if t != np.inf else np.where(np.isneginf(x), -np.inf, np.where(np.isnan(x), np.nan, 0.0))
-    if top_k is not None:
-        z = top_k_filter(z, top_k)
-    if top_p is not None:
-        z = top_p_filter(z, top_p)
-    return np.moveaxis(softmax(z), -1, ax)
+        return _greedy(x)
+    # float16 is computed in float32 and rounded once at the end, as softmax does
+    x = x.astype(np.float32, copy=False) if x.dtype.itemsize == 2 else x
+    if k is not None:
+        # on the logits themselves: dividing by T > 0 keeps their order, and at
+        # T = inf (where every tempered logit is 0) the top k are still the top k
+        x = _top_k(x, k)
+    # shifted by the row maximum *before* dividing by T: z / T overflows for
+    # large logits or a tiny T ([1.7e308, 1e308] / 0.5 is [inf, inf])
+    z = tempered_logits(x, temperature=t)
+    if p is not None:
+        z = _top_p(z, p)
+    return softmax(z).astype(in_dtype, copy=False)
+
+
+def _greedy(x: np.ndarray) -> np.ndarray:
+    """One-hot rows on the first argmax (tokens on the last axis), in O(size) memory.
+
+    A row with a NaN, or of only ``-inf``, has no most likely token: NaN.
+    """
+    out = np.zeros(x.shape, dtype=x.dtype)
+    if x.size == 0:
+        return out
+    np.put_along_axis(out, np.argmax(x, axis=-1)[..., None], 1, axis=-1)
+    broken = np.isnan(x).any(axis=-1) | (x == -np.inf).all(axis=-1)
+    out[broken] = np.nan
+    return out
 
 
 def sample(
@@ -350,9 +340,10 @@ def sample(
 
     Notes
     -----
-    One uniform number ``u`` in [0, 1) per row picks the first token whose
-    running total of probability exceeds ``u`` (inverse-CDF sampling), so a
-    token of probability exactly 0 is never drawn.
+    One uniform number in [0, 1) per row, scaled by the row's total ``u``,
+    picks the first token whose running total of probability exceeds ``u``
+    (inverse-CDF sampling), so a token of probability exactly 0 is never
+    drawn, also at the boundaries (``u = 0`` and the largest ``u``).
 
     Examples
     --------
@@ -364,13 +355,16 @@ def sample(
     >>> [sample([2.0, 1.0, 0.1], rng, top_k=2) for _ in range(8)]
     [0, 0, 0, 0, 1, 1, 0, 0]
     """
-    gen = _check_rng(rng)
-    x = _as_real_array(logits, "logits")
+    gen = check_rng(rng)
+    t = check_temperature(temperature, zero_ok=True)
+    k = None if top_k is None else check_top_k(top_k)
+    top_p = None if top_p is None else check_top_p(top_p)
+    x = as_real_array(logits, "logits")
     if x.ndim == 0:
         raise ValueError("logits must have at least one axis (one logit per token), got a single number")
     if x.shape[-1] == 0:
         raise ValueError("cannot sample from an empty row of logits: pass at least one token")
-    p = decoding_distribution(x, temperature=temperature, top_k=top_k, top_p=top_p)
+    p = _distribution(x, t, k, top_p)
     rows = p.reshape(-1, p.shape[-1]).astype(np.float64)
     broken = np.isnan(rows).any(axis=-1)
     if broken.any():
@@ -378,12 +372,19 @@ def sample(
             f"cannot sample from row {int(np.argmax(broken))}: its logits contain a NaN or are all -inf, "
             "so there is no distribution to draw from"
         )
-    if _check_decoding_temperature(temperature) == 0.0:
+    if t == 0.0:
         picks = rows.argmax(axis=-1)
     else:
+        # Inverse CDF: the token drawn is the number of running totals <= u, i.e. the
+        # first token whose running total exceeds u.  A token of probability 0 has
+        # the same running total as the token before it, so it is never the first
+        # to exceed u (not even at u = 0).  u is measured against the row's own
+        # total, which may be 1 - 2**-52: random() < 1 makes u < total[-1]
+        # (r * T rounds below T for r < 1), so the count is at most n_tokens - 1
+        # and a trailing token of probability 0 is never drawn either.
         total = np.cumsum(rows, axis=-1)
         u = gen.random(rows.shape[0]) * total[:, -1]
-        picks = np.minimum((total <= u[:, None]).sum(axis=-1), rows.shape[-1] - 1)
+        picks = (total <= u[:, None]).sum(axis=-1)
     picks = picks.reshape(p.shape[:-1])
     return int(picks) if picks.ndim == 0 else picks
 
@@ -417,14 +418,17 @@ def perplexity(logits: ArrayLike, targets: ArrayLike, *, temperature: float = 1.
     >>> round(perplexity([[2.0, 0.0], [0.0, 2.0]], [0, 1]), 4)   # sure and right: close to 1
     1.1353
     """
-    z = _as_real_array(logits, "logits")
+    z = as_real_array(logits, "logits")
     if z.ndim != 2:
         raise ValueError(f"logits must be 2-D, (positions, tokens), got shape {z.shape}")
-    t = _check_decoding_temperature(temperature)
+    t = check_temperature(temperature, zero_ok=True)
     if t == 0.0:
         raise ValueError("perplexity needs temperature > 0: at T = 0 a wrong guess has probability 0 "
                          "and the perplexity is infinite")
-    return float(np.exp(cross_entropy(z / t, np.asarray(targets))))
+    # (z - max) / T, not z / T, which overflows for large logits or a tiny T
+    loss = cross_entropy(tempered_logits(z, temperature=t), targets)
+    with np.errstate(over="ignore"):  # a true token of probability 0: perplexity inf
+        return float(np.exp(loss))
 
 
 # --------------------------------------------------------------------------
@@ -484,7 +488,7 @@ class OnlineLogSumExp:
 
     def update(self, chunk: ArrayLike) -> "OnlineLogSumExp":
         """Take in the next chunk of the stream (any shape, read flat); return ``self``."""
-        x = _as_real_array(chunk, "chunk")
+        x = as_real_array(chunk, "chunk")
         self._dtype = x.dtype if self._dtype is None else np.promote_types(self._dtype, x.dtype)
         x = x.astype(np.float64).ravel()
         self.count += x.size
@@ -499,9 +503,12 @@ class OnlineLogSumExp:
         if finite.size == 0:  # only -inf (or +inf): nothing to add to the total
             return self
         new_max = max(self.max, float(finite.max()))
-        # The old total is 0 while max is -inf: skip it (exp(-inf - -inf) would be NaN).
-        rescaled = self.total * float(np.exp(self.max - new_max)) if self.total > 0 else 0.0
-        self.total = rescaled + float(np.sum(np.exp(finite - new_max)))
+        # x - max <= 0 may overflow to -inf for a wide spread ([-1e308, 1e308]):
+        # exp(-inf) = 0 is then the right term, and no warning is due.
+        with np.errstate(over="ignore"):
+            # The old total is 0 while max is -inf: skip it (exp(-inf - -inf) would be NaN).
+            rescaled = self.total * float(np.exp(self.max - new_max)) if self.total > 0 else 0.0
+            self.total = rescaled + float(np.sum(np.exp(finite - new_max)))
         self.max = new_max
         return self
 
@@ -566,9 +573,17 @@ def online_softmax(chunks: Iterable[ArrayLike]) -> np.ndarray:
     Returns
     -------
     ndarray
-        ``exp(x - lse)`` for the concatenated stream; equal to
+        ``exp(x - max) / total`` for the concatenated stream, with ``max``
+        and ``total`` the final state of :class:`OnlineLogSumExp`; equal to
         ``softmax_lib.softmax(np.concatenate(chunks))`` up to rounding, with
         the same rules for ``-inf``, ``+inf`` and NaN.
+
+    Notes
+    -----
+    The outputs use the two numbers of the state, not ``exp(x - lse)``:
+    ``lse = max + log(total)`` loses ``log(total)`` to rounding when ``max``
+    is large (``1e16 + log 3`` is ``1e16 + 2``), and the outputs would then
+    not sum to 1.
 
     Examples
     --------
@@ -576,15 +591,24 @@ def online_softmax(chunks: Iterable[ArrayLike]) -> np.ndarray:
     >>> online_softmax([[2.0], [1.0, 0.1]]).round(4)
     array([0.659 , 0.2424, 0.0986])
     """
-    chunks = [np.ravel(_as_real_array(c, "chunk")) for c in chunks]
+    chunks = [np.ravel(as_real_array(c, "chunk")) for c in chunks]
     if not chunks:
         raise ValueError("online_softmax needs at least one chunk")
-    lse = online_logsumexp(chunks)
+    acc = OnlineLogSumExp()
+    for chunk in chunks:
+        acc.update(chunk)
     x = np.concatenate(chunks)
-    with np.errstate(invalid="ignore", over="ignore"):
-        if np.isposinf(lse) and not np.isnan(x).any():
-            top = np.isposinf(x)
-            return (top / top.sum()).astype(np.result_type(x.dtype, np.float32))
-        if np.isneginf(lse):
-            return np.full(x.shape, np.nan, dtype=np.result_type(x.dtype, np.float32))
-        return np.exp(x.astype(np.float64) - float(lse)).astype(np.result_type(x.dtype, np.float32))
+    dtype = np.result_type(x.dtype, np.float32)
+    if acc._nan:
+        return np.full(x.shape, np.nan, dtype=dtype)
+    if acc._posinf:
+        top = np.isposinf(x)
+        return (top / top.sum()).astype(dtype)
+    if acc.total == 0.0:  # only -inf: no token is allowed
+        return np.full(x.shape, np.nan, dtype=dtype)
+    # exp(x - max) / total from the float64 state, not exp(x - lse): lse = max +
+    # log(total) rounds away log(total) when max is large (1e16 + log 3 is 1e16 + 2,
+    # and float32 1e8 + log 2 is 1e8), and the outputs would no longer sum to 1
+    with np.errstate(under="ignore", over="ignore", invalid="ignore"):
+        out = np.exp(x.astype(np.float64) - acc.max) / acc.total
+    return out.astype(dtype)

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-import weakref
-
 import numpy as np
 
+from .alt import alt_text, set_alt
 from .style import COLORS
 
 __all__ = ["bars", "logits_and_probs", "annotate_bars", "ensure_axes", "log_t_axis", "set_alt", "alt_text"]
@@ -25,35 +24,6 @@ def ensure_axes(ax=None):
 
         ax = plt.gca()
     return ax
-
-
-#: Alt texts by figure, set with :func:`set_alt` (weak: a closed figure drops out).
-_ALT: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
-def set_alt(fig, text: str):
-    """Say in words what ``fig`` shows, with its key numbers.
-
-    The notebook's image gets this as its alt text (see :func:`style.use`),
-    which screen readers read and HTML exports keep.  Returns ``fig``.
-    """
-    _ALT[fig] = str(text)
-    return fig
-
-
-def alt_text(fig) -> str:
-    """The alt text set for ``fig``, or one made from its titles and axis labels."""
-    if fig in _ALT:
-        return _ALT[fig]
-    parts = []
-    if fig.get_suptitle():
-        parts.append(fig.get_suptitle())
-    for ax in fig.axes:
-        words = [ax.get_title(), ax.get_xlabel() and f"x: {ax.get_xlabel()}", ax.get_ylabel() and f"y: {ax.get_ylabel()}"]
-        words = [" ".join(w.split()) for w in words if w]
-        if words:
-            parts.append(", ".join(words))
-    return "Figure: " + "; ".join(parts) if parts else "Figure"
 
 
 def log_t_axis(ax, temperatures=None, *, label: str = "temperature T (log scale)",
@@ -185,6 +155,8 @@ def logits_and_probs(
 ):
     """Two panels side by side: the logits (any real numbers) and their softmax.
 
+    A ``-inf`` logit (a masked class) or a NaN is drawn as a labelled
+    placeholder bar (see :func:`bars`); its probability is 0 (or NaN).
     Returns the pair of Axes.
     """
     from .core import softmax
@@ -195,7 +167,12 @@ def logits_and_probs(
         _, axes = plt.subplots(1, 2)
     z = np.asarray(logits, dtype=float)
     p = softmax(z)
-    lo, hi = logit_range if logit_range else (min(0.0, z.min()) - 0.5, max(0.0, z.max()) + 0.8)
+    # the range of the finite logits: a -inf logit (a masked class) is drawn as a
+    # labelled placeholder bar, and must not stretch the axis to infinity
+    finite = z[np.isfinite(z)]
+    lo = min(0.0, float(finite.min(initial=0.0))) - 0.5
+    hi = max(0.0, float(finite.max(initial=0.0))) + 0.8
+    lo, hi = logit_range if logit_range else (lo, hi)
     bars(z, labels, ax=axes[0], color=COLORS["logit"], title="Logits (any real numbers)",
          ylabel="logit", ylim=(lo, hi))
     bars(p, labels, ax=axes[1], color=COLORS["prob"], title="softmax: probabilities",

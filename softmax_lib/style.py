@@ -66,7 +66,7 @@ def use() -> None:
     large fonts).  Idempotent; call it once in a notebook's setup cell.
 
     In IPython it also makes every figure's PNG carry alt text: the words set
-    with :func:`softmax_lib.plots.set_alt`, or the figure's titles and axis
+    with :func:`softmax_lib.plots.set_alt` (:mod:`softmax_lib.alt`), or the figure's titles and axis
     labels.  Screen readers read it, and HTML exports keep it.
     """
     import matplotlib as mpl
@@ -95,7 +95,7 @@ def _png_with_alt_text() -> None:
     from IPython.core.pylabtools import print_figure
     from matplotlib_inline.backend_inline import InlineBackend
 
-    from .plots import alt_text
+    from .alt import alt_text
 
     def png(fig):
         kwargs = InlineBackend.instance().print_figure_kwargs

@@ -98,3 +98,69 @@ def test_main_prints_a_table(bench, capsys):
     assert bench.main(["--rows", "4", "--cols", "300", "--repeats", "1", "--warmup", "0"]) == 0
     out = capsys.readouterr().out
     assert "float32" in out and "float64" in out and "(ms)" in out
+
+
+# ---------------------------------------------------------------- --redraw: one slider move of a live figure
+def test_slider_moves_sweep_each_kind_of_slider(bench):
+    import ipywidgets as W
+
+    from softmax_lib import widgets
+
+    f = widgets.slider("a", 0.5, 0.0, 1.0)
+    assert bench.slider_moves(f, 5) == [1.0, 0.75, 0.5, 0.25, 0.0]
+    t = bench.slider_moves(widgets.log_slider("T", 1.0, 0.01, 100.0), 5)
+    assert t[0] == pytest.approx(100.0) and t[-1] == pytest.approx(0.01) and t[2] == pytest.approx(1.0)
+    k = widgets.int_slider("k", 2, 1, 4)
+    moves = bench.slider_moves(k, 8)
+    assert moves == [1, 2, 3, 4, 3, 2, 1, 2]  # down from 2, turn, up, turn: never the same value twice
+    assert all(a != b for a, b in zip([k.value] + moves, moves))
+    d = W.SelectionSlider(options=[1, 2, 4, 8], value=8)
+    assert bench.slider_moves(d, 4) == [4, 2, 1, 2]
+    assert bench.slider_moves(W.IntSlider(value=0, min=0, max=0), 3) == []
+
+
+class _OneBar:
+    def __new__(cls, fig):
+        from softmax_lib.widgets import FigureView
+
+        class View(FigureView):
+            def __init__(self, fig):
+                super().__init__(fig)
+                self.ax = fig.subplots()
+                (self.bar,) = self.ax.bar([0], [0.5])
+                self.ax.set_ylim(0, 1)
+
+            def update(self, h, seed=0, show=True):
+                self.bar.set_height(h)
+                self.ax.set_title(f"h = {h:.2f}")
+                self.alt = f"one bar of height {h:.2f}"
+                return h
+
+        return View(fig)
+
+
+def test_measure_redraw_times_every_stage_of_each_slider_and_puts_it_back(bench):
+    import ipywidgets as W
+
+    from softmax_lib import widgets
+
+    box = widgets.live_figure(_OneBar, {"h": widgets.slider("h", 0.5, 0.0, 1.0), "seed": widgets.seed_box(0, hi=9),
+                                        "show": W.Checkbox(value=True)}, figsize=(3, 2))
+    rows = bench.measure_redraw(box, moves=4)
+    assert [r["control"] for r in rows] == ["h", "seed"]  # a seed box is typed through its range; a checkbox has none
+    assert box.controls["seed"].value == 0
+    r = rows[0]
+    assert r["moves"] == 4 and box.controls["h"].value == 0.5 and box.view.update.__self__ is box.view
+    for stage in ("total", "update", "paint", "encode", "other"):
+        assert len(r[stage]) == 4 and all(math.isfinite(v) for v in r[stage]), stage
+    assert all(t > 0 for t in r["total"]) and all(e > 0 for e in r["encode"])
+    assert all(u + p + e <= t + 1e-6 for u, p, e, t in zip(r["update"], r["paint"], r["encode"], r["total"]))
+    assert widgets._encode.__name__ == "_encode" and widgets._BlitRenderer.render.__name__ == "render"  # unpatched
+    text = bench.format_redraw_report([{"lesson": "99", "figure": "widget", **r}])
+    assert "99 widget / h" in text and ("goal met" in text or "goal missed" in text)
+
+
+def test_main_redraw_measures_one_lesson(bench, capsys):
+    assert bench.main(["--redraw", "--moves", "2", "--lesson", "00"]) == 0
+    out = capsys.readouterr().out
+    assert "00 setup_check_widget / value" in out and "median" in out

@@ -153,7 +153,7 @@ def test_ece_returns_a_python_float_and_accepts_lists_and_float32():
         ([[0.5, 0.5]], [0.0], TypeError, "integer class indices"),
         ([[np.nan, 0.5]], [0], ValueError, "NaN"),
         (np.zeros((2, 2, 2)), [0, 1], ValueError, "got shape (2, 2, 2)"),
-        ("abc", [0], TypeError, "array of numbers"),
+        ("abc", [0], TypeError, "real numbers"),
         ([0.9, 0.8], [3, 1], ValueError, "whether each prediction was right"),  # class labels with 1-D input
         ([0.9, 1.2], [1, 0], ValueError, "[0, 1]"),
         ([], [], ValueError, "empty"),
@@ -209,7 +209,7 @@ def test_temperature_nll_rejects_bad_temperatures(t, exc):
 
 @pytest.mark.parametrize(
     "logits,labels,fragment",
-    [([1.0, 0.0], [0], "2-D"), ([[1.0]], [0], "two classes"), ([[1.0, np.inf]], [0], "NaN or inf"),
+    [([1.0, 0.0], [0], "2-D"), ([[1.0]], [0], "two classes"), ([[1.0, np.inf]], [0], "NaN or +inf"),
      ([[1.0, 0.0]], [5], "class indices"), ([[1.0, 0.0]], [0, 1], "one class index per row")],
 )
 def test_temperature_nll_rejects_bad_logits_and_labels(logits, labels, fragment):
@@ -380,3 +380,191 @@ def test_calibration_rejects_object_arrays_of_dates(f):
             expected_calibration_error(dates, [1, 0])
         else:
             temperature_nll(np.array([dates, dates]), [0, 1], 1.0)
+
+
+# ---------------------------------------------------------------- masked arrays (issue 16)
+# The library's one rule (softmax_lib/_validate.py): a masked *logit* is an impossible class
+# (-inf), as in core.cross_entropy; a mask on anything with one entry per sample (labels,
+# confidences, right/wrong flags, probability rows) is a TypeError.
+MASKED_Z = np.ma.array([[5.0, 0.0, 100.0], [0.0, 4.0, -3.0], [1.0, 2.0, 3.0]],
+                       mask=[[0, 0, 1], [0, 0, 0], [1, 0, 0]])
+MASKED_Y = np.array([0, 1, 2])
+
+
+def test_temperature_nll_of_masked_logits_is_cross_entropy_of_them():
+    # the mask was dropped: the hidden 100.0 made the NLL 31.8 instead of 0.113
+    for t in (0.5, 1.0, 3.0):
+        want = float(cross_entropy(np.ma.array(MASKED_Z / t, mask=MASKED_Z.mask), MASKED_Y))
+        assert temperature_nll(MASKED_Z, MASKED_Y, t) == pytest.approx(want, rel=1e-14)
+    filled = np.ma.filled(MASKED_Z, -np.inf)
+    assert temperature_nll(MASKED_Z, MASKED_Y, 1.0) == temperature_nll(filled, MASKED_Y, 1.0)
+
+
+def test_fit_temperature_of_masked_logits_is_the_fit_with_minus_inf():
+    rng = np.random.default_rng(3)
+    z = rng.normal(0, 3, size=(400, 5))
+    mask = rng.random((400, 5)) < 0.2
+    mask[:, 0] = False
+    filled = np.where(mask, -np.inf, z)
+    y = _sample_labels(rng, filled, 1.5)                # never a masked class: its probability is 0
+    assert not mask[np.arange(400), y].any()
+    zm = np.ma.array(z, mask=mask)
+    assert fit_temperature(zm, y) == fit_temperature(np.where(mask, -np.inf, z), y)
+    assert fit_temperature(zm, y) != fit_temperature(z, y)   # the mask matters
+
+
+def test_a_label_on_a_masked_class_has_infinite_nll_and_cannot_be_fitted():
+    z = np.ma.array([[1.0, 2.0], [0.0, 1.0]], mask=[[0, 1], [0, 0]])
+    assert temperature_nll(z, [1, 0], 1.0) == math.inf       # probability 0 at every T
+    with pytest.raises(ValueError, match=r"row 0.*masked"):
+        fit_temperature(z, [1, 0])
+
+
+@pytest.mark.parametrize("logits", [[[-np.inf, -np.inf], [0.0, 1.0]],
+                                    np.ma.array([[1.0, 2.0], [0.0, 1.0]], mask=[[1, 1], [0, 0]])])
+def test_a_row_with_no_possible_class_is_refused(logits):
+    with pytest.raises(ValueError, match="no possible class"):
+        temperature_nll(logits, [0, 1], 1.0)
+
+
+@pytest.mark.parametrize("bad", [[[1.0, np.inf]], [[np.nan, 0.0]]])
+def test_plus_inf_and_nan_logits_are_still_refused(bad):
+    with pytest.raises(ValueError, match="NaN or \\+inf"):
+        temperature_nll(bad, [0], 1.0)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: reliability_bins(np.ma.array([0.9, 5.0, 0.6], mask=[0, 1, 0]), [1, 0, 1], 2),
+        lambda: reliability_bins([0.9, 0.8, 0.6], np.ma.array([1, 0, 1], mask=[0, 1, 0]), 2),
+        lambda: expected_calibration_error(np.ma.array([0.9, 5.0, 0.6], mask=[0, 1, 0]), [1, 0, 1]),
+        lambda: expected_calibration_error(np.ma.array([[0.7, 0.3], [0.2, 0.8]], mask=[[0, 0], [0, 1]]), [0, 1]),
+        lambda: expected_calibration_error([[0.7, 0.3], [0.2, 0.8]], np.ma.array([0, 1], mask=[0, 1])),
+        lambda: temperature_nll([[1.0, 2.0], [0.0, 1.0]], np.ma.array([0, 1], mask=[0, 1]), 1.0),
+        lambda: fit_temperature([[1.0, 2.0], [0.0, 1.0]], np.ma.array([0, 1], mask=[0, 1])),
+    ],
+    ids=["bins-confidences", "bins-correct", "ece-confidences", "ece-probs", "ece-labels", "nll-labels",
+         "fit-labels"],
+)
+def test_a_mask_on_per_sample_data_is_a_type_error(call):
+    # reliability_bins read the hidden 5.0 and called it "outside [0, 1]"
+    with pytest.raises(TypeError, match=r"masked array.*\[~mask\]"):
+        call()
+
+
+@pytest.mark.parametrize("t", [10**400, -(10**400)], ids=["10**400", "-10**400"])
+def test_a_temperature_float64_cannot_hold_is_a_value_error(t):
+    with pytest.raises(ValueError, match="beyond the range of a float64"):
+        temperature_nll([[1.0, 0.0]], [0], t)
+
+
+# ---------------------------------------------------------------- MCE, Brier, equal-mass bins, one ECE (issue 19)
+from softmax_lib.calibration import (  # noqa: E402
+    brier_score,
+    ece_by_temperature,
+    ece_from_bins,
+    equal_mass_bins,
+    maximum_calibration_error,
+)
+
+
+def _confidences(seed, n=503):
+    rng = np.random.default_rng(seed)
+    conf = rng.uniform(0.2, 1.0, n)
+    conf[:20] = np.round(conf[:20], 1)          # some ties and values on bin edges
+    return conf, rng.random(n) < conf ** 1.5
+
+
+def test_mce_by_hand_and_by_loop():
+    assert maximum_calibration_error([0.9, 0.95, 0.5], [True, False, True], n_bins=5) == pytest.approx(0.5)
+    assert maximum_calibration_error([0.9, 0.95], [True, False], n_bins=5) == pytest.approx(0.425)
+    conf, ok = _confidences(1)
+    b = reliability_bins(conf, ok)
+    gaps = [abs(ok[(conf > lo) & (conf <= lo + 1 / 15)].mean() - conf[(conf > lo) & (conf <= lo + 1 / 15)].mean())
+            for lo in np.arange(15) / 15 if ((conf > lo) & (conf <= lo + 1 / 15)).any()]
+    assert maximum_calibration_error(conf, ok) == pytest.approx(max(gaps), rel=1e-12)
+    assert maximum_calibration_error(conf, ok) >= ece_from_bins(b)
+
+
+def test_brier_score_by_hand_and_its_range():
+    p = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]])
+    assert brier_score(p, [0, 2]) == pytest.approx((0.14 + 1.46) / 2)
+    assert brier_score(np.eye(3), [0, 1, 2]) == 0.0
+    assert brier_score(np.eye(3), [1, 2, 0]) == 2.0
+    with pytest.raises(ValueError, match="softmax"):
+        brier_score([[2.0, 1.0]], [0])                       # logits, not probabilities
+    with pytest.raises(TypeError, match="masked"):
+        brier_score(np.ma.array(np.eye(2), mask=[[0, 0], [0, 1]]), [0, 1])
+
+
+def test_equal_mass_bins_hold_equal_counts_and_go_through_the_one_ece():
+    conf, ok = _confidences(2, 103)
+    b = equal_mass_bins(conf, ok, 10)
+    assert b.counts.sum() == 103 and b.counts.max() - b.counts.min() <= 1
+    assert np.all(np.diff(b.confidence) > 0) and b.edges[0] == 0 and b.edges[-1] == conf.max()
+    one = equal_mass_bins(conf, ok, 1)
+    assert ece_from_bins(one) == pytest.approx(abs(ok.mean() - conf.mean()), rel=1e-12)
+    # the ECE of equal-width bins is ece_from_bins of them: one formula
+    assert ece_from_bins(reliability_bins(conf, ok)) == expected_calibration_error(conf, ok)
+    for bad, exc in ((0, ValueError), (104, ValueError), (2.5, TypeError), (True, TypeError)):
+        with pytest.raises(exc, match="n_bins"):
+            equal_mass_bins(conf, ok, bad)
+
+
+def test_ece_from_bins_refuses_what_is_not_bins():
+    with pytest.raises(TypeError, match="ReliabilityBins"):
+        ece_from_bins([1, 2, 3])
+    empty = ReliabilityBins(np.zeros(3, int), np.full(3, np.nan), np.full(3, np.nan), np.linspace(0, 1, 4))
+    with pytest.raises(ValueError, match="no prediction"):
+        ece_from_bins(empty)
+
+
+def test_ece_by_temperature_is_the_ece_at_each_temperature():
+    rng = np.random.default_rng(9)
+    z = rng.normal(0, 3, size=(500, 6))
+    y = _sample_labels(rng, z, 2.0)
+    temps = np.geomspace(0.25, 8, 17)
+    got = ece_by_temperature(z, y, temps)
+    want = [expected_calibration_error(softmax(z, temperature=t), y) for t in temps]
+    assert got.tolist() == want
+    with pytest.raises(ValueError, match="temperature"):
+        ece_by_temperature(z, y, [1.0, 0.0])
+
+
+def _lesson08():
+    import importlib
+
+    return importlib.import_module("softmax_lib.lessons.lesson08_calibration")
+
+
+@pytest.mark.parametrize("name", ["maximum_calibration_error", "equal_mass_bins", "ece_from_bins", "brier_score",
+                                  "_grid_ece_argmin"])
+def test_the_library_gives_lesson_08s_numbers(name):
+    # while lesson 08 keeps its own copies, the library's must give the same numbers
+    lesson = _lesson08()
+    copy = getattr(lesson, name, None)
+    if copy is None or copy is globals().get(name):
+        pytest.skip(f"lesson 08 no longer keeps its own {name}")
+    for seed in range(4):
+        conf, ok = _confidences(seed)
+        if name == "maximum_calibration_error":
+            for m in (1, 5, 15, 40):
+                assert maximum_calibration_error(conf, ok, m) == copy(conf, ok, m)
+        elif name == "equal_mass_bins":
+            for m in (1, 7, 15, 503):
+                for a, b in zip(equal_mass_bins(conf, ok, m), copy(conf, ok, m)):
+                    np.testing.assert_array_equal(a, b)
+        elif name == "ece_from_bins":
+            for bins in (reliability_bins(conf, ok), equal_mass_bins(conf, ok, 10)):
+                assert ece_from_bins(bins) == copy(bins)
+        elif name == "brier_score":
+            rng = np.random.default_rng(seed)
+            p = softmax(rng.normal(0, 3, size=(300, 10)))
+            y = rng.integers(0, 10, 300)
+            assert brier_score(p, y) == copy(p, y)
+        elif seed < 2:  # the exercise's grid search: the argmin T of the ECE, through the one ECE
+            for true_t in (2.5, 0.5):
+                z, y = lesson._synthetic_split(true_t, seed=7 + seed)
+                temps = lesson.FIT_GRID
+                assert temps[int(np.argmin(ece_by_temperature(z, y, temps)))] == copy(z, y, temps)

@@ -22,12 +22,16 @@ import numpy as np
 import pytest
 
 from softmax_lib import (
+    binary_cross_entropy,
     cross_entropy,
+    log_sigmoid,
     log_softmax,
     logsumexp,
     naive_softmax,
     sigmoid,
     softmax,
+    softplus,
+    tempered_logits,
 )
 
 INF = math.inf
@@ -617,6 +621,20 @@ def test_temperature_one_is_the_default():
     np.testing.assert_allclose(softmax(z, temperature=1), softmax(z), rtol=1e-15)
 
 
+@pytest.mark.parametrize(
+    "t, fragment",
+    [(10**400, "beyond the range of a float64"), (-(10**400), "beyond the range of a float64"),
+     (Fraction(10**400), "beyond the range of a float64"), (Fraction(1, 10**400), "closer to 0 than any float64")],
+    ids=["10**400", "-10**400", "Fraction(10**400)", "Fraction(1, 10**400)"],
+)
+@pytest.mark.parametrize("f", [softmax, log_softmax])
+def test_a_temperature_float64_cannot_hold_is_a_value_error_not_an_overflow_error(f, t, fragment):
+    # issue 16: softmax(z, temperature=10**400) raised OverflowError from float()
+    with pytest.raises(ValueError, match=fragment) as info:
+        f([1.0, 2.0], temperature=t)
+    assert "temperature" in str(info.value) and "np.inf" in str(info.value)
+
+
 # --------------------------------------------------------------------------
 # errors for bad input
 # --------------------------------------------------------------------------
@@ -1089,3 +1107,163 @@ def test_object_arrays_of_non_numbers_are_type_errors(f, z):
 def test_object_arrays_of_real_numbers_still_work():
     z = np.array([Fraction(1, 2), decimal.Decimal("2.5"), np.float32(1.0), 3], dtype=object)
     np.testing.assert_allclose(softmax(z), ref_softmax([0.5, 2.5, 1.0, 3.0]), rtol=1e-15)
+
+
+# --------------------------------------------------------------------------
+# tempered_logits: what softmax exponentiates
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize("t", [1e-310, 1e-3, 0.5, 1.0, 3.0, 1e300, INF])
+def test_softmax_of_tempered_logits_is_softmax_at_that_temperature(t):
+    rng = np.random.default_rng(11)
+    z = np.concatenate([rng.normal(0, 3, size=(6, 5)), [[1.7e308, 1e308, 0, -1e308, 5]],
+                        [[INF, 0, INF, -INF, 1]], [[-INF] * 5], [[1, NAN, 0, 0, 0]]])
+    with no_warnings():
+        zt = tempered_logits(z, temperature=t)
+        np.testing.assert_array_equal(softmax(zt), softmax(z, temperature=t))
+    finite_rows = np.isfinite(z).all(axis=1)
+    assert np.all(zt[finite_rows].max(axis=1) == 0)
+    assert np.all(zt[finite_rows] <= 0)
+
+
+def test_tempered_logits_shift_before_dividing():
+    with no_warnings():
+        out = tempered_logits([1.7e308, 1e308], temperature=0.5)
+    assert out.tolist() == [0.0, (1e308 - 1.7e308) / 0.5]
+    assert tempered_logits([[1.0, 2.0]], axis=0).tolist() == [[0.0, 0.0]]
+    assert tempered_logits(np.float32([3.0, 1.0]), temperature=2).dtype == np.float32
+    assert tempered_logits(np.zeros((2, 0))).shape == (2, 0)
+    with pytest.raises(ValueError, match="temperature must be > 0"):
+        tempered_logits([1.0], temperature=0)
+
+
+# --------------------------------------------------------------------------
+# softplus, log_sigmoid, binary_cross_entropy: core's rules for one logit
+# --------------------------------------------------------------------------
+def _mp_softplus(x: float) -> float:
+    """softplus in 50-digit arithmetic, the independent reference."""
+    if np.isnan(x):
+        return NAN
+    if np.isinf(x):
+        return INF if x > 0 else 0.0
+    with mp.workdps(50):
+        return float(mp.log1p(mp.exp(mp.mpf(x))))
+
+
+ONE_LOGIT_HOSTILE = [-1e308, -1000.0, -745.14, -745.13, -40.0, -1e-300, 0.0, 5e-324, 1e-8, 36.7, 40.0, 709.79,
+                     800.0, 1e308, INF, -INF, NAN]
+
+
+@pytest.mark.parametrize("x", ONE_LOGIT_HOSTILE)
+def test_softplus_and_log_sigmoid_on_hostile_input(x):
+    with no_warnings():
+        sp = softplus(x)
+        ls = log_sigmoid(x)
+    if np.isnan(x):
+        assert np.isnan(sp) and np.isnan(ls)
+        return
+    assert sp == pytest.approx(_mp_softplus(x), rel=1e-14, abs=0)
+    assert -ls == pytest.approx(_mp_softplus(-x), rel=1e-14, abs=0)
+    assert ls <= 0
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64, np.longdouble])
+def test_softplus_and_log_sigmoid_keep_the_dtype(dtype):
+    z = np.array([-200.0, -3.0, 0.0, 3.0, 60.0], dtype=dtype)
+    with no_warnings():
+        sp, ls = softplus(z), log_sigmoid(z)
+    assert sp.dtype == dtype and ls.dtype == dtype
+    two_class = log_softmax(np.stack([z, np.zeros_like(z)], axis=-1))[:, 0]
+    np.testing.assert_array_equal(ls, two_class) if dtype == np.float16 else \
+        np.testing.assert_allclose(ls, two_class, rtol=1e-6 if dtype == np.float32 else 1e-15)
+
+
+def test_binary_cross_entropy_is_two_class_cross_entropy():
+    rng = np.random.default_rng(1)
+    z = rng.normal(0, 5, size=(6, 4))
+    t = rng.random((6, 4))
+    per = binary_cross_entropy(z, t, reduction="none")
+    two = cross_entropy(np.stack([z, np.zeros_like(z)], -1), np.stack([t, 1 - t], -1), reduction="none")
+    np.testing.assert_allclose(per, two, rtol=1e-12)
+    assert binary_cross_entropy(z, t) == np.mean(per)
+    assert binary_cross_entropy(z, t, reduction="sum") == np.sum(per)
+
+
+@pytest.mark.parametrize(
+    "z,t,want",
+    [(-800.0, 1.0, 800.0), (800.0, 0.0, 800.0), (40.0, 1.0, 4.248354255291589e-18), (INF, 1.0, 0.0),
+     (-INF, 0.0, 0.0), (INF, 0.0, INF), (0.0, 0.5, math.log(2))],
+)
+def test_binary_cross_entropy_on_hostile_input(z, t, want):
+    with no_warnings():
+        got = binary_cross_entropy(z, t)
+    assert got == pytest.approx(want, rel=1e-12, abs=0)
+
+
+def test_the_empty_batch_rule_is_the_same_for_every_loss():
+    # sum: 0.0; none: an empty array; mean: a ValueError (lesson 06's BCE gave NaN here)
+    for loss, args in ((cross_entropy, (np.zeros((0, 3)), np.zeros(0, dtype=int))),
+                       (binary_cross_entropy, ([], []))):
+        assert loss(*args, reduction="sum") == 0.0
+        assert loss(*args, reduction="none").shape == (0,)
+        with pytest.raises(ValueError, match="empty batch.*no mean"):
+            loss(*args)
+    for f in (softmax, log_softmax, sigmoid, softplus, log_sigmoid, tempered_logits):
+        assert f(np.zeros((3, 0))).shape == (3, 0)
+
+
+@pytest.mark.parametrize(
+    "call,error,fragment",
+    [
+        (lambda: softplus("1.0"), TypeError, "real numbers"),
+        (lambda: log_sigmoid([1 + 2j]), TypeError, "complex"),
+        (lambda: softplus(np.ma.array([1.0, 2.0], mask=[0, 1])), TypeError, "masked array"),
+        (lambda: binary_cross_entropy(np.ma.array([1.0], mask=[1]), [1.0]), TypeError, "masked array"),
+        (lambda: binary_cross_entropy([1.0], np.ma.array([1.0], mask=[1])), TypeError, "masked array"),
+        (lambda: binary_cross_entropy([1.0, 2.0], [1.0]), ValueError, "one target per logit"),
+        (lambda: binary_cross_entropy([1.0], [2.0]), ValueError, "[0, 1]"),
+        (lambda: binary_cross_entropy([1.0], [NAN]), ValueError, "[0, 1]"),
+        (lambda: binary_cross_entropy([1.0], [1.0], reduction="avg"), ValueError, "reduction must be one of"),
+    ],
+)
+def test_one_logit_functions_reject_bad_input_clearly(call, error, fragment):
+    with pytest.raises(error) as info:
+        call()
+    assert fragment in str(info.value)
+
+
+def _lesson_copies(name):
+    """Lesson 06/07's own copy of ``name``, while it still has one (they move to core)."""
+    import importlib
+
+    found = []
+    for module in ("lesson06_log_softmax", "lesson07_training"):
+        try:
+            mod = importlib.import_module(f"softmax_lib.lessons.{module}")
+        except ImportError:
+            continue
+        f = getattr(mod, name, None)
+        if f is not None and f is not globals()[name]:
+            found.append(f)
+    return found
+
+
+@pytest.mark.parametrize("name", ["softplus", "log_sigmoid", "binary_cross_entropy"])
+def test_the_library_versions_give_the_lessons_numbers(name):
+    copies = _lesson_copies(name)
+    if not copies:
+        pytest.skip(f"no lesson keeps its own {name} any more: nothing left to compare")
+    rng = np.random.default_rng(5)
+    for dtype in (np.float64, np.float32):
+        with np.errstate(over="ignore"):  # 1e308 is inf in float32
+            z = np.concatenate([rng.normal(0, 30, 200), ONE_LOGIT_HOSTILE]).astype(dtype)
+        t = np.concatenate([rng.random(200), np.linspace(0, 1, len(ONE_LOGIT_HOSTILE))]).astype(dtype)
+        for copy in copies:
+            if name == "binary_cross_entropy":
+                ok = ~np.isnan(z)
+                for reduction in ("none", "sum", "mean"):
+                    np.testing.assert_array_equal(globals()[name](z[ok], t[ok], reduction=reduction),
+                                                  copy(z[ok], t[ok], reduction=reduction))
+                assert globals()[name](3.0, 1.0) == copy(3.0, 1.0)
+            else:
+                np.testing.assert_array_equal(globals()[name](z), copy(z))
+                assert globals()[name](-3.5) == copy(-3.5)

@@ -9,6 +9,7 @@ test, or mpmath at 40 digits for log-sum-exp.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import mpmath as mp
 import numpy as np
@@ -17,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from softmax_lib import logsumexp, softmax
+from softmax_lib import log_softmax, logsumexp, softmax
 from softmax_lib.decoding import (
     OnlineLogSumExp,
     decoding_distribution,
@@ -428,3 +429,192 @@ def test_online_softmax_follows_softmax_rules_for_non_finite_streams(chunks):
 def test_online_softmax_needs_a_chunk():
     with pytest.raises(ValueError, match="at least one chunk"):
         online_softmax([])
+
+
+# --------------------------------------------------------------------------
+# issue 16: results that were silently wrong (each test failed before its fix)
+# --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "z,T,want",
+    [
+        ([1.7e308, 1e308], 0.5, [1.0, 0.0]),    # z / T overflows to [inf, inf]: was [0.5, 0.5]
+        ([1.0, 2.0], 1e-310, [0.0, 1.0]),       # z / T overflows to [inf, inf]: was [0.5, 0.5]
+        ([-1e308, 1e308], 1e-300, [0.0, 1.0]),
+    ],
+)
+def test_decoding_distribution_shifts_by_the_max_before_dividing_by_T(z, T, want):
+    assert np.array_equal(decoding_distribution(z, temperature=T), want)  # and no overflow warning
+    assert np.array_equal(decoding_distribution(z, temperature=T, top_k=2, top_p=0.9), want)
+
+
+@settings(max_examples=60, deadline=None)
+@given(hnp.arrays(np.float64, st.integers(1, 8), elements=st.floats(-1e308, 1e308, allow_nan=False)),
+       st.floats(1e-310, 1e300, allow_nan=False))
+def test_decoding_distribution_without_truncation_is_core_softmax_at_that_temperature(z, T):
+    np.testing.assert_array_equal(decoding_distribution(z, temperature=T), softmax(z, temperature=T))
+
+
+def test_sample_at_a_tiny_temperature_draws_the_most_likely_token():
+    # at T = 1e-310 the distribution is [0, 1]: token 1 every time (was token 0 for 3 of 8 seeds)
+    assert [sample([1.0, 2.0], seed, temperature=1e-310) for seed in range(8)] == [1] * 8
+    assert [sample([1.7e308, 1e308], seed, temperature=0.5) for seed in range(8)] == [0] * 8
+
+
+def test_perplexity_shifts_by_the_max_before_dividing_by_T():
+    assert perplexity([[1.7e308, 1e308]], [0], temperature=0.5) == 1.0   # was 2.0
+    assert perplexity([[1.0, 2.0]], [1], temperature=1e-310) == 1.0      # was 2.0
+    assert perplexity([[1.0, 2.0]], [0], temperature=1e-310) == INF      # the true token had probability 0
+
+
+def test_perplexity_is_exp_of_the_tempered_cross_entropy():
+    rng = np.random.default_rng(2)
+    z = rng.normal(0, 3, size=(50, 7)) + rng.normal(0, 1e6, size=(50, 1))   # big per-row offsets
+    y = rng.integers(0, 7, 50)
+    for T in (0.3, 1.0, 4.0):
+        want = math.exp(-log_softmax(z, temperature=T)[np.arange(50), y].mean())
+        assert math.isclose(perplexity(z, y, temperature=T), want, rel_tol=1e-12)
+
+
+def test_greedy_decoding_needs_memory_in_proportion_to_the_vocabulary():
+    # np.eye(V)[argmax] asked for V * V floats: 18.8 GiB for GPT-2's 50,257 tokens
+    import tracemalloc
+
+    V = 50_257
+    z = np.zeros(V)
+    z[12_345] = 1.0
+    tracemalloc.start()
+    try:
+        out = decoding_distribution(z, temperature=0)
+        pick = sample(z, 0, temperature=0)
+        batch = decoding_distribution(np.tile(z, (4, 1)), temperature=0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 40 * V * 8  # a few arrays of V (or 4 V) floats, not V * V
+    assert out[12_345] == 1.0 and out.sum() == 1.0 and pick == 12_345
+    assert np.array_equal(batch.argmax(axis=1), [12_345] * 4) and np.all(batch.sum(axis=1) == 1.0)
+
+
+def test_greedy_decoding_keeps_the_dtype_rules_and_axis():
+    z = np.array([[1.0, 5.0], [3.0, 4.0], [2.0, 6.0]], dtype=np.float32)
+    out = decoding_distribution(z, temperature=0, axis=0)
+    assert out.dtype == np.float32
+    assert np.array_equal(out, [[0, 0], [1, 0], [0, 1]])
+    assert decoding_distribution(np.zeros((0, 3)), temperature=0).shape == (0, 3)
+    assert decoding_distribution(np.zeros((2, 0)), temperature=0).shape == (2, 0)
+
+
+@pytest.mark.parametrize(
+    "chunks,want",
+    [
+        ([[1e16] * 3], [1 / 3] * 3),                       # summed to 0.41
+        ([[1e16], [1e16, 1e16 + 2]], None),
+        ([np.float32([1e8, 1e8])], [0.5, 0.5]),            # was [1, 1]
+        ([np.float32([3e38]), np.float32([3e38, -3e38])], [0.5, 0.5, 0.0]),
+        ([[1e300, 1e300 * (1 + 2**-52)]], None),
+    ],
+)
+def test_online_softmax_of_large_values_is_a_distribution(chunks, want):
+    got = online_softmax(chunks)
+    ref = softmax(np.concatenate([np.asarray(c) for c in chunks]))
+    assert math.isclose(float(np.sum(got, dtype=np.float64)), 1.0, rel_tol=1e-6)
+    np.testing.assert_allclose(got, ref, rtol=1e-6 if got.dtype == np.float32 else 1e-14, atol=0)
+    if want is not None:
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+@settings(max_examples=80, deadline=None)
+@given(hnp.arrays(np.float64, st.integers(1, 30), elements=st.floats(-1e308, 1e308, allow_nan=False)),
+       st.lists(st.integers(0, 30), max_size=5))
+def test_online_softmax_is_softmax_for_any_finite_values_and_chunking(values, cuts):
+    chunks = np.split(values, sorted(c for c in cuts if c <= len(values)))
+    np.testing.assert_allclose(online_softmax(chunks), softmax(values), rtol=1e-13, atol=1e-300)
+
+
+@pytest.mark.parametrize(
+    "z", [[INF, 0.0, 1.0], [INF, -INF, INF], [INF, NAN, 0.0], [-INF, -INF], [5.0, -INF, 0.0, 1.0]]
+)
+def test_infinite_temperature_follows_cores_rules_for_non_finite_logits(z):
+    # core: +inf entries share the probability at any temperature; decoding gave uniform
+    want = softmax(z, temperature=INF)
+    np.testing.assert_array_equal(decoding_distribution(z, temperature=INF), want)
+    np.testing.assert_array_equal(decoding_distribution(z, temperature=INF, top_k=3), want)
+
+
+@pytest.mark.parametrize("kw,err", [({"top_k": -3}, ValueError), ({"top_k": 0}, ValueError),
+                                    ({"top_k": 1.5}, TypeError), ({"top_p": "x"}, TypeError),
+                                    ({"top_p": 0.0}, ValueError), ({"top_p": 2}, ValueError)])
+def test_greedy_decoding_checks_its_arguments_too(kw, err):
+    # at T = 0 the truncation changes nothing, but a bad argument is still a mistake to report
+    with pytest.raises(err, match="k must|p must"):
+        decoding_distribution([1.0, 2.0], temperature=0, **kw)
+    with pytest.raises(err, match="k must|p must"):
+        sample([1.0, 2.0], 0, temperature=0, **kw)
+
+
+@pytest.mark.parametrize("T,fragment", [(10**400, "beyond the range of a float64"),
+                                        (Fraction(1, 10**400), "closer to 0 than any float64"),
+                                        (np.longdouble("1e400") if np.finfo(np.longdouble).max > 1e400 else 10**401,
+                                         "beyond the range of a float64")],
+                         ids=["10**400", "Fraction(1, 10**400)", "longdouble 1e400"])
+def test_a_temperature_float64_cannot_hold_is_the_librarys_own_error(T, fragment):
+    # 10**400 raised OverflowError from float()
+    for call in (lambda: decoding_distribution([1.0, 2.0], temperature=T),
+                 lambda: sample([1.0, 2.0], 0, temperature=T),
+                 lambda: perplexity([[1.0, 2.0]], [0], temperature=T)):
+        with pytest.raises(ValueError, match=fragment):
+            call()
+
+
+def test_top_p_of_a_huge_integer_is_a_value_error():
+    with pytest.raises(ValueError, match=r"p must be in \(0, 1\]"):
+        top_p_filter([1.0, 2.0], 10**400)
+
+
+def _pcg64_whose_next_random_is(u: float) -> np.random.Generator:
+    """A real PCG64 generator whose first ``random()`` is exactly ``u`` (a multiple of 2**-53).
+
+    PCG64 steps its 128-bit LCG state, then outputs rotr(high ^ low, state >> 122);
+    random() is (output >> 11) * 2**-53.  Choose the stepped state with high = 0
+    (no rotation) and low = the wanted output, and step it back once.
+    """
+    mult = 0x2360ED051FC65DA44385DF649FCCF645
+    out = int(u * 2**53) << 11
+    assert out >> 11 == u * 2**53
+    bg = np.random.PCG64(0)
+    state = bg.state
+    inc = state["state"]["inc"]
+    state["state"]["state"] = ((out - inc) * pow(mult, -1, 2**128)) % 2**128
+    bg.state = state
+    gen = np.random.Generator(bg)
+    probe = np.random.Generator(np.random.PCG64(0))
+    probe.bit_generator.state = bg.state
+    assert probe.random() == u
+    return gen
+
+
+def test_a_probability_zero_token_is_never_drawn_at_the_exact_boundaries():
+    # u = 0 exactly: the first token has probability 0, so the first *possible* token is drawn
+    # (with `total < u` in the inverse-CDF search, token 0 would be drawn)
+    assert sample([-INF, 0.0, 0.0], _pcg64_whose_next_random_is(0.0)) == 1
+    assert sample([-INF, -INF, 0.0, 0.0], _pcg64_whose_next_random_is(0.0)) == 2
+    # u = 0.5 exactly, the cumulative total of token 0: token 1 has probability 0, token 2 is drawn
+    assert sample([0.0, -INF, 0.0], _pcg64_whose_next_random_is(0.5)) == 2
+    # u = 1 - 2**-53, the largest uniform: these rows' totals are 1 - 2**-52 (below u), and the
+    # last token has probability 0; the draw is measured against the row's own total, so the
+    # last possible token is drawn
+    for z in ([0.0, 1.0, 2.0, -INF], [0.0] * 7 + [-INF]):
+        p = decoding_distribution(z)
+        assert np.cumsum(p)[-1] < 1 - 2**-53
+        assert sample(z, _pcg64_whose_next_random_is(1 - 2**-53)) == len(z) - 2
+    # and the same in a batch: one uniform per row
+    rows = np.array([[-INF, 0.0, 0.0], [-INF, 0.0, 0.0]])
+    assert sample(rows, _pcg64_whose_next_random_is(0.0))[0] == 1
+
+
+@pytest.mark.parametrize("chunks", [[[-1e308], [1e308]], [[1e308], [-1e308]], [[-1e308, 8e307]]])
+def test_online_logsumexp_of_a_spread_beyond_the_float_range_does_not_warn(chunks):
+    # x - max overflowed to -inf with an "overflow encountered in subtract" warning
+    flat = [v for c in chunks for v in c]
+    assert float(online_logsumexp(chunks)) == max(flat)
+    np.testing.assert_array_equal(online_softmax(chunks), softmax(flat))

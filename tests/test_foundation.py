@@ -120,3 +120,49 @@ def test_live_figure_refuses_a_plain_drawing_function():
 
     with pytest.raises(TypeError, match="needs a FigureView"):
         live_figure(draw, {"value": slider("v", 0.5, 0.0, 1.0)})
+
+
+def test_logits_and_probs_draws_a_masked_minus_inf_logit(fig):
+    # issue 16: a -inf logit (the course's own mask) crashed with "Axis limits cannot be NaN or Inf"
+    axes = fig.subplots(1, 2)
+    plots.logits_and_probs([2.0, -np.inf, 0.5], ["a", "b", "c"], axes=axes)
+    lo, hi = axes[0].get_ylim()
+    assert np.isfinite([lo, hi]).all() and lo <= 0.0 and hi >= 2.0
+    assert "-inf" in {t.get_text() for t in axes[0].texts}             # the placeholder bar says so
+    probs = [p.get_height() for p in axes[1].patches]
+    assert probs[1] == 0.0 and probs[0] == pytest.approx(softmax([2.0, 0.5])[0])
+    fig.canvas.draw()
+
+
+def test_logits_and_probs_of_only_minus_inf_or_nan_still_draws(fig):
+    axes = fig.subplots(1, 2)
+    plots.logits_and_probs([-np.inf, -np.inf], axes=axes)
+    assert np.isfinite(axes[0].get_ylim()).all()
+    axes = fig.subplots(1, 2)
+    plots.logits_and_probs([1.0, np.nan], axes=axes)
+    fig.canvas.draw()
+
+
+def test_every_control_helper_has_the_one_style():
+    import ipywidgets as W
+
+    from softmax_lib import widgets
+
+    made = [widgets.slider("a", 0.5, 0.0, 1.0), widgets.log_slider("temperature T", 1.0, 0.05, 20.0),
+            widgets.int_slider("top-k", 3, 1, 10), widgets.selection_slider("dimension d", [1, 2, 4], 2),
+            widgets.dropdown("model", {"raw": 0, "calibrated": 1}, 1), widgets.seed_box(3),
+            widgets.control(W.Checkbox, "show the naive formula", value=True)]
+    for c in made:
+        assert c.style.description_width == "initial", type(c).__name__
+        assert c.layout.width == (widgets.CONTROL_WIDTH if not isinstance(c, W.BoundedIntText) else "200px")
+        if "continuous_update" in c.trait_names():
+            assert c.continuous_update is True, type(c).__name__
+    assert widgets.int_slider("seed", 0, 0, 9, width="300px").layout.width == "300px"
+    # a lesson's hand-written IntSlider (lesson 03's seed) and the helper make the same widget
+    by_hand = W.IntSlider(value=0, min=0, max=9, description="seed", continuous_update=True,
+                          style={"description_width": "initial"}, layout=W.Layout(width="300px"))
+    helper = widgets.int_slider("seed", 0, 0, 9, width="300px")
+    assert {k: v for k, v in by_hand.get_state().items() if k not in ("layout", "style")} == \
+        {k: v for k, v in helper.get_state().items() if k not in ("layout", "style")}
+    assert widgets.log_slider("T", 1.0, 0.05, 20.0).readout_format == ".3g"
+    assert widgets.slider("p", 0.9, 0.05, 1.0, step=0.05).step == 0.05

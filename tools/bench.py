@@ -15,31 +15,42 @@ after warm-up runs).  This is a measurement, not a test: it prints
 "goal met" / "goal missed" and always exits 0.
 
     python tools/bench.py [--rows 1024] [--cols 32000] [--repeats 7]
+
+``--redraw`` measures the live figures instead: for every lesson in the
+registry (tools/lessons.py) and every live figure it lists, each slider is
+dragged across its range in ``--moves`` steps (in process, no browser), and
+one move is timed from setting ``control.value`` to the new PNG being in the
+figure's Output: the view's update, the repaint, the PNG encoding and the
+rest (alt text, the Output message).  It prints the median and the worst move
+per slider in ms, against the classroom goal (median <= 100 ms), and the share
+of each stage.  The browser adds its own costs on top (tests/browser_latency.py).
+
+    python tools/bench.py --redraw [--moves 24] [--lesson 03]
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import math
 import os
 import platform
+import statistics
 import sys
 import time
-from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 import scipy
 import scipy.special
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from softmax_lib import softmax  # noqa: E402
+from softmax_lib import softmax
 
 GOALS = {"scipy": 0.7}
+
+#: The classroom goal for one slider move, in ms (issue 16 §6: median <= 100 ms in the browser).
+REDRAW_GOAL_MS = 100.0
 
 
 def best_of(
@@ -93,9 +104,9 @@ def measure(
     results = []
     for dtype in dtypes:
         x = base.astype(dtype)
-        t_softmax = best_of(lambda: softmax(x, axis=-1), repeats, warmup)
-        t_scipy = best_of(lambda: scipy.special.softmax(x, axis=-1), repeats, warmup)
-        t_new = best_of(lambda: np.exp(x), repeats, warmup)
+        t_softmax = best_of(functools.partial(softmax, x, axis=-1), repeats, warmup)
+        t_scipy = best_of(functools.partial(scipy.special.softmax, x, axis=-1), repeats, warmup)
+        t_new = best_of(functools.partial(np.exp, x), repeats, warmup)
         diff = float(np.max(np.abs(softmax(x, axis=-1) - scipy.special.softmax(x, axis=-1))))
         results.append(
             {
@@ -151,15 +162,153 @@ def format_report(results: list[dict], repeats: int = 7, warmup: int = 1) -> str
     return "\n".join(lines)
 
 
+# --------------------------------------------------------------------------
+# live figures: one slider move, in process
+# --------------------------------------------------------------------------
+def slider_moves(control: Any, n: int) -> list:
+    """``n`` values for ``control`` as a hand drags it: across its range and back, every value a change.
+
+    Float sliders move in ``n`` equal steps from one end to the other (on the
+    log scale for a log slider); integer and selection sliders step through
+    their values and turn at the ends.
+    """
+    if hasattr(control, "options"):
+        values = [o[1] if isinstance(o, tuple) else o for o in control.options]
+    elif type(control).__name__ == "FloatLogSlider":
+        return [float(control.base**e) for e in np.linspace(control.max, control.min, n)]
+    elif isinstance(control.value, (int, np.integer)) and not isinstance(control.value, bool):
+        values = list(range(int(control.min), int(control.max) + 1, int(getattr(control, "step", 1) or 1)))
+    else:
+        return [float(v) for v in np.linspace(control.max, control.min, n)]
+    if len(values) < 2:
+        return []
+    sweep = values[::-1] + values[1:-1]  # down, then up again, never the same value twice in a row
+    start = sweep.index(control.value) + 1 if control.value in sweep else 0
+    return [sweep[(start + i) % len(sweep)] for i in range(n)]
+
+
+def measure_redraw(box: Any, moves: int = 24) -> list[dict]:
+    """Time ``moves`` moves of each slider of a live figure (``widgets.live_figure``'s box).
+
+    One dict per slider: ``control``, ``moves``, and the per-move times in ms
+    ``total`` (setting the value until the Output holds the new picture),
+    ``update`` (the view's update), ``paint`` (the repaint, without encoding)
+    and ``encode`` (the PNG); ``other`` is the rest (alt text, caption, the
+    Output message).  Controls without a range (a checkbox, a button) are skipped; the
+    slider is put back where it was.
+    """
+    from softmax_lib import widgets
+
+    stage: dict[str, float] = {}
+
+    def timed(name: str, fn: Callable) -> Callable:
+        def wrapper(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                stage[name] = stage.get(name, 0.0) + time.perf_counter() - t0
+        return wrapper
+
+    view = box.view
+    patches = [(widgets, "_encode"), (widgets._BlitRenderer, "render")]
+    saved = [getattr(obj, name) for obj, name in patches]
+    widgets._encode = timed("encode", widgets._encode)
+    widgets._BlitRenderer.render = timed("render", widgets._BlitRenderer.render)
+    view.update = timed("update", type(view).update.__get__(view))
+    results = []
+    try:
+        for name, control in box.controls.items():
+            if not (hasattr(control, "max") or hasattr(control, "options")):
+                continue
+            before = control.value
+            times: dict[str, list[float]] = {k: [] for k in ("total", "update", "paint", "encode", "other")}
+            for value in slider_moves(control, moves):
+                stage.clear()
+                gc_was_enabled = gc.isenabled()
+                gc.disable()
+                try:
+                    t0 = time.perf_counter()
+                    control.value = value
+                    total = time.perf_counter() - t0
+                finally:
+                    if gc_was_enabled:
+                        gc.enable()
+                parts = {k: stage.get(k, 0.0) for k in ("update", "render", "encode")}
+                times["total"].append(1e3 * total)
+                times["update"].append(1e3 * parts["update"])
+                times["paint"].append(1e3 * (parts["render"] - parts["encode"]))
+                times["encode"].append(1e3 * parts["encode"])
+                times["other"].append(1e3 * (total - parts["update"] - parts["render"]))
+            control.value = before
+            results.append({"control": name, "moves": len(times["total"]), **times})
+    finally:
+        for (obj, attr), value in zip(patches, saved):
+            setattr(obj, attr, value)
+        del view.update
+    return results
+
+
+def measure_lessons(moves: int = 24, only: str | None = None) -> list[dict]:
+    """:func:`measure_redraw` for every live figure of every lesson (``only``: one lesson number)."""
+    import lessons
+
+    from softmax_lib import style
+
+    style.use()
+    rows = []
+    for lesson in lessons.present():
+        if only is not None and lesson.number != only:
+            continue
+        module = lesson.import_module()
+        for figure in lesson.figures:
+            box = getattr(module, figure)()
+            for row in measure_redraw(box, moves):
+                rows.append({"lesson": lesson.number, "figure": figure, **row})
+    return rows
+
+
+def format_redraw_report(rows: list[dict]) -> str:
+    """The printed table: median and worst move per slider, and the median of each stage."""
+    med = statistics.median
+    lines = [
+        f"One slider move, in process: median and worst of the moves, and the median of each stage (ms); "
+        f"goal: median <= {REDRAW_GOAL_MS:.0f} ms",
+        "",
+        f"{'lesson / figure / slider':<44} {'moves':>5} {'median':>7} {'worst':>7} {'update':>7} {'paint':>7} "
+        f"{'encode':>7} {'other':>7}   median / goal",
+    ]
+    for r in rows:
+        label = f"{r['lesson']} {r['figure']} / {r['control']}"
+        m = med(r["total"]) if r["total"] else math.nan
+        lines.append(
+            f"{label:<44} {r['moves']:>5} {m:7.1f} {max(r['total'], default=math.nan):7.1f} "
+            f"{med(r['update']):7.1f} {med(r['paint']):7.1f} {med(r['encode']):7.1f} {med(r['other']):7.1f}"
+            f"   {m / REDRAW_GOAL_MS:5.2f} {verdict(m / REDRAW_GOAL_MS, 1.0)}"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1024)
     parser.add_argument("--cols", type=int, default=32000)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--redraw", action="store_true", help="time one slider move of every live figure instead")
+    parser.add_argument("--moves", type=int, default=24, help="with --redraw: moves per slider (default 24)")
+    parser.add_argument("--lesson", default=None, help="with --redraw: only this lesson number, e.g. 03")
     args = parser.parse_args(argv)
 
     t0 = time.perf_counter()
+    if args.redraw:
+        import matplotlib
+
+        print(f"matplotlib {matplotlib.__version__}, numpy {np.__version__}, python {platform.python_version()}, "
+              f"{platform.machine()}, {os.cpu_count()} CPUs")
+        print(format_redraw_report(measure_lessons(args.moves, args.lesson)))
+        print(f"(total {time.perf_counter() - t0:.1f} s)")
+        return 0
     results = measure((args.rows, args.cols), repeats=args.repeats, warmup=args.warmup)
     print(
         f"numpy {np.__version__}, scipy {scipy.__version__}, python {platform.python_version()}, "

@@ -1,0 +1,168 @@
+"""The redraw pipeline's shortcuts change no pixel: the PNG encoder (widgets.png_bytes)
+and the text replay of the blit renderer (widgets._TextReplay)."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+import pytest
+from lessons import present
+from PIL import Image
+
+from softmax_lib import style
+from softmax_lib.widgets import FigureView, _BlitRenderer, live_figure, png_bytes, render_png, slider
+
+WIDGETS = {
+    f"{lesson.number} {name}": getattr(lesson.import_module(), name)
+    for lesson in present()
+    for name in lesson.figures
+}
+
+
+def _decode(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _style():
+    style.use()
+
+
+# ---------------------------------------------------------------- the encoder
+@pytest.mark.parametrize("shape", [(1, 1), (3, 5), (64, 97), (0, 4), (4, 0)])
+@pytest.mark.parametrize("opaque", [True, False])
+def test_png_bytes_stores_every_pixel_exactly(shape, opaque):
+    rng = np.random.default_rng(sum(shape))
+    rgba = rng.integers(0, 256, size=(*shape, 4), dtype=np.uint8)
+    rgba[:, : shape[1] // 2] = [255, 255, 255, 255]  # flat areas, as in a plot
+    if opaque:
+        rgba[..., 3] = 255
+    png = png_bytes(rgba)
+    if 0 in shape:
+        return  # a valid file, but Pillow refuses to open an image with no pixels
+    img = Image.open(io.BytesIO(png))
+    assert img.mode == "RGBA"
+    np.testing.assert_array_equal(np.asarray(img), rgba)
+
+
+def test_png_bytes_of_a_figure_is_its_canvas_and_no_bigger_than_pillows(fig):
+    ax = fig.subplots()
+    ax.bar([0, 1, 2], [0.2, 0.5, 0.3])
+    ax.set_title("three bars")
+    fig.canvas.draw()
+    rgba = np.asarray(fig.canvas.buffer_rgba())
+    png = png_bytes(rgba)
+    np.testing.assert_array_equal(_decode(png), rgba)
+    pillow = io.BytesIO()
+    Image.fromarray(rgba).save(pillow, format="png", compress_level=1)
+    assert len(png) <= 1.1 * len(pillow.getvalue())
+
+
+def test_png_bytes_refuses_what_is_not_rgba():
+    with pytest.raises(ValueError, match="RGBA uint8"):
+        png_bytes(np.zeros((3, 3, 3), np.uint8))
+    with pytest.raises(ValueError, match="RGBA uint8"):
+        png_bytes(np.zeros((3, 3, 4), np.float32))
+
+
+# ---------------------------------------------------------------- text replay
+def _moves(control, n=3):
+    if hasattr(control, "options"):
+        values = [o[1] if isinstance(o, tuple) else o for o in control.options]
+        return [values[i * (len(values) - 1) // max(1, n - 1)] for i in range(n)]
+    if not hasattr(control, "max"):
+        return []
+    values = np.linspace(control.min, control.max, n)
+    if type(control).__name__ == "FloatLogSlider":
+        return [float(control.base**v) for v in values]
+    return [int(round(v)) for v in values] if isinstance(control.value, int) else [float(v) for v in values]
+
+
+@pytest.mark.parametrize("name", list(WIDGETS))
+def test_replayed_texts_give_the_same_pixels_as_drawing_them(name):
+    box = WIDGETS[name]()
+    plain = _BlitRenderer(box.figure, text_replay=False)
+    plain.render()  # its first render is a full draw, as the box's was: from now on both repaint
+    moves = 0
+    for control in box.controls.values():
+        start = control.value
+        for value in _moves(control) + _moves(control)[::-1]:  # there and back: texts come back to old places
+            if control.value == value:
+                continue
+            control.value = value
+            moves += 1
+            shown = _decode(base64.b64decode(box.output.outputs[0]["data"]["image/png"]))
+            np.testing.assert_array_equal(shown, _decode(plain.render()), err_msg=f"{name} at {value!r}")
+        control.value = start
+    assert moves >= 4 and box.renderer.texts.hits > 0, (moves, box.renderer.texts.hits)
+
+
+class _Texts(FigureView):
+    """A title that changes colour and size with the slider, and a fixed label."""
+
+    def __init__(self, fig):
+        super().__init__(fig)
+        self.ax = fig.subplots()
+        self.ax.set_xlim(0, 1)
+        self.ax.set_ylim(0, 1)
+        self.label = self.ax.text(0.5, 0.5, "same text, same place", ha="center")
+
+    def update(self, h):
+        self.label.set_color("red" if h > 0.5 else "black")
+        self.label.set_fontsize(14 if h < 0.2 else 12)
+        self.label.set_alpha(0.5 if h > 0.8 else 1.0)
+        self.alt = f"h = {h:.2f}"
+        return h
+
+
+def test_a_replayed_text_takes_its_colour_alpha_and_size_from_the_current_draw():
+    box = live_figure(_Texts, {"h": slider("h", 0.3, 0.0, 1.0)}, figsize=(4, 3))
+    for h in (0.4, 0.6, 0.9, 0.1, 0.35, 0.7):
+        box.controls["h"].value = h
+        shown = _decode(base64.b64decode(box.output.outputs[0]["data"]["image/png"]))
+        np.testing.assert_array_equal(shown, _decode(render_png(box.figure)), err_msg=f"h = {h}")
+    assert box.renderer.texts.hits >= 3  # the label at size 12 was replayed in red, black and half-transparent
+
+
+class _Rescaling(FigureView):
+    """A bar whose axis follows it: every move changes the decorations."""
+
+    def __init__(self, fig):
+        super().__init__(fig)
+        self.ax = fig.subplots()
+        (self.bar,) = self.ax.bar([0], [1.0])
+
+    def update(self, h):
+        self.bar.set_height(h)
+        self.ax.set_ylim(0, 1.1 * h if h > 0.5 else 1.0)
+        self.alt = f"h = {h:.2f}"
+        return h
+
+
+def test_a_view_that_changes_its_axes_on_every_move_pays_one_draw_per_move():
+    box = live_figure(_Rescaling, {"h": slider("h", 1.0, 0.0, 3.0)}, figsize=(4, 3))
+    canvas = box.figure.canvas
+    draws = []
+    real_draw = canvas.draw
+    canvas.draw = lambda *a, **k: (draws.append(1), real_draw(*a, **k))[1]
+    try:
+        for h in (1.5, 2.0, 2.5, 3.0):  # the y-limit changes each time: full draws only, no background
+            box.controls["h"].value = h
+            shown = _decode(base64.b64decode(box.output.outputs[0]["data"]["image/png"]))
+            n = len(draws)
+            np.testing.assert_array_equal(shown, _decode(render_png(box.figure)))
+            del draws[n:]  # render_png's own draw is not the widget's
+        assert len(draws) == 4
+        draws.clear()
+        for h in (0.2, 0.3, 0.4):  # y-limit 1.0 throughout: one full draw, then the background once, then blits
+            box.controls["h"].value = h
+            shown = _decode(base64.b64decode(box.output.outputs[0]["data"]["image/png"]))
+            n = len(draws)
+            full = _decode(render_png(box.figure))
+            del draws[n:]
+            assert (np.abs(shown.astype(int) - full).max(axis=2) > 40).mean() < 1e-4
+        assert len(draws) == 2
+    finally:
+        canvas.draw = real_draw
