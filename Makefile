@@ -2,6 +2,9 @@
 # Both create .venv when it is missing and refresh it when the requirements
 # change: `make lab` installs only what the lessons need (requirements.txt),
 # `make test` adds the test tools (requirements-dev.txt).
+# Both first check the Python (tools/check_python.py): on one older than 3.11 they stop with
+# one line, "Python 3.11 or newer is needed (found 3.10)", before pip runs.
+# Another Python: `make lab PYTHON=python3.12` (after `make clean` if .venv exists).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -9,12 +12,14 @@ LAB_STAMP  := $(VENV)/.installed-lab
 TEST_STAMP := $(VENV)/.installed-test
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: lab test test-lib test-notebooks test-browser test-install bench execute nav html reset clean
+.PHONY: lab test test-lib test-notebooks test-browser test-install lint bench execute nav html reset clean
 
 $(BIN)/python:
+	@$(PYTHON) tools/check_python.py
 	$(PYTHON) -m venv $(VENV)
 
 $(LAB_STAMP): requirements.txt pyproject.toml | $(BIN)/python
+	@$(BIN)/python tools/check_python.py
 	$(PIP) -r requirements.txt
 	touch $@
 
@@ -48,10 +53,15 @@ test-notebooks: $(TEST_STAMP)
 test-browser: $(TEST_STAMP)
 	$(BIN)/python -m pytest tests/test_browser.py -v -s
 
-## A fresh venv, `pip install -r requirements.txt` alone, then every lesson through
-## `jupyter nbconvert --execute` (PY=python3.12 to try another Python).
+## The install routes, in one fresh venv (PY=python3.12 to try another Python): a notebook host
+## (ipykernel, nbconvert) plus the course as a package, every lesson executed from a folder
+## outside the repository; then `pip install -r requirements.txt` on top. Slow; run by .ci/run.
 test-install: $(TEST_STAMP)
-	SOFTMAX_INSTALL_PYTHON=$(or $(PY),$(PYTHON)) $(BIN)/python -m pytest -m install tests/test_plain_install.py -v -s
+	SOFTMAX_INSTALL_PYTHON=$(or $(PY),$(PYTHON)) $(BIN)/python -m pytest -m install tests/test_package_install.py -v -s
+
+## ruff's lint and format checks (configured in pyproject.toml). Not yet part of `make test`.
+lint: $(TEST_STAMP)
+	@status=0; $(BIN)/ruff check . || status=1; $(BIN)/ruff format --check . || status=1; exit $$status
 
 ## Speed of softmax against scipy and a bare np.exp pass (prints ratios).
 bench: $(TEST_STAMP)
