@@ -80,15 +80,11 @@ nav: $(TEST_STAMP)
 html: $(LAB_STAMP)
 	$(BIN)/python tools/build_html.py html
 
-## Restore the stored lessons. Notebooks you changed (edits, new outputs) are first
-## copied to my-work/<date-time>/, so nothing you wrote is lost.
+## Restore the stored lessons so that `git pull` works. Changed notebooks (edits, staged or
+## not, new outputs) are first copied, and files git does not track in notebooks/ moved, to a
+## new my-work/<date-time>/ folder, so nothing you wrote is lost (tools/reset.py).
 reset:
-	@changed="$$(git diff --name-only -- notebooks/)"; \
-	if [ -z "$$changed" ]; then echo "notebooks/ is as stored: nothing to restore."; exit 0; fi; \
-	dest="my-work/$$(date +%Y%m%d-%H%M%S)"; mkdir -p "$$dest"; cp $$changed "$$dest/"; \
-	git checkout -- notebooks/ && \
-	echo "Restored the stored lessons:" $$changed && \
-	echo "Your versions are in $$dest/ (git ignores my-work/)."
+	@$(PYTHON) tools/reset.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts html
