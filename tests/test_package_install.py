@@ -31,8 +31,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import nbformat
-import navigation
 import pytest
+
+import navigation
 from lessons import present
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,8 +19,9 @@ import sys
 import tomllib
 from pathlib import Path
 
-import check_python
 import pytest
+
+import check_python
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "tools" / "check_python.py"
@@ -66,7 +67,7 @@ def test_the_line_for_each_version(version, line):
 
 def test_the_minimum_is_pyprojects_requires_python():
     spec = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
-    assert spec == ">=%d.%d" % check_python.MINIMUM
+    assert spec == ">={}.{}".format(*check_python.MINIMUM)
 
 
 def test_the_script_parses_on_old_pythons():

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 import reset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,8 +167,9 @@ def test_after_reset_git_pull_adds_the_update(course, tmp_path):
 
 
 def _script(root: Path, python: str = sys.executable) -> subprocess.CompletedProcess:
+    env = {**os.environ, "GIT_CEILING_DIRECTORIES": str(root.parent)}
     return subprocess.run([python, str(ROOT / "tools" / "reset.py"), "--root", str(root)],
-                          capture_output=True, text=True, env={**os.environ, "GIT_CEILING_DIRECTORIES": str(root.parent)})
+                          capture_output=True, text=True, env=env)
 
 
 def test_outside_a_git_checkout_one_line_and_a_failure(tmp_path):

@@ -12,9 +12,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from packaging.requirements import Requirement
+
 import navigation
 from lessons import present
-from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = [lesson for lesson in present() if not lesson.is_index]
@@ -28,7 +29,7 @@ def _lines(path: Path) -> list[str]:
 def test_requirements_install_the_library_and_no_test_tools():
     req = _lines(ROOT / "requirements.txt")
     assert "-e ." in req, "pip install -r requirements.txt must install softmax_lib itself"
-    names = {re.split(r"[<>=!~ \[]", r, 1)[0].lower() for r in req if not r.startswith("-")}
+    names = {re.split(r"[<>=!~ \[]", r, maxsplit=1)[0].lower() for r in req if not r.startswith("-")}
     assert not names & {"pytest", "nbval", "hypothesis", "playwright", "mpmath", "scipy"}, names
     dev = _lines(ROOT / "requirements-dev.txt")
     assert dev[0] == "-r requirements.txt" and "-e ." not in dev

@@ -38,7 +38,8 @@ def workflow() -> dict:
 
 
 def _steps_runs(job: dict) -> list[list[str]]:
-    return [[line.strip() for line in step["run"].splitlines() if line.strip()] for step in job["steps"] if "run" in step]
+    runs = [step["run"] for step in job["steps"] if "run" in step]
+    return [[line.strip() for line in run.splitlines() if line.strip()] for run in runs]
 
 
 def test_it_runs_on_push_and_pull_request(workflow):
