@@ -206,6 +206,13 @@ def test_the_script_reports_and_exits_zero(course):
     assert stored(course)
 
 
+def test_the_script_parses_as_python_38():
+    # `make reset` uses the system's python3, which may be older than the course's 3.11.
+    import ast
+
+    ast.parse((ROOT / "tools" / "reset.py").read_text(), feature_version=(3, 8))
+
+
 def test_the_script_runs_on_an_older_system_python(course):
     # `make reset` uses the system's python3, which may be older than the course's 3.11.
     old = Path("/root/.pyenv/versions/3.10.13/bin/python")
