@@ -12,7 +12,7 @@ LAB_STAMP  := $(VENV)/.installed-lab
 TEST_STAMP := $(VENV)/.installed-test
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: lab test test-lib test-notebooks test-browser test-install lint bench execute nav html reset clean
+.PHONY: lab test test-lib test-notebooks test-browser test-install lint bench execute nav workbook html reset clean
 
 $(BIN)/python:
 	@$(PYTHON) tools/check_python.py
@@ -41,9 +41,9 @@ lab: $(LAB_STAMP)
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
-## Only the library (fast).
+## Only the library (fast: no browser, and not the slow runs of every workbook lesson).
 test-lib: $(TEST_STAMP)
-	$(BIN)/python -m pytest softmax_lib tests -m "not browser and not install" --ignore=tests/test_browser.py
+	$(BIN)/python -m pytest softmax_lib tests -m "not browser and not install and not slow" --ignore=tests/test_browser.py
 
 ## Only nbval over the notebooks (or one: make test-notebooks NB=notebooks/01-intuition.ipynb).
 test-notebooks: $(TEST_STAMP)
@@ -51,7 +51,7 @@ test-notebooks: $(TEST_STAMP)
 
 ## Only the JupyterLab + headless Chromium tests.
 test-browser: $(TEST_STAMP)
-	$(BIN)/python -m pytest tests/test_browser.py -v -s
+	$(BIN)/python -m pytest tests/test_browser.py tests/test_browser_workbook.py -v -s
 
 ## The install routes, in one fresh venv (PY=python3.12 to try another Python): a notebook host
 ## (ipykernel, nbconvert) plus the course as a package, every lesson executed from a folder
@@ -68,21 +68,29 @@ bench: $(TEST_STAMP)
 	$(BIN)/python tools/bench.py
 
 ## Re-execute notebooks in place with outputs and widget state stored
-## (all, or one: make execute NB=notebooks/01-intuition.ipynb).
+## (all, or one: make execute NB=notebooks/01-intuition.ipynb); then the workbook.
 execute: $(TEST_STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NB)
+	$(BIN)/python tools/workbook.py
 
-## Rewrite the navigation cells only.
+## Rewrite the navigation cells only (and the workbook, which copies them).
 nav: $(TEST_STAMP)
 	$(BIN)/python tools/navigation.py
+	$(BIN)/python tools/workbook.py
+
+## Write workbook/ (the lessons to do, no outputs, a stop at each Predict) from the book
+## in notebooks/. Edit the book, never the workbook; `python tools/workbook.py --check` lists what is stale.
+workbook: $(TEST_STAMP)
+	$(BIN)/python tools/workbook.py
 
 ## A static site of every lesson in html/ (reads offline; open html/index.html).
 html: $(LAB_STAMP)
 	$(BIN)/python tools/build_html.py html
 
-## Restore the stored lessons so that `git pull` works. Changed notebooks (edits, staged or
-## not, new outputs) are first copied, and files git does not track in notebooks/ moved, to a
-## new my-work/<date-time>/ folder, so nothing you wrote is lost (tools/reset.py).
+## Restore the stored lessons, book and workbook, so that `git pull` works. Changed notebooks
+## (your answers, edits staged or not, new outputs) are first copied, and files git does not
+## track in notebooks/ and workbook/ moved, to a new my-work/<date-time>/ folder, so nothing
+## you wrote is lost (tools/reset.py).
 reset:
 	@$(PYTHON) tools/reset.py
 

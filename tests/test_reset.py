@@ -1,6 +1,6 @@
 """`make reset` (tools/reset.py) never loses work: edge cases in temporary git repositories.
 
-Each test builds a small "course" (a notebooks/ folder, committed), changes it the
+Each test builds a small "course" (a notebooks/ folder, committed; workbook/ in one test), changes it the
 way a learner does, runs the reset, and checks that every version the learner had
 is in my-work/, that notebooks/ is as committed, and that ``git pull`` then works.
 """
@@ -140,6 +140,25 @@ def test_untracked_and_newly_added_notebooks_are_moved_out(course):
     assert (course / "notebooks" / ".ipynb_checkpoints" / "01-checkpoint.ipynb").exists()  # ignored: left alone
     assert stored(course) and git(course, "status", "--porcelain") == ""
     assert any(line.startswith("Moved out of notebooks/") and "mine.ipynb" in line for line in lines)
+
+
+def test_the_workbook_is_handled_like_the_book(course):
+    # The learner's answers go into workbook/; it is restored and saved the same way.
+    (course / "workbook").mkdir()
+    (course / "workbook" / "01.ipynb").write_text("stored workbook 01")
+    git(course, "add", "workbook")
+    git(course, "commit", "-q", "-m", "workbook")
+    assert run(course) == (None, ["notebooks/ and workbook/ are as stored: nothing to restore."])
+    (course / "workbook" / "01.ipynb").write_text("my answers")
+    (course / "workbook" / "scratch.ipynb").write_text("my scratch")
+    (course / "notebooks" / "02.ipynb").write_text("my run of 02")
+    dest, lines = run(course)
+    assert (dest / "workbook" / "01.ipynb").read_text() == "my answers"
+    assert (dest / "workbook" / "scratch.ipynb").read_text() == "my scratch"
+    assert (dest / "notebooks" / "02.ipynb").read_text() == "my run of 02"
+    assert git(course, "status", "--porcelain") == "" and (course / "workbook" / "01.ipynb").read_text() == (
+        "stored workbook 01")
+    assert "Restored the stored lessons: notebooks/02.ipynb, workbook/01.ipynb." in lines
 
 
 def test_after_reset_git_pull_adds_the_update(course, tmp_path):
