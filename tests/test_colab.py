@@ -46,11 +46,19 @@ def _lesson_nb(*sources: tuple[str, str]) -> nbformat.NotebookNode:
 # ---------------------------------------------------------------- the URL
 
 
-def test_the_stored_url_is_the_placeholder_and_generates_nothing():
-    # As stored (no public repository known yet): the URL is written once, names OWNER,
-    # and every generated text says so instead of linking to it.
-    assert navigation.public_repo() is None
-    # No file writes a Binder, Colab or nbgitpuller link by hand (the URL itself, the generator and tests aside).
+def _outside_generated_parts(name: str, text: str) -> str:
+    """``text`` without the parts tools/navigation.py writes (README blocks, generated cells)."""
+    if name.endswith(".ipynb"):
+        nb = nbformat.reads(text, as_version=4)
+        return "\n".join(c.source for c in nb.cells if not navigation.is_generated(c))
+    for start, end in (navigation.BADGE_MARKS, navigation.NBGITPULLER_MARKS):
+        text = re.sub(re.escape(start) + ".*?" + re.escape(end), "", text, flags=re.S)
+    return text
+
+
+def test_no_file_writes_a_link_by_hand():
+    # Every Binder, Colab and nbgitpuller link is generated from the one URL (the URL itself,
+    # the generator and the tests aside), in whichever state the repository is.
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     by_hand = re.compile(r"mybinder\.org/v2/|colab\.research\.google\.com/github/|git-pull\?repo=|github\.com/OWNER")
     for name in tracked:
@@ -58,14 +66,23 @@ def test_the_stored_url_is_the_placeholder_and_generates_nothing():
         exempt = name.startswith("tests/") or name in {"tools/navigation.py", "pyproject.toml"}
         text_file = path.suffix in {".md", ".py", ".toml", ".txt", ".cfg", ".yml", ".j2", ".json", ".ipynb"}
         if text_file and not exempt and path.exists():
-            hit = by_hand.search(path.read_text(encoding="utf-8", errors="replace"))
+            text = _outside_generated_parts(name, path.read_text(encoding="utf-8", errors="replace"))
+            hit = by_hand.search(text)
             assert not hit, f"{name} writes a link by hand ({hit.group(0)}): generate it in tools/navigation.py"
+
+
+def test_the_readme_top_follows_the_stored_url():
+    # Placeholder (as stored until the course is published): the first lines say what to set
+    # and link nowhere.  A real URL: they are its Binder and Colab badges.
+    repo = navigation.public_repo()
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     top = readme.split(navigation.BADGE_MARKS[1])[0]
-    assert "pyproject.toml" in top and "[project.urls]" in top and "make nav" in top
-    for url in LINK.findall(readme):
-        assert "OWNER" not in url, url
-    assert not re.search(r"https://[^\s)]*OWNER", readme.replace("(`Repository` under", "")), "a link names OWNER"
+    if repo is None:
+        assert "pyproject.toml" in top and "[project.urls]" in top and "make nav" in top
+        assert not LINK.findall(top)
+    else:
+        assert navigation.badges(repo) in top
+    assert not re.search(r"https?://[^\s)`]*OWNER", readme), "a link in the README names OWNER"
 
 
 @pytest.mark.parametrize("url, expected", [
@@ -110,10 +127,17 @@ def test_every_link_is_made_from_the_url_in_pyproject(tmp_path, monkeypatch):
     assert all("OWNER" not in url for url in LINK.findall(readme))
 
 
-def test_the_cli_prints_the_nbgitpuller_link(tmp_path):
+def test_the_cli_prints_the_nbgitpuller_link():
     py = [sys.executable, str(ROOT / "tools" / "navigation.py"), "--nbgitpuller", "https://hub.example.edu"]
     r = subprocess.run(py, capture_output=True, text=True)
-    assert r.returncode == 1 and "not set" in r.stdout and "OWNER" in r.stdout, r.stdout + r.stderr
+    repo = navigation.public_repo()
+    if repo is None:
+        assert r.returncode == 1 and "not set" in r.stdout and "OWNER" in r.stdout, r.stdout + r.stderr
+    else:
+        assert (r.returncode, r.stdout) == (0, repo.nbgitpuller("https://hub.example.edu") + "\n"), r.stderr
+    bad = subprocess.run(py[:-1] + ["hub.example.edu"], capture_output=True, text=True)
+    assert bad.returncode in {1, 2} and bad.stdout.strip(), bad.stderr  # one clear line, never a traceback
+    assert "Traceback" not in bad.stderr
 
 
 # ---------------------------------------------------------------- the generated cells
