@@ -2,6 +2,9 @@
 # Both create .venv when it is missing and refresh it when the requirements
 # change: `make lab` installs only what the lessons need (requirements.txt),
 # `make test` adds the test tools (requirements-dev.txt).
+# Both first check the Python (tools/check_python.py): on one older than 3.11 they stop with
+# one line, "Python 3.11 or newer is needed (found 3.10)", before pip runs.
+# Another Python: `make lab PYTHON=python3.12` (after `make clean` if .venv exists).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -9,12 +12,14 @@ LAB_STAMP  := $(VENV)/.installed-lab
 TEST_STAMP := $(VENV)/.installed-test
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: lab test test-lib test-notebooks test-browser test-install bench execute nav workbook html reset clean
+.PHONY: lab test test-lib test-notebooks test-browser test-install lint bench execute nav workbook html reset clean
 
 $(BIN)/python:
+	@$(PYTHON) tools/check_python.py
 	$(PYTHON) -m venv $(VENV)
 
 $(LAB_STAMP): requirements.txt pyproject.toml | $(BIN)/python
+	@$(BIN)/python tools/check_python.py
 	$(PIP) -r requirements.txt
 	touch $@
 
@@ -48,10 +53,15 @@ test-notebooks: $(TEST_STAMP)
 test-browser: $(TEST_STAMP)
 	$(BIN)/python -m pytest tests/test_browser.py tests/test_browser_workbook.py -v -s
 
-## A fresh venv, `pip install -r requirements.txt` alone, then every lesson through
-## `jupyter nbconvert --execute` (PY=python3.12 to try another Python).
+## The install routes, in one fresh venv (PY=python3.12 to try another Python): a notebook host
+## (ipykernel, nbconvert) plus the course as a package, every lesson executed from a folder
+## outside the repository; then `pip install -r requirements.txt` on top. Slow; run by .ci/run.
 test-install: $(TEST_STAMP)
-	SOFTMAX_INSTALL_PYTHON=$(or $(PY),$(PYTHON)) $(BIN)/python -m pytest -m install tests/test_plain_install.py -v -s
+	SOFTMAX_INSTALL_PYTHON=$(or $(PY),$(PYTHON)) $(BIN)/python -m pytest -m install tests/test_package_install.py -v -s
+
+## ruff's lint and format checks (configured in pyproject.toml). Not yet part of `make test`.
+lint: $(TEST_STAMP)
+	@status=0; $(BIN)/ruff check . || status=1; $(BIN)/ruff format --check . || status=1; exit $$status
 
 ## Speed of softmax against scipy and a bare np.exp pass (prints ratios).
 bench: $(TEST_STAMP)
@@ -77,16 +87,12 @@ workbook: $(TEST_STAMP)
 html: $(LAB_STAMP)
 	$(BIN)/python tools/build_html.py html
 
-## Restore the stored lessons, book and workbook. Notebooks you changed (your answers,
-## edits, new outputs) are first copied to my-work/<date-time>/, so nothing you wrote is lost.
+## Restore the stored lessons, book and workbook, so that `git pull` works. Changed notebooks
+## (your answers, edits staged or not, new outputs) are first copied, and files git does not
+## track in notebooks/ and workbook/ moved, to a new my-work/<date-time>/ folder, so nothing
+## you wrote is lost (tools/reset.py).
 reset:
-	@changed="$$(git diff --name-only -- notebooks/ workbook/)"; \
-	if [ -z "$$changed" ]; then echo "notebooks/ and workbook/ are as stored: nothing to restore."; exit 0; fi; \
-	dest="my-work/$$(date +%Y%m%d-%H%M%S)"; \
-	for f in $$changed; do mkdir -p "$$dest/$$(dirname "$$f")"; cp "$$f" "$$dest/$$f"; done; \
-	git checkout -- notebooks/ workbook/ && \
-	echo "Restored the stored lessons:" $$changed && \
-	echo "Your versions are in $$dest/ (git ignores my-work/)."
+	@$(PYTHON) tools/reset.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts html

@@ -12,6 +12,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+from packaging.requirements import Requirement
+
+import navigation
 from lessons import present
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,10 +29,41 @@ def _lines(path: Path) -> list[str]:
 def test_requirements_install_the_library_and_no_test_tools():
     req = _lines(ROOT / "requirements.txt")
     assert "-e ." in req, "pip install -r requirements.txt must install softmax_lib itself"
-    names = {re.split(r"[<>=!~ \[]", r, 1)[0].lower() for r in req if not r.startswith("-")}
+    names = {re.split(r"[<>=!~ \[]", r, maxsplit=1)[0].lower() for r in req if not r.startswith("-")}
     assert not names & {"pytest", "nbval", "hypothesis", "playwright", "mpmath", "scipy"}, names
     dev = _lines(ROOT / "requirements-dev.txt")
     assert dev[0] == "-r requirements.txt" and "-e ." not in dev
+
+
+def test_the_package_declares_what_the_lessons_import_with_the_ranges_of_requirements_txt():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = {Requirement(r).name.lower(): Requirement(r) for r in project["dependencies"]}
+    lab = {Requirement(r).name.lower(): Requirement(r) for r in project["optional-dependencies"]["lab"]}
+    assert {"numpy", "matplotlib", "seaborn", "ipywidgets", "scikit-learn", "scipy", "pillow"} <= declared.keys()
+    assert not declared.keys() & {"jupyterlab", "notebook", "ipykernel"}, "the notebook host is the user's"
+    assert lab.keys() == {"jupyterlab", "ipykernel"}
+    assert str(declared["ipywidgets"].specifier) == "<9,>=8.1" and ">=1.8" in str(declared["scikit-learn"].specifier)
+    # requirements.txt, the pinned route: the same range for every package both name.
+    pinned = {Requirement(r).name.lower(): Requirement(r) for r in _lines(ROOT / "requirements.txt")
+              if not r.startswith("-")}
+    for name, req in pinned.items():
+        source = declared.get(name) or lab.get(name)
+        assert source is not None, f"requirements.txt installs {name}, which pyproject.toml does not declare"
+        assert req.specifier == source.specifier, f"{name}: {req.specifier} in requirements.txt, {source.specifier}"
+    # Every top-level package the lessons' notebooks and softmax_lib import is declared (or standard).
+    imported = set()
+    for path in [*(ROOT / "softmax_lib").rglob("*.py"), *(ROOT / "notebooks").glob("*.ipynb")]:
+        text = path.read_text(encoding="utf-8")
+        imported |= set(re.findall(r'(?m)^[\s"]*(?:from|import) ([A-Za-z_]\w*)', text))
+    provided = {"numpy", "matplotlib", "seaborn", "ipywidgets", "sklearn", "scipy", "PIL", "softmax_lib",
+                "IPython",            # ipywidgets depends on it
+                "matplotlib_inline",  # the notebook host's (ipykernel's); used only inside a kernel
+                "threadpoolctl",      # scikit-learn depends on it; imported with a fallback
+                "google"}             # google.colab: the Colab cell imports it on Colab only
+    third_party = {m for m in imported - set(sys.stdlib_module_names) if m != "the"}
+    assert third_party <= provided, f"imported but not declared in pyproject.toml: {third_party - provided}"
 
 
 def test_binder_pins_the_tested_python_and_installs_the_requirements():
@@ -42,10 +76,14 @@ def test_binder_pins_the_tested_python_and_installs_the_requirements():
     assert os.access(start, os.X_OK) and 'exec "$@"' in start.read_text()
 
 
-def test_readme_badge_opens_the_contents_page():
+def test_readme_first_lines_are_the_badges_or_what_to_set():
     readme = (ROOT / "README.md").read_text()
-    badge = re.search(r"\(https://mybinder\.org/v2/gh/[^)\s]+\)", readme)
-    assert badge and f"urlpath={INDEX_URLPATH}" in badge.group(0)
+    first = readme.split("\n\n", 2)[1]  # after the title
+    assert first.startswith(navigation.BADGE_MARKS[0]) and first.rstrip().endswith(navigation.BADGE_MARKS[1])
+    assert first.split("\n", 1)[1].rsplit("\n", 1)[0] == navigation.badges()
+    # A real repository's Binder badge opens the contents page.
+    repo = navigation.PublicRepo("example-org", "softmax-course")
+    assert f"({repo.binder()})" in navigation.badges(repo) and f"urlpath={INDEX_URLPATH}" in repo.binder()
     for words in ("py -m venv .venv", r".venv\Scripts\python -m pip install -r requirements.txt", "make reset"):
         assert words in readme, words
 
