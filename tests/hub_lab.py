@@ -503,8 +503,9 @@ class Learner:
         with self.request("POST", self.hub.url + "/hub/login",
                           form={"username": self.name, "password": "class", "_xsrf": xsrf or ""}) as r:
             r.read()
-        if not self._cookie("jupyterhub-session-id") and not any(c.name.startswith("jupyterhub-hub-login") for c in self.cookies):
-            raise RuntimeError(f"{self.name}: the login form did not log in (cookies: {[c.name for c in self.cookies]})")
+        names = [c.name for c in self.cookies]
+        if not any(n == "jupyterhub-session-id" or n.startswith("jupyterhub-hub-login") for n in names):
+            raise RuntimeError(f"{self.name}: the login form did not log in (cookies: {names})")
 
     def click(self, link: str, timeout: float = 300.0) -> str:
         """Open the nbgitpuller link as a browser does; returns the URL the
@@ -547,11 +548,13 @@ class Learner:
                 if event.get("output"):
                     self.pull_log.append(event["output"].rstrip())
                 if phase == "error":
-                    raise RuntimeError(f"{self.name}: nbgitpuller failed: {event.get('message')}\n{event.get('output', '')}")
+                    raise RuntimeError(
+                        f"{self.name}: nbgitpuller failed: {event.get('message')}\n{event.get('output', '')}")
                 if phase == "finished":
                     break
         if phase != "finished":
-            raise RuntimeError(f"{self.name}: nbgitpuller's stream ended without 'finished':\n" + "\n".join(self.pull_log))
+            raise RuntimeError(
+                f"{self.name}: nbgitpuller's stream ended without 'finished':\n" + "\n".join(self.pull_log))
         # ... then sends the browser to the page the link names.
         target = origin + base + p["path"]
         with self.request("GET", target) as r:

@@ -44,8 +44,13 @@ HEAVIEST_LESSON = ("workbook/09-softmax-at-work.ipynb" if (ROOT / "workbook" / "
 # (two cores), so each run's wall time stays close to a lone run's.
 LESSON_RUNS_AT_ONCE = 2
 
-# The tests that run the hub carry this marker (the checks of the helpers below them do not).
-hub_test = pytest.mark.hub
+
+
+def hub_test(test):
+    """The tests that run the hub: marker ``hub``, and ``slow`` as they run whole
+    lessons (the checks of the helpers at the end carry neither)."""
+    return pytest.mark.slow(pytest.mark.hub(test))
+
 
 
 def _load_docs_module(name: str):
@@ -148,8 +153,7 @@ def _python_in_kernel(learner, code: str) -> str:
     """Run ``code`` in a new kernel of ``learner`` (opened on the contents page); its stdout."""
 
     async def main():
-        session = await asyncio.to_thread(learner.open_notebook,
-                                          f"{course_link.COURSE_DIR}/notebooks/00-index.ipynb")
+        session = await asyncio.to_thread(learner.open_notebook, f"{course_link.COURSE_DIR}/{course_link.START_PAGE}")
         try:
             result = hub_lab.RunResult(learner.name, "probe")
             out = await learner.run_cells(session["kernel"]["id"], [code], result=result)
@@ -172,12 +176,12 @@ def test_the_link_gives_every_learner_the_course_and_opens_the_contents_page(lea
     published = hub_lab.git("rev-parse", "HEAD", cwd=course.work).strip()
     tracked = sorted(filter(None, hub_lab.git("ls-files", cwd=course.work).splitlines()))
     for learner in learners:
-        assert learner.landed == f"{learner.server}lab/tree/softmax-lessons/notebooks/00-index.ipynb", learner.landed
+        assert learner.landed == f"{learner.server}lab/tree/softmax-lessons/workbook/00-index.ipynb", learner.landed
         copy = learner.home / course_link.COURSE_DIR
         assert hub_lab.git("rev-parse", "HEAD", cwd=copy).strip() == published, learner.name
         got = sorted(filter(None, hub_lab.git("ls-files", cwd=copy).splitlines()))
         assert got == tracked, f"{learner.name}: files differ from the published course"
-        for rel in ("notebooks/00-index.ipynb", HEAVIEST_LESSON, "softmax_lib/__init__.py"):
+        for rel in (course_link.START_PAGE, HEAVIEST_LESSON, "softmax_lib/__init__.py"):
             assert (copy / rel).read_bytes() == (course.work / rel).read_bytes(), f"{learner.name}: {rel}"
         disk = sum(f.stat().st_size for f in copy.rglob("*") if f.is_file())
         TIMINGS.setdefault("disk per learner (MB)", disk / 2**20)
@@ -317,18 +321,21 @@ def _sizing_table(results, server_peak_kb) -> str:
         f"Measured by `tests/test_hub.py` ({_machine()}): each book notebook run with **Run All** in a"
         f" fresh kernel on the hub. A learner's single-user server peaked at {mb(server_peak_kb):.0f} MB.",
         "",
-        "| Lesson | Kernel peak (MB) | Server + kernel (MB) | CPU per Run All (s) | Learners per core (Run All all at once, ≤ 1 min) |",
+        "| Lesson | Kernel peak (MB) | Server + kernel (MB) | CPU per Run All (s) |"
+        " Learners per core if all press Run All at once and wait ≤ 1 min |",
         "|---|---:|---:|---:|---:|",
     ]
     for r in results:
         cpu = r.kernel_cpu + r.server_cpu
-        lines.append(f"| {Path(r.notebook).stem} | {mb(r.kernel_peak_kb):.0f} | {mb(server_peak_kb + r.kernel_peak_kb):.0f}"
-                     f" | {cpu:.0f} | {max(1, int(ACCEPTED_WAIT // cpu))} |")
+        lines.append(f"| {Path(r.notebook).stem} | {mb(r.kernel_peak_kb):.0f}"
+                     f" | {mb(server_peak_kb + r.kernel_peak_kb):.0f} | {cpu:.0f}"
+                     f" | {max(1, int(ACCEPTED_WAIT // cpu))} |")
     if TOGETHER:
         together, alone = TOGETHER["results"], TOGETHER["alone"]
         lines += ["", (
             f"{len(together)} learners running `{HEAVIEST_LESSON}` at the same moment on {os.cpu_count()} cores"
-            f" all finished in {TOGETHER['wall']:.0f} s, {TOGETHER['wall'] / alone.wall:.1f} times the {alone.wall:.0f} s"
+            f" all finished in {TOGETHER['wall']:.0f} s,"
+            f" {TOGETHER['wall'] / alone.wall:.1f} times the {alone.wall:.0f} s"
             f" of one learner alone; each used {mb(max(r.kernel_peak_kb for r in together)):.0f} MB in the kernel and"
             f" {mb(max(r.server_peak_kb for r in together)):.0f} MB in the server at most."
             " (The test machine was shared with other work, so the wall times are upper bounds.)")]
@@ -365,7 +372,7 @@ def test_course_link_opens_the_contents_page_of_the_pulled_copy():
     params = dict(urllib.parse.parse_qsl(query))
     assert params == {"repo": "https://github.com/me/softmax-lessons.git", "branch": "main",
                       "targetpath": "softmax-lessons",
-                      "urlpath": "lab/tree/softmax-lessons/notebooks/00-index.ipynb"}
+                      "urlpath": "lab/tree/softmax-lessons/workbook/00-index.ipynb"}
     # Every reserved character of the parameters is encoded (a link pasted into
     # a learning platform must survive as one URL).
     assert "/" not in query and ":" not in query
@@ -388,13 +395,21 @@ def test_course_link_reads_the_repository_from_pyproject(tmp_path):
 
 @pytest.mark.parametrize("line, answered", [
     ("my_prediction = None   # 'a', 'b' or 'c'", "my_prediction = 'a'   # 'a', 'b' or 'c'"),
-    ('my_prediction = None   # a letter, or a set such as {"b", "c"}', 'my_prediction = \'b\'   # a letter, or a set such as {"b", "c"}'),
+    ('my_prediction = None   # a letter, or a set such as {"b", "c"}',
+     'my_prediction = \'b\'   # a letter, or a set such as {"b", "c"}'),
     ("my_prediction = None  # a probability, e.g. 0.5", "my_prediction = 0.5  # a probability, e.g. 0.5"),
     ("x = 1\nmy_prediction = None  # e.g. 40\nprint(x)", "x = 1\nmy_prediction = 40  # e.g. 40\nprint(x)"),
     ("my_prediction = 'c'  # 'a', 'b' or 'c'", "my_prediction = 'c'  # 'a', 'b' or 'c'"),
 ])
 def test_a_scripted_learner_answers_every_predict(line, answered):
     assert hub_lab.answer_predictions(line) == answered
+
+
+def test_course_link_examples_hold():
+    import doctest
+
+    failed, tried = doctest.testmod(course_link, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert tried and not failed
 
 
 def test_a_predict_the_scripted_learner_cannot_answer_is_named():

@@ -3,8 +3,9 @@
     python docs/hub/course_link.py https://hub.example.edu
 
 One click logs the learner in, starts their server, clones the course into
-``~/softmax-lessons`` (later clicks pull your updates and keep the learner's
-changes), and opens the contents page, ``notebooks/00-index.ipynb``.  The
+``~/softmax-lessons`` (later clicks merge your updates into the learner's copy),
+and opens the workbook's contents page, ``workbook/00-index.ipynb``: the
+edition learners do (the book, ``notebooks/``, is next to it).  The
 repository is the ``Repository`` entry of ``[project.urls]`` in pyproject.toml
 (``--repo URL`` to give another, e.g. your fork).  ``tests/test_hub.py`` clicks
 the link this script makes.
@@ -25,8 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 # explicitly because nbgitpuller's own default, the last part of the
 # repository URL, would be "softmax-lessons.git" for a URL ending in .git.
 COURSE_DIR = "softmax-lessons"
-# The page the link opens, inside the course.
-START_PAGE = "notebooks/00-index.ipynb"
+# The page the link opens, inside the course: the workbook's contents page.
+START_PAGE = "workbook/00-index.ipynb"
 # [project.urls] labels tried in order.
 URL_LABELS = ("Repository", "Source", "Source Code", "Homepage")
 
@@ -45,10 +46,14 @@ def repository_url(pyproject: Path = ROOT / "pyproject.toml") -> str:
 
 def course_link(hub_url: str, repo: str, branch: str = "main", course_dir: str = COURSE_DIR,
                 start_page: str = START_PAGE) -> str:
-    """The nbgitpuller link: clone ``repo`` into ``~/course_dir`` and open ``start_page``.
+    r"""The nbgitpuller link: clone ``repo`` into ``~/course_dir`` and open ``start_page``.
 
-    >>> course_link("https://hub.example.edu/", "https://github.com/me/softmax-lessons.git")
-    'https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fme%2Fsoftmax-lessons.git&branch=main&targetpath=softmax-lessons&urlpath=lab%2Ftree%2Fsoftmax-lessons%2Fnotebooks%2F00-index.ipynb'
+    >>> print(course_link("https://hub.example.edu/", "https://github.com/me/softmax-lessons.git")
+    ...       .replace("&", "\n&"))
+    https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fme%2Fsoftmax-lessons.git
+    &branch=main
+    &targetpath=softmax-lessons
+    &urlpath=lab%2Ftree%2Fsoftmax-lessons%2Fworkbook%2F00-index.ipynb
     """
     hub = urlsplit(hub_url)
     if hub.scheme not in ("http", "https") or not hub.netloc:
@@ -68,7 +73,8 @@ def course_link(hub_url: str, repo: str, branch: str = "main", course_dir: str =
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("hub_url", help="the hub's address, e.g. https://hub.example.edu")
-    parser.add_argument("--repo", help="the course's git repository (default: pyproject.toml's [project.urls])")
+    parser.add_argument("--repo",
+                        help="the course's git repository (default: pyproject.toml's [project.urls])")
     parser.add_argument("--branch", default="main", help="the branch learners get (default: main)")
     args = parser.parse_args(argv)
     try:
