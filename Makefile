@@ -10,9 +10,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 LAB_STAMP  := $(VENV)/.installed-lab
 TEST_STAMP := $(VENV)/.installed-test
+# Teachers' tools (JupyterHub, nbgitpuller, nbgrader) live in their own venv, so
+# that `make lab`'s JupyterLab stays the learners' one.
+TEACHER_VENV  := .venv-teacher
+TEACHER_STAMP := $(TEACHER_VENV)/.installed
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: lab test test-lib test-notebooks test-browser test-install lint bench execute nav workbook html reset clean
+.PHONY: lab test test-lib test-notebooks test-browser test-hub test-install lint bench execute nav workbook html reset clean
 
 $(BIN)/python:
 	@$(PYTHON) tools/check_python.py
@@ -27,6 +31,11 @@ $(TEST_STAMP): $(LAB_STAMP) requirements-dev.txt
 	$(PIP) -r requirements-dev.txt
 	touch $@
 
+$(TEACHER_STAMP): requirements.txt requirements-teacher.txt pyproject.toml
+	$(PYTHON) -m venv $(TEACHER_VENV)
+	$(TEACHER_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-teacher.txt
+	touch $@
+
 ## Open JupyterLab on the contents page. The URL it prints opens notebooks/00-index.ipynb
 ## (--allow-root only when run as root, e.g. in a container).
 lab: $(LAB_STAMP)
@@ -36,14 +45,22 @@ lab: $(LAB_STAMP)
 	    $(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
 ## The whole suite: unit, property and doctests of softmax_lib, nbval over every
-## notebook, static and offline-HTML checks, and the browser tests (skipped with
-## a message if Chromium is missing). The plain-install check is `make test-install`.
-test: $(TEST_STAMP)
+## notebook, static and offline-HTML checks, the browser tests (skipped with
+## a message if Chromium is missing) and the JupyterHub test (needs
+## configurable-http-proxy: npm install -g configurable-http-proxy).
+## The plain-install check is `make test-install`.
+test: $(TEST_STAMP) $(TEACHER_STAMP)
 	$(BIN)/python -m pytest
 
 ## Only the library (fast: no browser, and not the slow runs of every workbook lesson).
 test-lib: $(TEST_STAMP)
-	$(BIN)/python -m pytest softmax_lib tests -m "not browser and not install and not slow" --ignore=tests/test_browser.py
+	$(BIN)/python -m pytest softmax_lib tests -m "not browser and not install and not slow and not hub" --ignore=tests/test_browser.py
+
+## A real JupyterHub with five learners: nbgitpuller link, the heaviest lesson run by
+## all at once, every lesson's peak memory (tables in test-artifacts/hub/). Needs
+## configurable-http-proxy (npm install -g configurable-http-proxy).
+test-hub: $(TEST_STAMP) $(TEACHER_STAMP)
+	$(BIN)/python -m pytest -m hub tests/test_hub.py -v -s
 
 ## Only nbval over the notebooks (or one: make test-notebooks NB=notebooks/01-intuition.ipynb).
 test-notebooks: $(TEST_STAMP)
@@ -95,4 +112,4 @@ reset:
 	@$(PYTHON) tools/reset.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts html
+	rm -rf $(VENV) $(TEACHER_VENV) .pytest_cache test-artifacts html
