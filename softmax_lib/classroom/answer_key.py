@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import importlib
 import itertools
 import json
@@ -147,6 +148,7 @@ class WriteItKey:
         return function_dump(self.source, self.function) or ""
 
 
+@functools.lru_cache(maxsize=512)  # a class's unchanged and right functions repeat
 def function_dump(source: str, function: str) -> str | None:
     """``ast.dump`` of the last top-level ``def function`` in ``source``, or None
     (no such def, or source that does not parse)."""
