@@ -215,3 +215,45 @@ def test_only_broken_files_of_the_lesson_still_give_a_page(tmp_path):
     out = tmp_path / "r.html"
     assert "0 notebooks counted" in write_report(tmp_path, out, lesson="01")
     assert "files not counted" in out.read_text()
+
+
+@pytest.mark.browser
+def test_the_page_reads_offline_in_chromium(klass, tmp_path):
+    """Every figure decodes with the network cut off; a screenshot for a person to look at
+    goes to test-artifacts/classroom/report.png."""
+    chromium = os.environ.get("SOFTMAX_BROWSER_CHROMIUM", "/usr/bin/chromium")
+    if not Path(chromium).exists():
+        if os.environ.get("SOFTMAX_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"Chromium missing at {chromium}")
+        pytest.skip(f"Chromium not installed ({chromium}): apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    root, _ = klass
+    out = tmp_path / "report.html"
+    write_report(root, out)
+    artifacts = ROOT / "test-artifacts" / "classroom"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    blocked: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync"])
+        context = browser.new_context(viewport={"width": 1600, "height": 900})
+
+        def route(r):
+            if r.request.url.startswith(("file:", "data:")):
+                r.continue_()
+            else:
+                blocked.append(r.request.url)
+                r.abort()
+
+        context.route("**/*", route)
+        page = context.new_page()
+        page.goto(out.as_uri(), wait_until="load")
+        images = page.evaluate("() => [...document.images].map(i => [i.complete, i.naturalWidth, i.naturalHeight])")
+        font = page.evaluate("() => getComputedStyle(document.body).fontSize")
+        page.screenshot(path=str(artifacts / "report.png"), full_page=True)
+        browser.close()
+    assert blocked == []
+    assert len(images) == 6 and all(done and w == 1400 and h > 200 for done, w, h in images), images
+    assert font == "26px"
