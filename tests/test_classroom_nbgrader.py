@@ -166,7 +166,7 @@ def test_the_class_report_reads_autograded_and_submitted(course, tmp_path):
     assert by_name["two_step_softmax"] == {"passed every case": 1, "first failure: [2, 1, 0.1]": 1,
                                            "starting code, unchanged": 1, "not run (no checker output saved)": 0}
     assert by_name["check_q1"] == {"right: 0.79": 1, "1.33": 1, "no answer": 1}
-    assert by_name["check_q2"] == {"right: {'a', 'c'}": 2, "no answer": 1}
+    assert by_name["check_q2"] == {"right: a + c": 2, "no answer": 1}
     assert by_name["predict_slope"]["no prediction"] == 2 and by_name["predict_slope"]["(c) exactly 0"] == 1
     out = tmp_path / "report.html"
     write_report(folder / "autograded", out)

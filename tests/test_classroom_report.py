@@ -142,7 +142,7 @@ def test_the_class_in_numbers(klass):
         ("right: 0.79", 3, "right"), ("1.33", 1, "wrong"), ("an expression, cell not run", 1, "none"),
         ("no answer", 1, "none")]
     assert "dividing the logits by their sum" in q1.bars[1].note  # the checker's own hint for 1.33
-    assert bars(rep, "check_q2") == {"right: {'a', 'c'}": (4, "right"), "no answer": (2, "none")}
+    assert bars(rep, "check_q2") == {"right: a + c": (4, "right"), "no answer": (2, "none")}
     problems = {str(s.path.relative_to(root)): s.problem for s in rep.problems}
     assert problems == {
         f"eve/{LESSON}": problems[f"eve/{LESSON}"], f"fay/{LESSON}": problems[f"fay/{LESSON}"],

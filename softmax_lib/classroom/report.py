@@ -245,7 +245,12 @@ def _number_bars(counts: Counter, right: dict[float, bool]) -> list[Bar]:
     return bars
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, letters: tuple[str, ...] = ()) -> str:
+    """An answer as the report shows it: ``a + c`` for letters, ``0.79`` for a number."""
+    if letters:
+        chosen = _choice(value, letters)
+        if chosen is not None:
+            return _letters_label(chosen)
     if isinstance(value, (set, frozenset)):
         return literal(value)
     if isinstance(value, float):
@@ -266,7 +271,7 @@ def _tally_question(q: QuestionKey, subs: list[Submission], verdicts: _Verdicts,
             continue
         if a.state == LITERAL:
             fb = verdicts(q.checker, a.value)
-            ok, hint, shown = fb.ok, (fb.detail or fb.title), _show(a.value)
+            ok, hint, shown = fb.ok, (fb.detail or fb.title), _show(a.value, q.letters)
         elif a.stored is not None:  # an expression: what the checker printed when the learner ran it
             ok, hint, shown = a.stored.ok, (a.stored.detail or a.stored.title), a.source[:24] or "(an expression)"
         else:
@@ -278,7 +283,8 @@ def _tally_question(q: QuestionKey, subs: list[Submission], verdicts: _Verdicts,
             blank += 1
         else:
             groups[hint][shown] += 1
-    t.bars.append(Bar("right" if right is None else f"right: {_show(right)}", n_right, "right", hidden="right"))
+    t.bars.append(Bar("right" if right is None else f"right: {_show(right, q.letters)}", n_right, "right",
+                      hidden="right"))
     ranked = sorted(groups.items(), key=lambda kv: -sum(kv[1].values()))
     for hint, answers in ranked[:top]:
         if len(answers) == 1:
