@@ -301,9 +301,9 @@ def _tally_question(q: QuestionKey, subs: list[Submission], verdicts: _Verdicts,
     if not_run:
         t.bars.append(Bar("an expression, cell not run", not_run, "none"))
     t.bars.append(Bar("no answer", blank, "none"))
-    answered = t.total - blank
+    wrong = sum(sum(a.values()) for a in groups.values())
     t.summary = (f"{n_right} of {t.total} right ({n_right / t.total:.0%})" if t.total else "no submissions") + (
-        f"; {answered - n_right} answered wrong" if answered - n_right else "")
+        f"; {wrong} answered wrong" if wrong else "")
     return t
 
 
