@@ -15,7 +15,6 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -152,12 +151,19 @@ def test_the_learners_copy_is_the_workbooks_starting_code_with_no_answer_left(le
         assert [line for line in src(cell).split("\n") if line.strip()] == [p.answer_line, GATE_LINE]
     for q in key.questions:
         cell = next(c for c in released["cells"] if nbg(c).get("grade_id") == q.name)
-        assert [line for line in src(cell).split("\n") if line.strip()] == [q.answer_line, f"lesson.{q.checker}({q.name})"]
+        assert [line for line in src(cell).split("\n") if line.strip()] == [
+            q.answer_line,
+            f"lesson.{q.checker}({q.name})",
+        ]
     # the ungraded slider answers stay, collapsed, as in the workbook
     workbook_details = sum(src(c).count("<details>") for c in key.nb["cells"] if c["cell_type"] == "markdown")
-    answer_blocks = sum(1 for c in key.nb["cells"] if c["cell_type"] == "markdown"
-                        for d in re.findall(r"<details>.*?</details>", src(c), re.S)
-                        if re.search(r"\*\*Q\d+:\*\*", d) or any(f"def {w.function}(" in d for w in key.write_its))
+    answer_blocks = sum(
+        1
+        for c in key.nb["cells"]
+        if c["cell_type"] == "markdown"
+        for d in re.findall(r"<details>.*?</details>", src(c), re.S)
+        if re.search(r"\*\*Q\d+:\*\*", d) or any(f"def {w.function}(" in d for w in key.write_its)
+    )
     assert markdown.count("<details>") == workbook_details - answer_blocks
 
 

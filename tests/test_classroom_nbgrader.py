@@ -46,8 +46,10 @@ from softmax_lib.classroom.scripted import fill, profile
 TEACHER_VENV = Path(os.environ.get("SOFTMAX_TEACHER_VENV", ROOT / ".venv-teacher"))
 NBGRADER = TEACHER_VENV / "bin" / "nbgrader"
 REQUIRE = os.environ.get("SOFTMAX_REQUIRE_TEACHER") == "1"
-_NO_NBGRADER = (f"no nbgrader at {NBGRADER}: python3 -m venv .venv-teacher && .venv-teacher/bin/python -m pip "
-                "install -r requirements-teacher.txt; set SOFTMAX_REQUIRE_TEACHER=1 to make this a failure")
+_NO_NBGRADER = (
+    f"no nbgrader at {NBGRADER}: python3 -m venv .venv-teacher && .venv-teacher/bin/python -m pip "
+    "install -r requirements-teacher.txt; set SOFTMAX_REQUIRE_TEACHER=1 to make this a failure"
+)
 STEM = "01-intuition"
 LEARNERS = ("right", "typical", "blank")
 COMMAND_TIMEOUT_S = float(os.environ.get("SOFTMAX_NBGRADER_TIMEOUT", "900"))
@@ -58,8 +60,11 @@ if not NBGRADER.exists() and not REQUIRE:
 
 
 def _sha(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -94,8 +99,7 @@ def course(tmp_path_factory):
         return text
 
     ex = f"--Exchange.root={exchange}"
-    run(TEACHER_VENV / "bin" / "python", "-m", "softmax_lib.classroom", "nbgrader", course, "--lesson", "01",
-        cwd=tmp)
+    run(TEACHER_VENV / "bin" / "python", "-m", "softmax_lib.classroom", "nbgrader", course, "--lesson", "01", cwd=tmp)
     run(NBGRADER, "generate_assignment", STEM, cwd=course)
     run(NBGRADER, "release_assignment", STEM, ex, cwd=course)
     key = load_keys(ROOT / "workbook")[STEM]
@@ -136,6 +140,7 @@ def test_generate_assignment_releases_the_workbook_with_no_answer(course):
     folder, key = course
     released = json.loads((folder / "release" / STEM / f"{STEM}.ipynb").read_text())
     ours = strip_solutions(class_edition(key))  # what the fast tests check, without nbgrader
+
     def sources(nb):
         return [c["source"] if isinstance(c["source"], str) else "".join(c["source"]) for c in nb["cells"]]
 
@@ -163,14 +168,18 @@ def test_the_class_report_reads_autograded_and_submitted(course, tmp_path):
     assert [s.learner for s in rep.counted] == ["blank", "right", "typical"] and not rep.problems
     assert [s.learner for s in rep.not_started] == ["blank"]
     by_name = {t.name: {b.label: b.count for b in t.bars} for t in rep.tallies}
-    assert by_name["two_step_softmax"] == {"passed every case": 1, "first failure: [2, 1, 0.1]": 1,
-                                           "starting code, unchanged": 1, "not run (no checker output saved)": 0}
+    assert by_name["two_step_softmax"] == {
+        "passed every case": 1,
+        "first failure: [2, 1, 0.1]": 1,
+        "starting code, unchanged": 1,
+        "not run (no checker output saved)": 0,
+    }
     assert by_name["check_q1"] == {"right: 0.79": 1, "1.33": 1, "no answer": 1}
     assert by_name["check_q2"] == {"right: a + c": 2, "no answer": 1}
     assert by_name["predict_slope"]["no prediction"] == 2 and by_name["predict_slope"]["(c) exactly 0"] == 1
     out = tmp_path / "report.html"
     write_report(folder / "autograded", out)
-    assert out.read_text().count("<img src=\"data:image/svg+xml;base64,") == 6
+    assert out.read_text().count('<img src="data:image/svg+xml;base64,') == 6
     assert _sha(folder / "autograded") == before
     # the learners' own saved copies: they did not run their notebooks, so no Write-it verdict is stored
     sub = build_report(folder / "submitted")

@@ -26,7 +26,7 @@ from lessons import ROOT
 from softmax_lib.classroom.__main__ import main
 from softmax_lib.classroom.answer_key import load_keys
 from softmax_lib.classroom.course import class_edition, strip_solutions
-from softmax_lib.classroom.report import build_report, render_html, write_report
+from softmax_lib.classroom.report import build_report, write_report
 from softmax_lib.classroom.scripted import fill, profile, simulate_run
 
 KEYS = load_keys(ROOT / "workbook")
@@ -47,14 +47,18 @@ def sneaky(marker: Path) -> dict:
     for cell in nb["cells"]:
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         if source.startswith("answer_q1 = None"):
-            cell["source"] = source.replace("answer_q1 = None", f"answer_q1 = __import__('pathlib').Path({str(marker)!r})"
-                                                                 ".write_text('ran') and 0.79")
+            cell["source"] = source.replace(
+                "answer_q1 = None",
+                f"answer_q1 = __import__('pathlib').Path({str(marker)!r}).write_text('ran') and 0.79",
+            )
         if source.startswith("def two_step_softmax"):
-            cell["source"] = (f"open({str(marker)!r}, 'w').write('ran')\n"
-                              "def two_step_softmax(z):\n"
-                              f"    open({str(marker)!r}, 'w').write('ran')\n"
-                              "    return np.exp(z) / np.exp(z).sum()\n\n"
-                              "lesson.check_two_step_softmax(two_step_softmax)")
+            cell["source"] = (
+                f"open({str(marker)!r}, 'w').write('ran')\n"
+                "def two_step_softmax(z):\n"
+                f"    open({str(marker)!r}, 'w').write('ran')\n"
+                "    return np.exp(z) / np.exp(z).sum()\n\n"
+                "lesson.check_two_step_softmax(two_step_softmax)"
+            )
     return nb
 
 
@@ -88,23 +92,34 @@ def klass(tmp_path_factory):
     older = root / "right" / "01-intuition" / "01-intuition-Copy1.ipynb"
     write(older, learner("typical"))
     os.utime(older, (1_000_000_000, 1_000_000_000))
-    write(root / "eve" / LESSON, "{\"cells\": [")  # cut short
+    write(root / "eve" / LESSON, '{"cells": [')  # cut short
     write(root / "fay" / LESSON, b"\x89PNG\r\n\x1a\n\x00\x00")  # a picture named .ipynb
     write(root / "gus" / LESSON, "")
     write(root / "hal" / LESSON, {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
     write(root / "ida" / LESSON, [1, 2, 3])
-    write(root / "jo" / "04-stability" / "04-stability.ipynb", json.loads((ROOT / "workbook" / "04-stability.ipynb")
-                                                                          .read_text()))
-    write(root / "kim" / "notes.ipynb", {"cells": [{"cell_type": "code", "source": "print('hi')", "metadata": {},
-                                                    "outputs": []}], "metadata": {}, "nbformat": 4,
-                                         "nbformat_minor": 5})
+    write(
+        root / "jo" / "04-stability" / "04-stability.ipynb",
+        json.loads((ROOT / "workbook" / "04-stability.ipynb").read_text()),
+    )
+    write(
+        root / "kim" / "notes.ipynb",
+        {
+            "cells": [{"cell_type": "code", "source": "print('hi')", "metadata": {}, "outputs": []}],
+            "metadata": {},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        },
+    )
     write(root / "right" / "01-intuition" / ".ipynb_checkpoints" / "01-intuition-checkpoint.ipynb", "garbage")
     return root, marker
 
 
 def snapshot(root: Path) -> dict[str, tuple[str, int]]:
-    return {str(p.relative_to(root)): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def bars(rep, name: str) -> dict[str, tuple[int, str]]:
@@ -121,35 +136,51 @@ def test_the_class_in_numbers(klass):
     assert [s.learner for s in rep.not_started] == ["blank"]
     assert [s.learner for s in rep.cleared] == ["cleared", "sneaky"]  # no outputs saved: cleared, or never run
     assert bars(rep, "predict_shift") == {
-        "(a) all three go up": (1, "wrong"), "(b) none of them changes": (3, "right"),
-        "(c) the cat's goes up and the other two go down": (0, "wrong"), "no prediction": (2, "none")}
+        "(a) all three go up": (1, "wrong"),
+        "(b) none of them changes": (3, "right"),
+        "(c) the cat's goes up and the other two go down": (0, "wrong"),
+        "no prediction": (2, "none"),
+    }
     assert bars(rep, "predict_misprint") == {
-        "(a) yes, it looks plausible": (1, "wrong"), "(b) no: the entries do not add up to 1": (0, "wrong"),
-        "(c) no: the largest probability is not on the largest logit": (0, "wrong"), "b + c": (3, "right"),
-        "no prediction": (2, "none")}
+        "(a) yes, it looks plausible": (1, "wrong"),
+        "(b) no: the entries do not add up to 1": (0, "wrong"),
+        "(c) no: the largest probability is not on the largest logit": (0, "wrong"),
+        "b + c": (3, "right"),
+        "no prediction": (2, "none"),
+    }
     assert bars(rep, "predict_slope") == {  # the typical learner left it blank
-        "(a) still about 0.2": (0, "wrong"), "(b) tiny but above 0": (0, "wrong"), "(c) exactly 0": (3, "right"),
-        "no prediction": (3, "none")}
+        "(a) still about 0.2": (0, "wrong"),
+        "(b) tiny but above 0": (0, "wrong"),
+        "(c) exactly 0": (3, "right"),
+        "no prediction": (3, "none"),
+    }
     assert bars(rep, "two_step_softmax") == {
         "passed every case": (2, "right"),  # right (autograded) and wbright (the workbook's own checker cell)
         "first failure: [2, 1, 0.1]": (1, "wrong"),  # typical: the logits divided by their sum
         "starting code, unchanged": (1, "none"),  # blank: nbgrader ran the starting code
-        "not run (no checker output saved)": (2, "none")}  # cleared, and sneaky (never run, and never run here)
+        "not run (no checker output saved)": (2, "none"),
+    }  # cleared, and sneaky (never run, and never run here)
     write_it = next(t for t in rep.tallies if t.name == "two_step_softmax")
     assert "logits divided by their sum" in next(b.note for b in write_it.bars if b.label.startswith("first failure"))
     q1 = next(t for t in rep.tallies if t.name == "check_q1")
     assert [(b.label, b.count, b.kind) for b in q1.bars] == [
-        ("right: 0.79", 3, "right"), ("1.33", 1, "wrong"), ("an expression, cell not run", 1, "none"),
-        ("no answer", 1, "none")]
+        ("right: 0.79", 3, "right"),
+        ("1.33", 1, "wrong"),
+        ("an expression, cell not run", 1, "none"),
+        ("no answer", 1, "none"),
+    ]
     assert "dividing the logits by their sum" in q1.bars[1].note  # the checker's own hint for 1.33
     assert bars(rep, "check_q2") == {"right: a + c": (4, "right"), "no answer": (2, "none")}
     problems = {str(s.path.relative_to(root)): s.problem for s in rep.problems}
     assert problems == {
-        f"eve/{LESSON}": problems[f"eve/{LESSON}"], f"fay/{LESSON}": problems[f"fay/{LESSON}"],
-        f"gus/{LESSON}": "empty file (0 bytes)", f"hal/{LESSON}": "empty notebook (no cells)",
+        f"eve/{LESSON}": problems[f"eve/{LESSON}"],
+        f"fay/{LESSON}": problems[f"fay/{LESSON}"],
+        f"gus/{LESSON}": "empty file (0 bytes)",
+        f"hal/{LESSON}": "empty notebook (no cells)",
         f"ida/{LESSON}": "unreadable: JSON, but not a notebook (no list of cells)",
         "jo/04-stability/04-stability.ipynb": "another lesson: 04-stability",
-        "kim/notes.ipynb": "not a lesson notebook (no `from softmax_lib.lessons import ... as lesson`)"}
+        "kim/notes.ipynb": "not a lesson notebook (no `from softmax_lib.lessons import ... as lesson`)",
+    }
     assert problems[f"eve/{LESSON}"].startswith("unreadable: not a notebook (invalid JSON")
     assert problems[f"fay/{LESSON}"].startswith("unreadable: not a notebook")
     assert [str(s.path.relative_to(root)) for s in rep.older] == ["right/01-intuition/01-intuition-Copy1.ipynb"]
@@ -195,8 +226,7 @@ def test_lesson_choice_and_errors(klass, tmp_path, capsys):
     root, _ = klass
     rep = build_report(root, lesson="04")
     assert rep.key.stem == "04-stability" and [s.learner for s in rep.counted] == ["jo"]
-    assert all(s.problem.startswith("another lesson: 01-intuition") for s in rep.problems
-               if s.lesson == "01-intuition")
+    assert all(s.problem.startswith("another lesson: 01-intuition") for s in rep.problems if s.lesson == "01-intuition")
     assert main(["report", str(tmp_path / "nowhere"), "--out", str(tmp_path / "r.html")]) == 2
     assert "no folder" in capsys.readouterr().err
     (tmp_path / "empty").mkdir()
@@ -235,9 +265,16 @@ def test_the_page_reads_offline_in_chromium(klass, tmp_path):
     artifacts.mkdir(parents=True, exist_ok=True)
     blocked: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync"])
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         context = browser.new_context(viewport={"width": 1600, "height": 900})
 
         def route(r):

@@ -58,10 +58,19 @@ def main() -> None:
         folder = Path(tmp) / "autograded"
         t0 = time.perf_counter()
         size = make_class(folder, args.lesson, args.learners)
-        print(f"class: {args.learners} scripted learners of {args.lesson}, {size / 1e6:.0f} MB of notebooks "
-              f"({size / args.learners / 1e3:.0f} kB each), written in {time.perf_counter() - t0:.1f} s")
-        cmd = [sys.executable, "-m", "softmax_lib.classroom", "report", str(folder), "--out",
-               str(Path(tmp) / "report.html")]
+        print(
+            f"class: {args.learners} scripted learners of {args.lesson}, {size / 1e6:.0f} MB of notebooks "
+            f"({size / args.learners / 1e3:.0f} kB each), written in {time.perf_counter() - t0:.1f} s"
+        )
+        cmd = [
+            sys.executable,
+            "-m",
+            "softmax_lib.classroom",
+            "report",
+            str(folder),
+            "--out",
+            str(Path(tmp) / "report.html"),
+        ]
         pin = (lambda: os.sched_setaffinity(0, cores)) if cores else None
         times = []
         for _ in range(args.repeat):
@@ -73,10 +82,14 @@ def main() -> None:
         print(out.stdout.strip().split("\n")[0])
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         best = min(times)
-        print(f"report command, on {len(cores) or 'all'} cores (load average {load:.1f}): "
-              + ", ".join(f"{t:.2f} s" for t in times))
-        print(f"best {best:.2f} s for {args.learners} submissions = {best / args.learners * 1e3:.1f} ms each; "
-              f"budget {BUDGET_S:.0f} s: ratio {best / BUDGET_S:.2f} (below 1 is within budget)")
+        print(
+            f"report command, on {len(cores) or 'all'} cores (load average {load:.1f}): "
+            + ", ".join(f"{t:.2f} s" for t in times)
+        )
+        print(
+            f"best {best:.2f} s for {args.learners} submissions = {best / args.learners * 1e3:.1f} ms each; "
+            f"budget {BUDGET_S:.0f} s: ratio {best / BUDGET_S:.2f} (below 1 is within budget)"
+        )
 
 
 if __name__ == "__main__":

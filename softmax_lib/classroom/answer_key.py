@@ -27,10 +27,11 @@ import itertools
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .. import editions
 
@@ -61,10 +62,22 @@ def _source(cell: dict) -> str:
 
 
 _LATEX = [
-    (r"\operatorname{softmax}", "softmax"), (r"\operatorname{logsumexp}", "logsumexp"),
-    (r"\varepsilon", "ε"), (r"\sigma", "σ"), (r"\cdot", "·"), (r"\times", "×"), (r"\log", "log"),
-    (r"\ge", "≥"), (r"\le", "≤"), (r"\to", "→"), (r"\infty", "∞"), (r"\text", ""), (r"\,", " "), (r"\ ", " "),
-    (r"\tfrac", ""), (r"\frac", ""),
+    (r"\operatorname{softmax}", "softmax"),
+    (r"\operatorname{logsumexp}", "logsumexp"),
+    (r"\varepsilon", "ε"),
+    (r"\sigma", "σ"),
+    (r"\cdot", "·"),
+    (r"\times", "×"),
+    (r"\log", "log"),
+    (r"\ge", "≥"),
+    (r"\le", "≤"),
+    (r"\to", "→"),
+    (r"\infty", "∞"),
+    (r"\text", ""),
+    (r"\,", " "),
+    (r"\ ", " "),
+    (r"\tfrac", ""),
+    (r"\frac", ""),
 ]
 
 
@@ -205,8 +218,14 @@ class AnswerKey:
         cells = nb.get("cells", [])
         self.stem = path.stem
         self.number = self.stem[:2]
-        heading = next((_HEADING.search(_source(c)) for c in cells if c.get("cell_type") == "markdown"
-                        and _HEADING.search(_source(c))), None)
+        heading = next(
+            (
+                _HEADING.search(_source(c))
+                for c in cells
+                if c.get("cell_type") == "markdown" and _HEADING.search(_source(c))
+            ),
+            None,
+        )
         self.title = heading.group("title").strip() if heading else self.stem
         imports = [LESSON_IMPORT.search(_source(c)) for c in cells if c.get("cell_type") == "code"]
         found = next((m for m in imports if m), None)
@@ -215,8 +234,11 @@ class AnswerKey:
         self.exercises = ex
         self.predicts = tuple(self._predict(cells, p) for p in ex.predicts)
         answers_md = "\n".join(
-            d for c in cells if c.get("cell_type") == "markdown"
-            for d in re.findall(r"<details>.*?</details>", _source(c), re.S) if re.search(r"\*\*Q\d+:\*\*", d)
+            d
+            for c in cells
+            if c.get("cell_type") == "markdown"
+            for d in re.findall(r"<details>.*?</details>", _source(c), re.S)
+            if re.search(r"\*\*Q\d+:\*\*", d)
         )
         self.questions = tuple(self._question(cells, a, answers_md) for a in ex.answers)
         self.write_its = tuple(self._write_it(cells, w) for w in ex.write_its)
@@ -242,8 +264,11 @@ class AnswerKey:
         mark = f"**Q{a.number}.**"
         segment = _markdown_segment(md, mark, re.compile(r"\*\*Q\d+\.\*\*"))
         options = editions._options(editions._PREDICT_MARK + segment)  # the one option parser
-        answers = _markdown_segment(answers_md, f"**Q{a.number}:**", re.compile(r"\*\*Q\d+:\*\*|</details>")) \
-            if f"**Q{a.number}:**" in answers_md else ""
+        answers = (
+            _markdown_segment(answers_md, f"**Q{a.number}:**", re.compile(r"\*\*Q\d+:\*\*|</details>"))
+            if f"**Q{a.number}:**" in answers_md
+            else ""
+        )
         return QuestionKey(
             number=a.number,
             name=a.name,
@@ -260,8 +285,13 @@ class AnswerKey:
         if w.solution is None:
             raise ValueError(f"{self.path}: Write-it {w.function} has no solution block (see softmax_lib.editions)")
         tree = ast.parse(source)
-        calls = [n for n in tree.body if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call)
-                 and ast.unparse(n.value.func) == f"lesson.{w.checker}"]
+        calls = [
+            n
+            for n in tree.body
+            if isinstance(n, ast.Expr)
+            and isinstance(n.value, ast.Call)
+            and ast.unparse(n.value.func) == f"lesson.{w.checker}"
+        ]
         if not calls:
             raise ValueError(f"{self.path}: the Write-it cell of {w.function} has no top-level lesson.{w.checker}(...)")
         return WriteItKey(
@@ -279,7 +309,9 @@ class AnswerKey:
     def lesson(self):
         """The lesson module (``softmax_lib.lessons.lessonNN_slug``), imported."""
         if self.module is None:
-            raise ValueError(f"{self.path}: no `from softmax_lib.lessons import lessonNN_... as lesson` in its setup cell")
+            raise ValueError(
+                f"{self.path}: no `from softmax_lib.lessons import lessonNN_... as lesson` in its setup cell"
+            )
         return importlib.import_module(f"softmax_lib.lessons.{self.module}")
 
     def checker(self, name: str) -> Callable[..., Any]:
@@ -369,8 +401,10 @@ class AnswerKey:
         return [float(m.value) for m in found[0][1].get("mistakes", ())] if found else []
 
     def __repr__(self) -> str:
-        return (f"AnswerKey({self.stem}: {len(self.predicts)} Predicts, {len(self.write_its)} Write-its, "
-                f"{len(self.questions)} questions)")
+        return (
+            f"AnswerKey({self.stem}: {len(self.predicts)} Predicts, {len(self.write_its)} Write-its, "
+            f"{len(self.questions)} questions)"
+        )
 
 
 def load_keys(workbook: str | Path | None = None) -> dict[str, AnswerKey]:

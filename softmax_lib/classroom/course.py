@@ -46,8 +46,8 @@ import copy
 import json
 import re
 import textwrap
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from ..editions import GATE_LINE
 from .answer_key import LESSON_IMPORT, AnswerKey, literal, load_keys
@@ -69,7 +69,7 @@ BANNER = (
 )
 GRADE_IMPORT = "from softmax_lib.classroom import grade"
 
-NBGRADER_CONFIG = '''\
+NBGRADER_CONFIG = """\
 # nbgrader's settings for the softmax course, written by
 # `python -m softmax_lib.classroom nbgrader` (which never overwrites this file: edit it).
 # The workflow is in the course's docs/teaching.md, "Grading a class with nbgrader".
@@ -89,7 +89,7 @@ c.ClearSolutions.code_stub = {{"python": ""}}
 
 # Autograding runs every cell of a lesson; lesson 08 trains a small network.  Seconds per cell:
 c.Execute.timeout = 300
-'''
+"""
 
 
 def _source(cell: dict) -> str:
@@ -97,19 +97,32 @@ def _source(cell: dict) -> str:
     return "".join(source) if isinstance(source, list) else source
 
 
-def _meta(grade_id: str, *, solution: bool = False, grade: bool = False, locked: bool = False,
-          points: float | None = None) -> dict:
+def _meta(
+    grade_id: str, *, solution: bool = False, grade: bool = False, locked: bool = False, points: float | None = None
+) -> dict:
     """nbgrader's cell metadata (schema 3)."""
-    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
-            "solution": solution, "task": False}
+    meta = {
+        "grade": grade,
+        "grade_id": grade_id,
+        "locked": locked,
+        "schema_version": 3,
+        "solution": solution,
+        "task": False,
+    }
     if grade:
         meta["points"] = points
     return meta
 
 
 def _code_cell(cell_id: str, source: str, nbgrader: dict) -> dict:
-    return {"cell_type": "code", "execution_count": None, "id": cell_id,
-            "metadata": {"nbgrader": nbgrader}, "outputs": [], "source": source}
+    return {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": cell_id,
+        "metadata": {"nbgrader": nbgrader},
+        "outputs": [],
+        "source": source,
+    }
 
 
 def _write_it_source(source: str, function: str, solution: str) -> str:
@@ -118,8 +131,11 @@ def _write_it_source(source: str, function: str, solution: str) -> str:
     tree = ast.parse(source)
     fn = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function][-1]
     body = fn.body
-    has_doc = isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
+    has_doc = (
+        isinstance(body[0], ast.Expr)
+        and isinstance(getattr(body[0], "value", None), ast.Constant)
         and isinstance(body[0].value.value, str)
+    )
     first = body[1] if has_doc and len(body) > 1 else body[0]
     indent = " " * first.col_offset
 
@@ -136,8 +152,10 @@ def _write_it_source(source: str, function: str, solution: str) -> str:
     sol_lines = solution.split("\n")
     sol_doc = isinstance(sol.body[0], ast.Expr) and isinstance(getattr(sol.body[0], "value", None), ast.Constant)
     start = sol.body[0].end_lineno if sol_doc else sol.lineno  # the line after the def (and its docstring)
-    sol_body = textwrap.dedent("\n".join(sol_lines[start: sol.end_lineno]))
-    region = [indent + BEGIN] + [indent + line if line.strip() else "" for line in sol_body.split("\n")] + [indent + END]
+    sol_body = textwrap.dedent("\n".join(sol_lines[start : sol.end_lineno]))
+    region = (
+        [indent + BEGIN] + [indent + line if line.strip() else "" for line in sol_body.split("\n")] + [indent + END]
+    )
     lines = source.split("\n")
     at = first.lineno - 1
     return "\n".join(lines[:at] + region + lines[at:])
@@ -158,8 +176,9 @@ def _strip_answers(markdown: str, functions: Iterable[str]) -> str:
     return re.sub(r"\n{3,}", "\n\n", out).strip("\n")
 
 
-def class_edition(key: AnswerKey, *, write_it_points: float = WRITE_IT_POINTS,
-                  question_points: float = QUESTION_POINTS) -> dict:
+def class_edition(
+    key: AnswerKey, *, write_it_points: float = WRITE_IT_POINTS, question_points: float = QUESTION_POINTS
+) -> dict:
     """The nbgrader source notebook (a dict, nbformat 4) of one lesson."""
     nb = copy.deepcopy(key.nb)
     cells = nb["cells"]
@@ -168,8 +187,9 @@ def class_edition(key: AnswerKey, *, write_it_points: float = WRITE_IT_POINTS,
     answers = {a.cell: qk for a, qk in zip(ex.answers, key.questions)}
     write_its = {w.cell: wk for w, wk in zip(ex.write_its, key.write_its)}
     functions = [w.function for w in key.write_its]
-    setup = next((i for i, c in enumerate(cells) if c.get("cell_type") == "code" and LESSON_IMPORT.search(_source(c))),
-                 None)
+    setup = next(
+        (i for i, c in enumerate(cells) if c.get("cell_type") == "code" and LESSON_IMPORT.search(_source(c))), None
+    )
     out: list[dict] = []
     for i, cell in enumerate(cells):
         src = _source(cell)
@@ -198,28 +218,44 @@ def class_edition(key: AnswerKey, *, write_it_points: float = WRITE_IT_POINTS,
             right = literal(key.right_answer(q))
             source = "\n".join([q.answer_line, BEGIN, f"{q.name} = {right}", END, f"lesson.{q.checker}({q.name})"])
             out.append(_code_cell(cid, source, _meta(q.name, solution=True)))
-            test = "\n".join([f"# Test: lesson.{q.checker} says {q.name} is right. nbgrader runs this cell to grade it.",
-                              GRADE_IMPORT, f"grade(lesson.{q.checker}({q.name}))"])
-            out.append(_code_cell(f"{cid}-test", test, _meta(f"test_{q.name}", grade=True, locked=True,
-                                                              points=question_points)))
+            test = "\n".join(
+                [
+                    f"# Test: lesson.{q.checker} says {q.name} is right. nbgrader runs this cell to grade it.",
+                    GRADE_IMPORT,
+                    f"grade(lesson.{q.checker}({q.name}))",
+                ]
+            )
+            out.append(
+                _code_cell(
+                    f"{cid}-test", test, _meta(f"test_{q.name}", grade=True, locked=True, points=question_points)
+                )
+            )
         elif i in write_its:
             w = write_its[i]
             out.append(_code_cell(cid, _write_it_source(src, w.function, w.solution), _meta(w.function, solution=True)))
-            test = "\n".join([
-                f"# Test: every case of lesson.{w.checker} passes, the ordinary and the hostile inputs in the",
-                "# checker's table above. nbgrader runs this cell to grade your function.",
-                GRADE_IMPORT,
-                f"grade({w.call})",
-            ])
-            out.append(_code_cell(f"{cid}-test", test, _meta(f"test_{w.function}", grade=True, locked=True,
-                                                              points=write_it_points)))
+            test = "\n".join(
+                [
+                    f"# Test: every case of lesson.{w.checker} passes, the ordinary and the hostile inputs in the",
+                    "# checker's table above. nbgrader runs this cell to grade your function.",
+                    GRADE_IMPORT,
+                    f"grade({w.call})",
+                ]
+            )
+            out.append(
+                _code_cell(
+                    f"{cid}-test", test, _meta(f"test_{w.function}", grade=True, locked=True, points=write_it_points)
+                )
+            )
         elif i == setup:
             out.append({**cell, "metadata": {**cell.get("metadata", {}), "nbgrader": _meta("setup", locked=True)}})
         else:
             out.append(cell)
     nb["cells"] = out
-    nb.setdefault("metadata", {})["softmax_classroom"] = {"edition": "class", "lesson": key.stem,
-                                                          "made_from": f"workbook/{key.path.name}"}
+    nb.setdefault("metadata", {})["softmax_classroom"] = {
+        "edition": "class",
+        "lesson": key.stem,
+        "made_from": f"workbook/{key.path.name}",
+    }
     return nb
 
 
@@ -249,9 +285,16 @@ def _dumps(nb: dict) -> str:
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
-def write_course(course_dir: str | Path, *, workbook: str | Path | None = None, lessons: Iterable[str] = (),
-                 force: bool = False, course_id: str = "softmax", write_it_points: float = WRITE_IT_POINTS,
-                 question_points: float = QUESTION_POINTS) -> list[str]:
+def write_course(
+    course_dir: str | Path,
+    *,
+    workbook: str | Path | None = None,
+    lessons: Iterable[str] = (),
+    force: bool = False,
+    course_id: str = "softmax",
+    write_it_points: float = WRITE_IT_POINTS,
+    question_points: float = QUESTION_POINTS,
+) -> list[str]:
     """Write the nbgrader course; return what was done, one line per file.
 
     ``lessons`` picks lessons by number or stem (``"01"``, ``"04-stability"``);
@@ -274,14 +317,17 @@ def write_course(course_dir: str | Path, *, workbook: str | Path | None = None, 
                 raise ValueError(f"no lesson {w!r} with exercises; choose from {', '.join(keys)}")
             picked.update({k.stem: k for k in match})
         keys = picked
-    books = {stem: _dumps(class_edition(key, write_it_points=write_it_points, question_points=question_points))
-             for stem, key in keys.items()}
+    books = {
+        stem: _dumps(class_edition(key, write_it_points=write_it_points, question_points=question_points))
+        for stem, key in keys.items()
+    }
     targets = {stem: course / "source" / stem / f"{stem}.ipynb" for stem in books}
     changed = [t for stem, t in targets.items() if t.exists() and t.read_text(encoding="utf-8") != books[stem]]
     if changed and not force:
         raise FileExistsError(
             "these source notebooks exist and differ from the class edition this would write (edited by hand, "
-            "or made from an older workbook): " + ", ".join(str(t) for t in changed)
+            "or made from an older workbook): "
+            + ", ".join(str(t) for t in changed)
             + ". Pass --force to overwrite them, or choose another COURSE_DIR."
         )
     done = []

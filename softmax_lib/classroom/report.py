@@ -55,15 +55,18 @@ def find_notebooks(root: Path) -> tuple[Path, list[Path]]:
             raise ValueError(f"{root} is not a notebook: pass a folder of .ipynb files (or one .ipynb)")
         return root.parent, [root]
     if not root.is_dir():
-        raise FileNotFoundError(f"no folder {root}: pass nbgrader's autograded/ or submitted/ folder, "
-                                "a course folder, or any folder of lesson notebooks")
+        raise FileNotFoundError(
+            f"no folder {root}: pass nbgrader's autograded/ or submitted/ folder, "
+            "a course folder, or any folder of lesson notebooks"
+        )
     if (root / "autograded").is_dir() or (root / "submitted").is_dir():  # an nbgrader course folder
         for sub in ("autograded", "submitted"):
             if (root / sub).is_dir() and any((root / sub).rglob("*.ipynb")):
                 root = root / sub
                 break
-    found = sorted(p for p in root.rglob("*.ipynb")
-                   if not any(part.startswith(".") for part in p.relative_to(root).parts))
+    found = sorted(
+        p for p in root.rglob("*.ipynb") if not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
     return root, found
 
 
@@ -200,15 +203,21 @@ def _tally_predict(p: PredictKey, subs: list[Submission], verdicts: _Verdicts, n
     else:
         t.bars.extend(_number_bars(counts, right))
     if others:
-        t.bars.append(Bar("not one of the options: " + ", ".join(f"{v} ×{n}" for v, n in others.most_common(3)),
-                          sum(others.values()), "wrong"))
+        t.bars.append(
+            Bar(
+                "not one of the options: " + ", ".join(f"{v} ×{n}" for v, n in others.most_common(3)),
+                sum(others.values()),
+                "wrong",
+            )
+        )
     if computed:
         t.bars.append(Bar("an expression, not a value", computed, "none"))
     t.bars.append(Bar("no prediction", blank, "none"))
     n_right = sum(b.count for b in t.bars if b.kind == "right")
     answered = t.total - blank
-    t.summary = (f"{answered} of {t.total} predicted; {n_right} right"
-                 + (f" ({n_right / answered:.0%} of those who predicted)" if answered else ""))
+    t.summary = f"{answered} of {t.total} predicted; {n_right} right" + (
+        f" ({n_right / answered:.0%} of those who predicted)" if answered else ""
+    )
     return t
 
 
@@ -228,8 +237,11 @@ def _number_bars(counts: Counter, right: dict[float, bool]) -> list[Bar]:
     below = [v for v in values if v < lo]
     above = [v for v in values if v > hi]
     if below:
-        bars.append(Bar(f"below {_fmt(lo)}", sum(counts[v] for v in below),
-                        "right" if any(right[v] for v in below) else "wrong"))
+        bars.append(
+            Bar(
+                f"below {_fmt(lo)}", sum(counts[v] for v in below), "right" if any(right[v] for v in below) else "wrong"
+            )
+        )
     for a, b in zip(edges[:-1], edges[1:]):
         inside = [v for v in values if a <= v < b or (b == edges[-1] and v == b)]
         n = sum(counts[v] for v in inside)
@@ -240,8 +252,11 @@ def _number_bars(counts: Counter, right: dict[float, bool]) -> list[Bar]:
         else:
             bars.append(Bar(f"{_fmt(a)} to {_fmt(b)}", n, "right" if n_right else "wrong"))
     if above:
-        bars.append(Bar(f"above {_fmt(hi)}", sum(counts[v] for v in above),
-                        "right" if any(right[v] for v in above) else "wrong"))
+        bars.append(
+            Bar(
+                f"above {_fmt(hi)}", sum(counts[v] for v in above), "right" if any(right[v] for v in above) else "wrong"
+            )
+        )
     return bars
 
 
@@ -259,8 +274,9 @@ def _show(value: Any, letters: tuple[str, ...] = ()) -> str:
     return text if len(text) <= 24 else text[:21] + "..."
 
 
-def _tally_question(q: QuestionKey, subs: list[Submission], verdicts: _Verdicts, right: Any = None,
-                    top: int = 4) -> Tally:
+def _tally_question(
+    q: QuestionKey, subs: list[Submission], verdicts: _Verdicts, right: Any = None, top: int = 4
+) -> Tally:
     t = Tally("question", q.checker, f"Check yourself, Q{q.number}", q.question, total=len(subs))
     n_right = blank = not_run = 0
     groups: dict[str, Counter] = defaultdict(Counter)  # hint -> answers
@@ -283,8 +299,9 @@ def _tally_question(q: QuestionKey, subs: list[Submission], verdicts: _Verdicts,
             blank += 1
         else:
             groups[hint][shown] += 1
-    t.bars.append(Bar("right" if right is None else f"right: {_show(right, q.letters)}", n_right, "right",
-                      hidden="right"))
+    t.bars.append(
+        Bar("right" if right is None else f"right: {_show(right, q.letters)}", n_right, "right", hidden="right")
+    )
     ranked = sorted(groups.items(), key=lambda kv: -sum(kv[1].values()))
     for hint, answers in ranked[:top]:
         if len(answers) == 1:
@@ -296,14 +313,16 @@ def _tally_question(q: QuestionKey, subs: list[Submission], verdicts: _Verdicts,
         t.bars.append(Bar(label, sum(answers.values()), "wrong", note=hint))
     rest = ranked[top:]
     if rest:
-        t.bars.append(Bar(f"other wrong answers ({len(rest)} different hints)",
-                          sum(sum(a.values()) for _, a in rest), "wrong"))
+        t.bars.append(
+            Bar(f"other wrong answers ({len(rest)} different hints)", sum(sum(a.values()) for _, a in rest), "wrong")
+        )
     if not_run:
         t.bars.append(Bar("an expression, cell not run", not_run, "none"))
     t.bars.append(Bar("no answer", blank, "none"))
     wrong = sum(sum(a.values()) for a in groups.values())
     t.summary = (f"{n_right} of {t.total} right ({n_right / t.total:.0%})" if t.total else "no submissions") + (
-        f"; {wrong} answered wrong" if wrong else "")
+        f"; {wrong} answered wrong" if wrong else ""
+    )
     return t
 
 
@@ -338,7 +357,8 @@ def _tally_write_it(w: WriteItKey, subs: list[Submission], top: int = 5) -> Tall
     t.bars.append(Bar("not run (no checker output saved)", not_run, "none"))
     failed = sum(groups.values())
     t.summary = (f"{passed} of {t.total} pass ({passed / t.total:.0%})" if t.total else "no submissions") + (
-        f"; {failed} changed the function and fail a case" if failed else "")
+        f"; {failed} changed the function and fail a case" if failed else ""
+    )
     return t
 
 
@@ -356,9 +376,11 @@ def _svg_bars(t: Tally, answers: bool) -> tuple[str, str]:
     top_count = max([b.count for b in t.bars] + [1])
     bar_w = _SVG_W * 0.8
     height = 8 + _ROW * len(t.bars)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_SVG_W} {height}" width="{_SVG_W}" '
-             f'height="{height}" font-family="{_SVG_FONT}" font-size="{_FONT}">',
-             f"<title>{esc(t.heading)}</title>"]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_SVG_W} {height}" width="{_SVG_W}" '
+        f'height="{height}" font-family="{_SVG_FONT}" font-size="{_FONT}">',
+        f"<title>{esc(t.heading)}</title>",
+    ]
     alt_parts = []
     for i, b in enumerate(t.bars):
         y = 8 + i * _ROW
@@ -374,8 +396,10 @@ def _svg_bars(t: Tally, answers: bool) -> tuple[str, str]:
             parts.append(f'<rect x="0" y="{y + 44}" width="{max(width, 4):.1f}" height="{_BAR_H}" fill="{colour}"/>')
         else:
             parts.append(f'<rect x="0" y="{y + 44}" width="3" height="{_BAR_H}" fill="#888888"/>')
-        parts.append(f'<text x="{max(width, 4) + 14:.1f}" y="{y + 44 + 31}" font-weight="bold" fill="#1a1a1a">'
-                     f"{b.count}{share}</text>")
+        parts.append(
+            f'<text x="{max(width, 4) + 14:.1f}" y="{y + 44 + 31}" font-weight="bold" fill="#1a1a1a">'
+            f"{b.count}{share}</text>"
+        )
         alt_parts.append(f"{'right: ' if mark else ''}{label}: {b.count}")
     parts.append("</svg>")
     svg = "\n".join(parts)
@@ -422,8 +446,10 @@ def build_report(dir: str | Path, *, lesson: str | None = None, workbook: str | 
             if module in modules:
                 seen[modules[module]] += 1
         if not seen:
-            raise ValueError(f"none of the {len(paths)} notebooks under {root} is a lesson with exercises "
-                             f"({', '.join(keys)}); pass --lesson NN if their setup cells were changed")
+            raise ValueError(
+                f"none of the {len(paths)} notebooks under {root} is a lesson with exercises "
+                f"({', '.join(keys)}); pass --lesson NN if their setup cells were changed"
+            )
         stem = seen.most_common(1)[0][0]
     else:
         number = lesson.zfill(2) if lesson.isdigit() else None
@@ -482,7 +508,7 @@ def render_html(rep: ClassReport, *, names: bool = False, answers: bool = True) 
         f"<title>Class report: {esc(key.title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>Class report: {esc(key.title)}</h1>",
         f'<p class="muted">{n} learners\' notebooks read from <code>{esc(str(rep.root))}</code> on '
-        f'{time.strftime("%Y-%m-%d %H:%M")}. Nothing was run: answers are read as written and checked with the '
+        f"{time.strftime('%Y-%m-%d %H:%M')}. Nothing was run: answers are read as written and checked with the "
         "lesson's checkers; functions are judged by the checker output saved in each notebook.</p>",
         '<div class="big">',
         f"<div><b>{n}</b>notebooks counted</div>",
@@ -492,8 +518,10 @@ def render_html(rep: ClassReport, *, names: bool = False, answers: bool = True) 
         "</div>",
     ]
     if not answers:
-        out.append('<p class="summary">Right answers and hints are hidden (<code>--no-answers</code>): '
-                   "discuss, then predict again.</p>")
+        out.append(
+            '<p class="summary">Right answers and hints are hidden (<code>--no-answers</code>): '
+            "discuss, then predict again.</p>"
+        )
     for t in rep.tallies:
         uri, alt = _svg_bars(t, answers)
         out.append(f'<section id="{esc(t.name)}"><h2>{esc(t.heading)}</h2>')
@@ -509,15 +537,19 @@ def render_html(rep: ClassReport, *, names: bool = False, answers: bool = True) 
             out.append("</ol>")
         out.append("</section>")
     out.append('<section id="not-started"><h2>Not started</h2>')
-    out.append(f'<p class="summary">{len(not_started)} of {n} notebooks have no prediction, no answer and an '
-               "unchanged starting function.</p>")
+    out.append(
+        f'<p class="summary">{len(not_started)} of {n} notebooks have no prediction, no answer and an '
+        "unchanged starting function.</p>"
+    )
     if names and not_started:
         out.append("<p>" + esc(", ".join(s.learner for s in not_started)) + "</p>")
     elif not_started:
         out.append('<p class="muted">Names are shown only with <code>--names</code>.</p>')
     if rep.cleared:
-        out.append(f'<p class="summary">{len(rep.cleared)} started notebooks have no outputs saved (cleared, or '
-                   "never run): their Write-its count as not run.</p>")
+        out.append(
+            f'<p class="summary">{len(rep.cleared)} started notebooks have no outputs saved (cleared, or '
+            "never run): their Write-its count as not run.</p>"
+        )
     out.append("</section>")
     out.append('<section id="files"><h2>Files not counted</h2>')
     skipped = rep.problems + rep.older
@@ -529,8 +561,11 @@ def render_html(rep: ClassReport, *, names: bool = False, answers: bool = True) 
         out.append("<table><tr><th>file</th><th>why it was not counted</th></tr>")
         for i, s in enumerate(skipped, 1):
             where = str(s.path.relative_to(rep.root)) if names else f"file {i}"
-            why = s.problem or (f"an older copy: {s.learner}'s newest notebook of this lesson was counted" if names
-                                else "an older copy: the same learner's newest notebook of this lesson was counted")
+            why = s.problem or (
+                f"an older copy: {s.learner}'s newest notebook of this lesson was counted"
+                if names
+                else "an older copy: the same learner's newest notebook of this lesson was counted"
+            )
             out.append(f"<tr><td>{esc(where)}</td><td>{esc(why)}</td></tr>")
         out.append("</table>")
         if not names:
@@ -539,8 +574,15 @@ def render_html(rep: ClassReport, *, names: bool = False, answers: bool = True) 
     return "\n".join(out) + "\n"
 
 
-def write_report(dir: str | Path, out: str | Path, *, lesson: str | None = None, names: bool = False,
-                 answers: bool = True, workbook: str | Path | None = None) -> str:
+def write_report(
+    dir: str | Path,
+    out: str | Path,
+    *,
+    lesson: str | None = None,
+    names: bool = False,
+    answers: bool = True,
+    workbook: str | Path | None = None,
+) -> str:
     """Build the report and write it to ``out``; return a one-paragraph summary."""
     out = Path(out)
     root = Path(dir).resolve()
@@ -550,9 +592,11 @@ def write_report(dir: str | Path, out: str | Path, *, lesson: str | None = None,
     page = render_html(rep, names=names, answers=answers)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
-    lines = [f"wrote {out} ({len(page) / 1e3:.0f} kB): {rep.key.stem}, {len(rep.counted)} notebooks counted, "
-             f"{len(rep.not_started)} not started, {len(rep.problems) + len(rep.older)} files not counted "
-             f"(read in {rep.seconds:.1f} s)"]
+    lines = [
+        f"wrote {out} ({len(page) / 1e3:.0f} kB): {rep.key.stem}, {len(rep.counted)} notebooks counted, "
+        f"{len(rep.not_started)} not started, {len(rep.problems) + len(rep.older)} files not counted "
+        f"(read in {rep.seconds:.1f} s)"
+    ]
     for t in rep.tallies:
         lines.append(f"  {t.heading}: {t.summary}")
     return "\n".join(lines)

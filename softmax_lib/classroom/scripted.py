@@ -37,20 +37,25 @@ __all__ = ["fill", "profile", "simulate_run", "TYPICAL_FUNCTIONS", "scripted_cla
 #: Classic wrong functions, by Write-it: (what the learner did, the code).
 TYPICAL_FUNCTIONS: dict[str, list[tuple[str, str]]] = {
     "two_step_softmax": [
-        ("divides the logits by their sum", "def two_step_softmax(z):\n    z = np.asarray(z, dtype=float)\n"
-                                            "    return z / z.sum()\n"),
+        (
+            "divides the logits by their sum",
+            "def two_step_softmax(z):\n    z = np.asarray(z, dtype=float)\n    return z / z.sum()\n",
+        ),
         ("forgets to normalise", "def two_step_softmax(z):\n    return np.exp(z)\n"),
         ("divides e^z by the sum of the logits", "def two_step_softmax(z):\n    return np.exp(z) / np.sum(z)\n"),
-        ("calls .sum() on a list", "def two_step_softmax(z):\n    weights = np.exp(z)\n"
-                                   "    return weights / z.sum()\n"),
+        ("calls .sum() on a list", "def two_step_softmax(z):\n    weights = np.exp(z)\n    return weights / z.sum()\n"),
         ("divides by the largest weight", "def two_step_softmax(z):\n    e = np.exp(z)\n    return e / e.max()\n"),
         ("a syntax error", "def two_step_softmax(z)\n    return np.exp(z) / np.exp(z).sum()\n"),
     ],
     "my_softmax": [
-        ("keeps the naive formula", "def my_softmax(z):\n    e = np.exp(z)\n"
-                                    "    return e / np.sum(e, axis=-1, keepdims=True)\n"),
-        ("subtracts the global max", "def my_softmax(z):\n    e = np.exp(z - np.max(z))\n"
-                                     "    return e / np.sum(e, axis=-1, keepdims=True)\n"),
+        (
+            "keeps the naive formula",
+            "def my_softmax(z):\n    e = np.exp(z)\n    return e / np.sum(e, axis=-1, keepdims=True)\n",
+        ),
+        (
+            "subtracts the global max",
+            "def my_softmax(z):\n    e = np.exp(z - np.max(z))\n    return e / np.sum(e, axis=-1, keepdims=True)\n",
+        ),
     ],
 }
 
@@ -76,7 +81,7 @@ def _answer(cell: dict, name: str, value: Any) -> None:
     lines = _src(cell).split("\n")
     for k, line in enumerate(lines):
         if line.startswith(f"{name} = None"):
-            lines[k] = f"{name} = {literal(value)}" + line[len(f"{name} = None"):]
+            lines[k] = f"{name} = {literal(value)}" + line[len(f"{name} = None") :]
             break
     cell["source"] = "\n".join(lines)
 
@@ -87,11 +92,17 @@ def _function(cell: dict, function: str, code: str) -> None:
     tree = ast.parse(src)
     fn = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function][-1]
     lines = src.split("\n")
-    cell["source"] = "\n".join(lines[: fn.lineno - 1] + code.rstrip("\n").split("\n") + lines[fn.end_lineno:])
+    cell["source"] = "\n".join(lines[: fn.lineno - 1] + code.rstrip("\n").split("\n") + lines[fn.end_lineno :])
 
 
-def fill(nb: dict, key: AnswerKey, *, predictions: dict[str, Any] | None = None, answers: dict[str, Any] | None = None,
-         functions: dict[str, str] | None = None) -> dict:
+def fill(
+    nb: dict,
+    key: AnswerKey,
+    *,
+    predictions: dict[str, Any] | None = None,
+    answers: dict[str, Any] | None = None,
+    functions: dict[str, str] | None = None,
+) -> dict:
     """A copy of the lesson notebook ``nb`` with these answers written in (by checker
     name for predictions and answers, by function name for Write-its; None leaves it)."""
     nb = copy.deepcopy(nb)
@@ -151,19 +162,28 @@ def profile(key: AnswerKey, kind: str, rng: random.Random | None = None) -> dict
         else:
             mistakes = key.known_mistakes(q.checker)
             answers[q.checker] = round(pick(mistakes), 2) if mistakes else right * 2 + 1
-    functions = {w.function: pick(TYPICAL_FUNCTIONS[w.function])[1]
-                 for w in key.write_its if w.function in TYPICAL_FUNCTIONS}
+    functions = {
+        w.function: pick(TYPICAL_FUNCTIONS[w.function])[1] for w in key.write_its if w.function in TYPICAL_FUNCTIONS
+    }
     return {"predictions": predictions, "answers": answers, "functions": functions}
 
 
 def _result(fb: Any, count: int) -> dict:
-    return {"output_type": "execute_result", "execution_count": count, "metadata": {},
-            "data": {"text/plain": repr(fb), "text/html": fb._repr_html_()}}
+    return {
+        "output_type": "execute_result",
+        "execution_count": count,
+        "metadata": {},
+        "data": {"text/plain": repr(fb), "text/html": fb._repr_html_()},
+    }
 
 
 def _error(err: BaseException) -> dict:
-    return {"output_type": "error", "ename": type(err).__name__, "evalue": str(err),
-            "traceback": [f"{type(err).__name__}: {err}"]}
+    return {
+        "output_type": "error",
+        "ename": type(err).__name__,
+        "evalue": str(err),
+        "traceback": [f"{type(err).__name__}: {err}"],
+    }
 
 
 def simulate_run(nb: dict, key: AnswerKey, *, book: dict | None = None, autograded: bool = False) -> dict:
@@ -193,8 +213,14 @@ def simulate_run(nb: dict, key: AnswerKey, *, book: dict | None = None, autograd
         if src.startswith("my_prediction ="):
             values["my_prediction"] = ast.literal_eval(src.split("\n")[0].split("=", 1)[1].split("#")[0].strip())
             if not has_prediction(values["my_prediction"]):
-                outputs.append(_error(PredictFirst("✏ Predict first: replace None with your answer in this cell, "
-                                                   "then run it and the cells below.")))
+                outputs.append(
+                    _error(
+                        PredictFirst(
+                            "✏ Predict first: replace None with your answer in this cell, "
+                            "then run it and the cells below."
+                        )
+                    )
+                )
         elif cid in predict_check:
             outputs.append(_result(key.verdict(predict_check[cid].checker, values.get("my_prediction")), count))
         elif src.startswith("answer_q"):
@@ -214,11 +240,10 @@ def simulate_run(nb: dict, key: AnswerKey, *, book: dict | None = None, autograd
                     namespace.pop(w.function, None)
                     outputs.append(_error(err))
             elif autograded:
-                outputs.append(_graded(lambda: grade(key.verdict(w.checker, _defined(namespace, w.function)))))
+                outputs.append(_graded(key, w.checker, namespace, w.function))
         elif nbg.get("grade") and autograded and src.strip().endswith(")") and "grade(lesson.check_q" in src:
             name = src.rsplit("(", 1)[1].rstrip(")")
-            outputs.append(_graded(lambda: grade(key.verdict(name.replace("answer_", "check_"),
-                                                             _defined(values, name)))))
+            outputs.append(_graded(key, name.replace("answer_", "check_"), values, name))
         else:
             outputs = copy.deepcopy(book_outputs.get(cid, []))
         cell["outputs"] = outputs
@@ -232,22 +257,23 @@ def _defined(namespace: dict, name: str) -> Any:
     return namespace[name]
 
 
-def _graded(run) -> dict:
-    """What a test cell stores: the printed pass, or the error."""
+def _graded(key: AnswerKey, checker: str, namespace: dict, name: str) -> dict:
+    """What the test cell ``grade(lesson.checker(name))`` stores: the printed pass, or the error."""
     import contextlib
     import io
 
     buf = io.StringIO()
     try:
         with contextlib.redirect_stdout(buf):
-            run()
+            grade(key.verdict(checker, _defined(namespace, name)))
     except (WrongAnswer, NameError) as err:
         return _error(err)
     return {"output_type": "stream", "name": "stdout", "text": buf.getvalue()}
 
 
-def scripted_class(key: AnswerKey, released: dict, n: int, *, seed: int = 0, book: dict | None = None,
-                   autograded: bool = True) -> list[tuple[str, dict]]:
+def scripted_class(
+    key: AnswerKey, released: dict, n: int, *, seed: int = 0, book: dict | None = None, autograded: bool = True
+) -> list[tuple[str, dict]]:
     """``n`` simulated learners' notebooks of one lesson, as (name, notebook).  About one
     in ten has not started; each of the others gets each exercise right with their own
     probability (their skill), and otherwise makes a typical mistake or leaves it blank."""

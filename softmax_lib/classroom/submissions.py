@@ -147,9 +147,11 @@ class Submission:
 
     @property
     def started(self) -> bool:
-        return (any(a.state in (LITERAL, COMPUTED) for a in self.predictions.values())
-                or any(a.state in (LITERAL, COMPUTED) for a in self.answers.values())
-                or any(w.changed for w in self.write_its.values()))
+        return (
+            any(a.state in (LITERAL, COMPUTED) for a in self.predictions.values())
+            or any(a.state in (LITERAL, COMPUTED) for a in self.answers.values())
+            or any(w.changed for w in self.write_its.values())
+        )
 
 
 def _assigned(src: str, name: str) -> Answer | None:
@@ -254,8 +256,9 @@ def read_submission(path: Path, root: Path, key: AnswerKey | None, modules: dict
 def _extract(sub: Submission, cells: list[dict], key: AnswerKey) -> None:
     functions = {w.function: w for w in key.write_its}
     checker_of = {w.checker: w.function for w in key.write_its}
-    write_call = re.compile(r"\blesson\.(?P<checker>" + "|".join(map(re.escape, checker_of) or ["$^"])
-                            + r")\(\s*(?P<arg>\w+)")
+    write_call = re.compile(
+        r"\blesson\.(?P<checker>" + "|".join(map(re.escape, checker_of) or ["$^"]) + r")\(\s*(?P<arg>\w+)"
+    )
     prediction: Answer | None = None
     latest: dict[str, Answer] = {}
     defs: dict[str, str] = {}
@@ -272,8 +275,9 @@ def _extract(sub: Submission, cells: list[dict], key: AnswerKey) -> None:
             m = _PREDICT_CALL.search(src)
             if m:
                 answer = prediction or Answer(MISSING)
-                sub.predictions[m.group("checker")] = Answer(answer.state, answer.value, answer.source,
-                                                              cell_verdict(cell))
+                sub.predictions[m.group("checker")] = Answer(
+                    answer.state, answer.value, answer.source, cell_verdict(cell)
+                )
                 prediction = None
         if "answer_q" in src:
             for name in set(re.findall(r"^\s*(answer_q\d+)\s*(?::[^=]*)?=", src, re.M)):
@@ -313,7 +317,9 @@ def _extract(sub: Submission, cells: list[dict], key: AnswerKey) -> None:
         stored = stored_w.get(w.function, (False, None))[1]
         state = "not run" if stored is None else ("passed" if stored.ok is True else "failed")
         sub.write_its[w.function] = WriteItResult(
-            state=state, stored=stored, defined=src is not None,
+            state=state,
+            stored=stored,
+            defined=src is not None,
             changed=src is not None and dump != w.starting_code,
         )
     for p in key.predicts:
