@@ -62,6 +62,8 @@ def _source(cell: dict) -> str:
 
 
 _LATEX = [
+    (r"\left", ""),
+    (r"\right", ""),
     (r"\operatorname{softmax}", "softmax"),
     (r"\operatorname{logsumexp}", "logsumexp"),
     (r"\varepsilon", "ε"),
@@ -78,28 +80,35 @@ _LATEX = [
     (r"\ ", " "),
     (r"\tfrac", ""),
     (r"\frac", ""),
+    (r"\sqrt", "√"),
 ]
 
 
 def plain_text(markdown: str) -> str:
-    """A markdown question as one line of plain text for the report (no ``**``, backticks,
-    ``$`` or blockquote marks; the common LaTeX symbols as characters).
+    """A markdown question as one line of plain text for the report: no ``**`` or blockquote
+    marks, maths without its ``$`` (the common LaTeX symbols as characters), code as written.
 
     >>> plain_text("> **Predict.** At $T \\\\to \\\\infty$, is `naive_softmax` *flat*?")
     'At T → ∞, is naive_softmax flat?'
-    >>> plain_text("Where $e^{-x} = e^{800}$ overflows, $z_1 - z_2$")
-    'Where e^(-x) = e^(800) overflows, z_1 - z_2'
+    >>> plain_text("Where $e^{-x} = e^{800}$ overflows, $\\\\operatorname{softmax}([3, 1])_0$ or `{\\"a\\"}`.")
+    'Where e^(-x) = e^(800) overflows, softmax([3, 1])_0 or {"a"}.'
     """
     text = re.sub(r"^\s*>\s?", "", markdown, flags=re.M)
     text = text.replace("**Predict.**", "")
     text = re.sub(r"\*\*Q\d+\.\*\*", "", text)
-    for tex, plain in _LATEX:
-        text = text.replace(tex, plain)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links: keep their words
-    text = re.sub(r"\^\{([^{}]*)\}", r"^(\1)", text)  # e^{-x} -> e^(-x)
-    text = re.sub(r"(?<![\w\\])_(?=\w)|(?<=\w)_(?!\w)", "", text)  # _emphasis_, not snake_case
-    text = re.sub(r"\*+|[`${}]|\\(?=[a-zA-Z])", "", text)
-    return " ".join(text.split())
+    out = []
+    for part in re.split(r"(`[^`]*`|\$[^$]*\$)", text):
+        if part.startswith("`"):  # code, as written
+            out.append(part[1:-1])
+        elif part.startswith("$"):  # maths
+            math = part.strip("$")
+            for tex, plain in _LATEX:
+                math = math.replace(tex, plain)
+            math = re.sub(r"\^\{([^{}]*)\}", r"^(\1)", math)  # e^{-x} -> e^(-x)
+            out.append(re.sub(r"[{}]|\\(?=[a-zA-Z])", "", math))
+        else:  # prose: no emphasis marks, links as their words
+            out.append(re.sub(r"\*+", "", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", part)))
+    return " ".join("".join(out).split())
 
 
 def literal(value: Any) -> str:
