@@ -253,3 +253,38 @@ def test_the_learners_install_does_not_need_nbgrader(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip().endswith("[]")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", STEMS)
+def test_the_teachers_copy_run_whole_passes_every_test(stem, tmp_path):
+    """What ``nbgrader validate source/NN-slug/NN-slug.ipynb`` checks, for every lesson, with the
+    lesson's real data (lesson 08's checkers take its trained network's logits): run top to bottom,
+    no cell raises, every test cell prints a pass, and every Predict's check says the teacher's
+    prediction was right."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    key = KEYS[stem]
+    nb = nbformat.reads(json.dumps(class_edition(key)), as_version=4)
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    errors = [
+        (i, o.ename, o.evalue[:200])
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "error"
+    ]
+    assert errors == []
+    tests = [c for c in nb.cells if nbg(c).get("grade")]
+    assert len(tests) == len(key.write_its) + len(key.questions)
+    for c in tests:
+        printed = "".join(o.get("text", "") for o in c.outputs if o.output_type == "stream")
+        assert printed.startswith("✓ ") and not [o for o in c.outputs if o.get("name") == "stderr"], c.source
+    checks = {p.check_id for p in key.predicts}
+    for c in nb.cells:
+        if c.get("id") in checks:
+            said = "".join(o.get("data", {}).get("text/plain", "") for o in c.outputs)
+            assert said.startswith("✓ You predicted it"), (c.source, said[:200])

@@ -210,7 +210,7 @@ def test_the_page_stands_alone_and_names_no_one_by_default(klass, tmp_path):
     named = tmp_path / "named.html"
     write_report(root, named, names=True)
     page = named.read_text()
-    assert "<p>blank</p>" in page and "eve/01-intuition/01-intuition.ipynb" in page
+    assert "<p>blank</p>" in page and "<p>cleared, sneaky</p>" in page and "eve/01-intuition/01-intuition.ipynb" in page
 
 
 def test_no_answers_hides_the_right_answers_for_the_first_vote(klass, tmp_path):

@@ -550,6 +550,8 @@ def render_html(rep: ClassReport, *, names: bool = False, answers: bool = True) 
             f'<p class="summary">{len(rep.cleared)} started notebooks have no outputs saved (cleared, or '
             "never run): their Write-its count as not run.</p>"
         )
+        if names:
+            out.append("<p>" + esc(", ".join(s.learner for s in rep.cleared)) + "</p>")
     out.append("</section>")
     out.append('<section id="files"><h2>Files not counted</h2>')
     skipped = rep.problems + rep.older
