@@ -294,3 +294,26 @@ def test_the_page_reads_offline_in_chromium(klass, tmp_path):
     assert blocked == []
     assert len(images) == 6 and all(done and w == 1400 and h > 200 for done, w, h in images), images
     assert font == "26px"
+
+
+def test_numeric_predictions_are_grouped_into_ranges_with_the_right_ones_marked():
+    """Predict 4 of lesson 03 asks for a count: 40 learners' numbers, one of them absurd."""
+    from softmax_lib.classroom.report import _tally_predict, _Verdicts
+    from softmax_lib.classroom.submissions import LITERAL, Answer, Submission
+
+    key = KEYS["03-temperature"]
+    p = next(p for p in key.predicts if not p.options)
+    values = [float(v) for v in range(1, 40)] + [1e6]
+    subs = [
+        Submission(Path(f"{i}.ipynb"), f"l{i}", predictions={p.checker: Answer(LITERAL, v)})
+        for i, v in enumerate(values)
+    ]
+    subs.append(Submission(Path("x.ipynb"), "x"))  # no prediction
+    tally = _tally_predict(p, subs, _Verdicts(key), 4)
+    assert sum(b.count for b in tally.bars) == len(subs) == tally.total
+    right = sum(key.verdict(p.checker, v).ok is True for v in values)
+    assert 0 < right < len(values)
+    assert sum(b.count for b in tally.bars if b.kind == "right") == right
+    assert tally.bars[-2].label.startswith("above ") and tally.bars[-2].count >= 1  # 1e6 is out of the range
+    assert tally.bars[-1].label == "no prediction" and tally.bars[-1].count == 1
+    assert len(tally.bars) <= 11

@@ -232,7 +232,10 @@ def _number_bars(counts: Counter, right: dict[float, bool]) -> list[Bar]:
     lo, hi = np.percentile(flat, [5, 95])
     if lo == hi:
         lo, hi = min(values), max(values)
-    edges = np.linspace(lo, hi, 7)
+    step = 10.0 ** np.floor(np.log10((hi - lo) / 6))  # a round width: 1, 2, 2.5 or 5 times a power of 10
+    step = next(m * step for m in (1, 2, 2.5, 5, 10) if (hi - lo) / (m * step) <= 6)
+    lo, hi = np.floor(lo / step) * step, np.ceil(hi / step) * step
+    edges = np.arange(lo, hi + step / 2, step)
     bars = []
     below = [v for v in values if v < lo]
     above = [v for v in values if v > hi]
