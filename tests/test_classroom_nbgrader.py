@@ -170,7 +170,7 @@ def test_the_class_report_reads_autograded_and_submitted(course, tmp_path):
     by_name = {t.name: {b.label: b.count for b in t.bars} for t in rep.tallies}
     assert by_name["two_step_softmax"] == {
         "passed every case": 1,
-        "first failure: [2, 1, 0.1]": 1,
+        "fails [2, 1, 0.1], which is the logits divided by their sum: step 1, np.exp, is missing": 1,
         "starting code, unchanged": 1,
         "not run (no checker output saved)": 0,
     }

@@ -156,12 +156,15 @@ def test_the_class_in_numbers(klass):
     }
     assert bars(rep, "two_step_softmax") == {
         "passed every case": (2, "right"),  # right (autograded) and wbright (the workbook's own checker cell)
-        "first failure: [2, 1, 0.1]": (1, "wrong"),  # typical: the logits divided by their sum
+        "fails [2, 1, 0.1], which is the logits divided by their sum: step 1, np.exp, is missing": (
+            1,
+            "wrong",
+        ),  # typical: the logits divided by their sum
         "starting code, unchanged": (1, "none"),  # blank: nbgrader ran the starting code
         "not run (no checker output saved)": (2, "none"),
     }  # cleared, and sneaky (never run, and never run here)
     write_it = next(t for t in rep.tallies if t.name == "two_step_softmax")
-    assert "logits divided by their sum" in next(b.note for b in write_it.bars if b.label.startswith("first failure"))
+    assert "logits divided by their sum" in next(b.note for b in write_it.bars if b.label.startswith("fails"))
     q1 = next(t for t in rep.tallies if t.name == "check_q1")
     assert [(b.label, b.count, b.kind) for b in q1.bars] == [
         ("right: 0.79", 3, "right"),

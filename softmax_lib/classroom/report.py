@@ -347,15 +347,19 @@ def _tally_write_it(w: WriteItKey, subs: list[Submission], top: int = 5) -> Tall
             unchanged += 1
             continue
         first = r.stored.first_failure if r.stored else "?"
-        groups[first] += 1
-        if first not in hints and r.stored is not None:
-            hints[first] = r.stored.detail or r.stored.title
+        mistake = r.stored.mistake if r.stored else ""
+        # the first failing case and what went wrong there; or what stopped the checker (an error, a signature)
+        key = f"fails {first}, {mistake}" if mistake else (f"fails {first}" if r.stored and r.stored.rows else first)
+        groups[key] += 1
+        if key not in hints and r.stored is not None:
+            note = r.stored.detail or r.stored.title
+            hints[key] = "" if note in key else note
     t.bars.append(Bar("passed every case", passed, "right"))
-    for first, n in groups.most_common(top):
-        t.bars.append(Bar(f"first failure: {first}", n, "wrong", note=hints.get(first, "")))
+    for key, n in groups.most_common(top):
+        t.bars.append(Bar(key, n, "wrong", note=hints.get(key, "")))
     rest = groups.most_common()[top:]
     if rest:
-        t.bars.append(Bar(f"first failure elsewhere ({len(rest)} other cases)", sum(n for _, n in rest), "wrong"))
+        t.bars.append(Bar(f"fails otherwise ({len(rest)} other first failures)", sum(n for _, n in rest), "wrong"))
     t.bars.append(Bar("starting code, unchanged", unchanged, "none"))
     t.bars.append(Bar("not run (no checker output saved)", not_run, "none"))
     failed = sum(groups.values())
@@ -389,7 +393,7 @@ def _svg_bars(t: Tally, answers: bool) -> tuple[str, str]:
         y = 8 + i * _ROW
         mark = answers and b.kind == "right"
         label = b.hidden if b.hidden and not answers else b.label
-        shown = ("✓ " if mark else "") + (label if len(label) <= 66 else label[:64] + "…")
+        shown = ("✓ " if mark else "") + (label if len(label) <= 82 else label[:80] + "…")
         colour = colours[b.kind] if answers or b.kind == "none" else NEUTRAL
         width = b.count / top_count * bar_w
         share = f" ({b.count / t.total:.0%})" if t.total else ""

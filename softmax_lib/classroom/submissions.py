@@ -58,6 +58,27 @@ class Stored:
                 return name
         return self.title
 
+    @property
+    def mistake(self) -> str:
+        """What went wrong at the first failing case, without its numbers: the mistake the
+        checker recognised ("which is the logits divided by their sum: ...") or the kind of
+        failure ("returned wrong values", "raised TypeError: ..."); '' if no case failed.
+
+        >>> Stored(False, "1 of 2 cases failed", rows=((True, "a", "right"), (False, "[2, 1]",
+        ...     "returned wrong values: [0.6 0.3] instead of [0.7 0.3], which is e^z before step 2"))).mistake
+        'which is e^z before step 2'
+        """
+        for ok, _, what in self.rows:
+            if ok is False:
+                if ", which " in what:
+                    return "which " + what.split(", which ", 1)[1]
+                return re.sub(
+                    r"\[[^\]]*\]|-?\d+(\.\d+)?(e[-+]?\d+)?",
+                    "…",
+                    what.split(":", 1)[0] if what.startswith("returned wrong values") else what,
+                )
+        return ""
+
 
 def parse_feedback(text: str) -> Stored | None:
     """A Feedback's plain-text form (``✓ Right: 0.79.\\n  why``, with ``  ✗ case: what``
@@ -111,6 +132,7 @@ def cell_verdict(cell: dict) -> Stored | None:
                 continue
             else:
                 first = evalue.strip().split("\n")[0][:160]
+                first = re.sub(r" \([^()]*, line \d+\)$", "", first)  # a SyntaxError's cell file and line
                 found = Stored(False, f"{ename}: {first}" if first else ename, error=ename)
     return found
 
