@@ -7,6 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 LAB_STAMP  := $(VENV)/.installed-lab
 TEST_STAMP := $(VENV)/.installed-test
+HTML_STAMP := $(VENV)/.installed-html
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 .PHONY: lab test test-lib test-notebooks test-browser test-install bench execute nav html reset clean
@@ -18,8 +19,13 @@ $(LAB_STAMP): requirements.txt pyproject.toml | $(BIN)/python
 	$(PIP) -r requirements.txt
 	touch $@
 
-$(TEST_STAMP): $(LAB_STAMP) requirements-dev.txt
+$(TEST_STAMP): $(LAB_STAMP) requirements-dev.txt requirements-html.txt
 	$(PIP) -r requirements-dev.txt
+	touch $@
+
+# The static site's typesetter (latex2mathml) on top of the lessons' stack; pip only.
+$(HTML_STAMP): $(LAB_STAMP) requirements-html.txt
+	$(PIP) -r requirements-html.txt
 	touch $@
 
 ## Open JupyterLab on the contents page. The URL it prints opens notebooks/00-index.ipynb
@@ -66,8 +72,8 @@ execute: $(TEST_STAMP)
 nav: $(TEST_STAMP)
 	$(BIN)/python tools/navigation.py
 
-## A static site of every lesson in html/ (reads offline; open html/index.html).
-html: $(LAB_STAMP)
+## A static site of every lesson in html/ (reads offline, maths typeset; open html/index.html).
+html: $(HTML_STAMP)
 	$(BIN)/python tools/build_html.py html
 
 ## Restore the stored lessons. Notebooks you changed (edits, new outputs) are first

@@ -544,3 +544,51 @@ def full_page_screenshot(page, path: Path) -> None:
         page.screenshot(path=str(path), full_page=True)
     finally:
         page.set_viewport_size(size)
+
+
+# --------------------------------------------------------------------------
+# Offline pages and axe-core (tests/test_static_html.py, tests/test_contrast.py)
+# --------------------------------------------------------------------------
+
+# axe-core from npm, installed by `npm ci --prefix tests/js` (.ci/run does it);
+# the tests inject this file into the page, so nothing is fetched at run time.
+AXE_JS = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_INSTALL = "npm ci --prefix tests/js"
+
+
+def block_network(context, allowed: tuple[str, ...] = ("file:", "data:")) -> list[str]:
+    """Abort every request of ``context`` whose URL does not start with one of
+    ``allowed`` (a classroom proxy, an offline laptop); returns the list the
+    blocked URLs are appended to."""
+    blocked: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(allowed):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    return blocked
+
+
+def axe_violations(page, include: list[str] | None = None,
+                   impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
+    """axe-core's violations of the given impacts on the page (or only inside
+    the elements matched by the CSS selectors in ``include``), one dict per
+    offending element: rule id, impact, its HTML and axe's summary."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    found = page.evaluate(
+        """async (include) => {
+          const context = include ? {include: include.map(s => [s])} : document;
+          const r = await axe.run(context, {resultTypes: ['violations']});
+          return r.violations.flatMap(v => v.nodes.map(n => ({
+            rule: v.id, impact: n.impact || v.impact, html: n.html.slice(0, 200),
+            target: n.target.join(' '),
+            summary: (n.failureSummary || '').replace(/\\s+/g, ' ').trim().slice(0, 400)})));
+        }""",
+        include,
+    )
+    return [v for v in found if v["impact"] in impacts]
