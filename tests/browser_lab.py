@@ -74,9 +74,17 @@ def copy_tree_for_serving(notebooks_src: Path, lib_src: Path, dest: Path) -> Pat
 
 
 class JupyterLabServer:
-    """``python -m jupyterlab`` on 127.0.0.1, no token, everything in a temp dir."""
+    """``python -m jupyterlab`` on 127.0.0.1, no token, everything in a temp dir
+    (``app="notebook"``: Notebook 7's ``python -m notebook`` instead)."""
 
-    def __init__(self, root_dir: Path, workdir: Path, pythonpath: Path):
+    APPS = {"jupyterlab": "LabApp", "notebook": "JupyterNotebookApp"}
+
+    def __init__(self, root_dir: Path, workdir: Path, pythonpath: Path, app: str = "jupyterlab",
+                 env: dict[str, str] | None = None):
+        if app not in self.APPS:
+            raise ValueError(f"app must be one of {sorted(self.APPS)}, not {app!r}")
+        self.app = app
+        self.extra_env = dict(env or {})
         self.root_dir = Path(root_dir)
         self.workdir = Path(workdir)
         self.pythonpath = Path(pythonpath)
@@ -104,6 +112,7 @@ class JupyterLabServer:
         )
         # Quiets debugpy's "frozen modules" note in the server log.
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+        env.update(self.extra_env)
         return env
 
     def start(self, timeout: float = 60.0) -> "JupyterLabServer":
@@ -114,10 +123,11 @@ class JupyterLabServer:
             path.write_text(json.dumps(value, indent=2))
         workspaces_dir = self.workdir / "workspaces"
         workspaces_dir.mkdir(parents=True, exist_ok=True)
+        cls = self.APPS[self.app]
         cmd = [
             sys.executable,
             "-m",
-            "jupyterlab",
+            self.app,
             "--no-browser",
             "--allow-root",
             "--ip=127.0.0.1",
@@ -126,11 +136,14 @@ class JupyterLabServer:
             "--IdentityProvider.token=",
             "--ServerApp.password=",
             f"--ServerApp.root_dir={self.root_dir}",
-            f"--LabApp.workspaces_dir={workspaces_dir}",
-            f"--LabApp.user_settings_dir={settings_dir}",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            "--LabApp.extension_manager=readonly",
+            f"--{cls}.workspaces_dir={workspaces_dir}",
+            f"--{cls}.user_settings_dir={settings_dir}",
         ]
+        if self.app == "jupyterlab":
+            cmd += [
+                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                "--LabApp.extension_manager=readonly",
+            ]
         env = self._env()
         # On a fresh machine matplotlib's first import builds its font cache
         # and says so on stderr, which the first notebook would show as a
