@@ -1,4 +1,5 @@
-"""A lesson's slider, driven by the keyboard in Notebook 7 with the course's settings.
+"""A lesson's slider, driven by every key the README names, in Notebook 7 (with the
+course's settings) and in JupyterLab.
 
 Notebook 7 starts its application without ``bubblingKeydown`` (JupyterLab starts
 with it), so its command-mode shortcuts see a key press before the focused
@@ -10,9 +11,9 @@ to nothing, always worked.  jupyter-config/lab-settings/overrides.json
 JUPYTER_CONFIG_PATH) gives those four shortcuts the same selector minus a
 focused slider handle.
 
-The test starts Notebook 7 (``python -m notebook``) on 127.0.0.1 with
-JUPYTER_CONFIG_PATH=jupyter-config over a temporary copy of the notebooks,
-runs lesson 01 from the Kernel menu, focuses its first slider's handle and
+The test starts Notebook 7 (``python -m notebook``), and then JupyterLab, on
+127.0.0.1 with JUPYTER_CONFIG_PATH=jupyter-config (as ``make lab`` does) over a
+temporary copy of the notebooks, runs lesson 01 from the Kernel menu, focuses its first slider's handle and
 presses every key the README promises; each press must move the value the
 right way, keep the focus on the handle, and redraw the figure.  It also
 checks that the arrow keys still move between cells when a cell (not a
@@ -67,7 +68,12 @@ JS_ACTIVE_CELL = """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-N
     .findIndex(c => c.classList.contains('jp-mod-active'))"""
 
 
-def test_slider_keys_in_notebook7():
+# Each front end's page for one notebook (JupyterLab: ?reset, no earlier layout).
+PAGES = {"notebook": "/notebooks/notebooks/{name}", "jupyterlab": "/lab/tree/notebooks/{name}?reset"}
+
+
+@pytest.mark.parametrize("app", ["notebook", "jupyterlab"], ids=["notebook7", "jupyterlab"])
+def test_slider_keys(app):
     missing = _missing()
     if missing:
         if REQUIRE_BROWSER:
@@ -82,21 +88,20 @@ def test_slider_keys_in_notebook7():
         root = tmp / "root"
         root.mkdir()
         lab.copy_tree_for_serving(REPO / "notebooks", REPO / "softmax_lib", root)
-        server = lab.JupyterLabServer(root_dir=root, workdir=tmp / "jupyter", pythonpath=root, app="notebook",
+        server = lab.JupyterLabServer(root_dir=root, workdir=tmp / "jupyter", pythonpath=root, app=app,
                                       env={"JUPYTER_CONFIG_PATH": str(REPO / "jupyter-config")}).start()
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=lab.CHROMIUM, headless=True, args=lab.CHROMIUM_ARGS)
             try:
                 page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
                 page.set_default_timeout(30000)
-                # Notebook 7's page for one notebook (no ?reset: it keeps no layout).
-                page.goto(f"{server.base_url}/notebooks/notebooks/{LESSON.name}", wait_until="domcontentloaded")
+                page.goto(server.base_url + PAGES[app].format(name=LESSON.name), wait_until="domcontentloaded")
                 page.wait_for_selector(lab.NOTEBOOK, timeout=60000)
                 lab.wait_kernel_ready(page, 60000)
                 lab.restart_and_run_all(page, RUN_TIMEOUT_S * 1000)
                 lab.wait_for_widgets(page)
                 sliders = [s for s in page.evaluate(lat.JS_SLIDERS) if not s["disabled"]]
-                assert sliders, f"{LESSON.name} shows no live slider in Notebook 7 after Run All"
+                assert sliders, f"{LESSON.name} shows no live slider in {app} after Run All"
                 info = sliders[0]
                 handle = page.locator(lat.SLIDER).nth(info["index"]).locator(lab.HANDLE).first
                 for key, sign in KEYS:
@@ -119,13 +124,13 @@ def test_slider_keys_in_notebook7():
             server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
-    print(f"\n[{LESSON.stem} in Notebook 7] slider {info['label']!r}:")
+    print(f"\n[{LESSON.stem} in {app}] slider {info['label']!r}:")
     for key, sign, before, after, focused, move in moves:
         print(f"  {key:>10}: {before:g} -> {after:g}" + (f", redrawn in {move.latency_ms:.0f} ms"
                                                            if move.latency_ms is not None else f" ({move.note})"))
     wrong = [f"{key}: {before:g} -> {after:g}" for key, sign, before, after, _, _ in moves
              if (after - before) * sign <= 0]
-    assert not wrong, (f"in Notebook 7 these keys did not move the focused slider the right way: {wrong} "
+    assert not wrong, (f"in {app} these keys did not move the focused slider the right way: {wrong} "
                        "(jupyter-config/lab-settings/overrides.json loaded?)")
     lost = [key for key, *_, focused, _ in moves if not focused]
     assert not lost, f"the slider handle lost the focus after {lost}"
