@@ -10,7 +10,7 @@ TEST_STAMP := $(VENV)/.installed-test
 HTML_STAMP := $(VENV)/.installed-html
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: lab test test-lib test-notebooks test-browser test-install bench execute nav html reset clean
+.PHONY: lab test test-lib test-notebooks test-browser test-install bench execute nav workbook html reset clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,9 +42,9 @@ lab: $(LAB_STAMP)
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
-## Only the library (fast).
+## Only the library (fast: no browser, and not the slow runs of every workbook lesson).
 test-lib: $(TEST_STAMP)
-	$(BIN)/python -m pytest softmax_lib tests -m "not browser and not install" --ignore=tests/test_browser.py
+	$(BIN)/python -m pytest softmax_lib tests -m "not browser and not install and not slow" --ignore=tests/test_browser.py
 
 ## Only nbval over the notebooks (or one: make test-notebooks NB=notebooks/01-intuition.ipynb).
 test-notebooks: $(TEST_STAMP)
@@ -52,7 +52,7 @@ test-notebooks: $(TEST_STAMP)
 
 ## Only the JupyterLab + headless Chromium tests.
 test-browser: $(TEST_STAMP)
-	$(BIN)/python -m pytest tests/test_browser.py -v -s
+	$(BIN)/python -m pytest tests/test_browser.py tests/test_browser_workbook.py -v -s
 
 ## A fresh venv, `pip install -r requirements.txt` alone, then every lesson through
 ## `jupyter nbconvert --execute` (PY=python3.12 to try another Python).
@@ -64,25 +64,33 @@ bench: $(TEST_STAMP)
 	$(BIN)/python tools/bench.py
 
 ## Re-execute notebooks in place with outputs and widget state stored
-## (all, or one: make execute NB=notebooks/01-intuition.ipynb).
+## (all, or one: make execute NB=notebooks/01-intuition.ipynb); then the workbook.
 execute: $(TEST_STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NB)
+	$(BIN)/python tools/workbook.py
 
-## Rewrite the navigation cells only.
+## Rewrite the navigation cells only (and the workbook, which copies them).
 nav: $(TEST_STAMP)
 	$(BIN)/python tools/navigation.py
+	$(BIN)/python tools/workbook.py
+
+## Write workbook/ (the lessons to do, no outputs, a stop at each Predict) from the book
+## in notebooks/. Edit the book, never the workbook; `python tools/workbook.py --check` lists what is stale.
+workbook: $(TEST_STAMP)
+	$(BIN)/python tools/workbook.py
 
 ## A static site of every lesson in html/ (reads offline, maths typeset; open html/index.html).
 html: $(HTML_STAMP)
 	$(BIN)/python tools/build_html.py html
 
-## Restore the stored lessons. Notebooks you changed (edits, new outputs) are first
-## copied to my-work/<date-time>/, so nothing you wrote is lost.
+## Restore the stored lessons, book and workbook. Notebooks you changed (your answers,
+## edits, new outputs) are first copied to my-work/<date-time>/, so nothing you wrote is lost.
 reset:
-	@changed="$$(git diff --name-only -- notebooks/)"; \
-	if [ -z "$$changed" ]; then echo "notebooks/ is as stored: nothing to restore."; exit 0; fi; \
-	dest="my-work/$$(date +%Y%m%d-%H%M%S)"; mkdir -p "$$dest"; cp $$changed "$$dest/"; \
-	git checkout -- notebooks/ && \
+	@changed="$$(git diff --name-only -- notebooks/ workbook/)"; \
+	if [ -z "$$changed" ]; then echo "notebooks/ and workbook/ are as stored: nothing to restore."; exit 0; fi; \
+	dest="my-work/$$(date +%Y%m%d-%H%M%S)"; \
+	for f in $$changed; do mkdir -p "$$dest/$$(dirname "$$f")"; cp "$$f" "$$dest/$$f"; done; \
+	git checkout -- notebooks/ workbook/ && \
 	echo "Restored the stored lessons:" $$changed && \
 	echo "Your versions are in $$dest/ (git ignores my-work/)."
 

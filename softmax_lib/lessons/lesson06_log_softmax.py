@@ -1,5 +1,5 @@
-"""Lesson 06, log-softmax and cross-entropy: figures, the widget, the binary
-loss helpers and the exercise checks.
+"""Lesson 06, log-softmax and cross-entropy: figures, the widget and the
+exercise checks.
 
 Read how a figure is drawn with ``lesson.draw_gap_sweep??`` (and the same for
 any ``draw_*`` function or :class:`LossView`).
@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 
 from ..checks import Case, Feedback, Near, check_function, check_number, check_prediction, short
-from ..core import _as_real_array, cross_entropy, log_softmax, logsumexp, softmax
+from ..core import cross_entropy, log_softmax, logsumexp, softmax
 from ..plots import bars, ensure_axes, set_alt
 from ..style import COLORS
 from ..widgets import FigureView
@@ -40,147 +40,6 @@ def loss_and_grad(z, target: int):
     y = np.zeros_like(p)
     y[target] = 1.0
     return p, float(cross_entropy(z, target)), p - y
-
-
-# ---------------------------------------------------------------- binary and multi-label loss
-def softplus(x):
-    r"""``log(1 + e^x)``, elementwise, without overflow or lost digits.
-
-    Parameters
-    ----------
-    x : array_like
-        Real numbers, any shape.
-
-    Returns
-    -------
-    ndarray or scalar
-        ``softplus(x) >= max(x, 0)``; ``softplus(inf) = inf``, ``softplus(-inf) = 0``, NaN stays NaN.
-
-    Notes
-    -----
-    Computed as :math:`\max(x, 0) + \operatorname{log1p}(e^{-|x|})`: the
-    exponent is never positive (no overflow), and ``log1p`` keeps the digits
-    of a tiny :math:`e^{-|x|}`.  ``np.log(1 + np.exp(x))`` overflows to inf
-    for ``x > 709.78`` and returns 0 for ``x < -36.7``.
-
-    Examples
-    --------
-    >>> softplus([-1000.0, 0.0, 1000.0]).tolist()
-    [0.0, 0.6931471805599453, 1000.0]
-    """
-    x = _as_real_array(x, "x")
-    with np.errstate(invalid="ignore"):  # inf - inf never happens: |x| >= x
-        out = np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
-    return out[()]
-
-
-def log_sigmoid(z):
-    r"""``log σ(z) = -softplus(-z)``, elementwise, finite for every finite ``z``.
-
-    Parameters
-    ----------
-    z : array_like
-        Logits, any shape.
-
-    Returns
-    -------
-    ndarray or scalar
-        Values ``<= 0``: ``log_sigmoid(-1000) = -1000`` (``np.log(sigmoid(-1000))``
-        is ``-inf``), ``log_sigmoid(inf) = 0``, ``log_sigmoid(-inf) = -inf``.
-
-    Notes
-    -----
-    :math:`\log \sigma(z) = -\log(1 + e^{-z}) = \min(z, 0) - \operatorname{log1p}(e^{-|z|})`.
-    It is the two-class case of log-softmax: ``log_softmax([z, 0])[0]``.
-
-    Examples
-    --------
-    >>> log_sigmoid([-1000.0, 0.0, 40.0]).tolist()
-    [-1000.0, -0.6931471805599453, -4.248354255291589e-18]
-    """
-    z = _as_real_array(z)
-    return -softplus(-z)
-
-
-def binary_cross_entropy(z, t, reduction: str = "mean"):
-    r"""Binary cross-entropy from logits: ``-t log σ(z) - (1 - t) log(1 - σ(z))``.
-
-    Parameters
-    ----------
-    z : array_like
-        Logits, one per label (any shape: a batch of multi-label rows is fine).
-    t : array_like
-        Targets in [0, 1] with the shape of ``z``: 0/1 labels, or soft targets.
-    reduction : {"mean", "sum", "none"}
-        Average over all entries (default), add them up, or return them all.
-
-    Returns
-    -------
-    ndarray or float
-        In nats.  Its gradient with respect to ``z`` is ``σ(z) - t``.
-
-    Notes
-    -----
-    With :math:`1 - \sigma(z) = \sigma(-z)` the loss is
-    :math:`t\,\operatorname{softplus}(-z) + (1-t)\,\operatorname{softplus}(z)
-    = \operatorname{softplus}(z) - t z`; the first form is used, so an
-    infinite logit with a matching target costs 0, not NaN.  An empty input
-    gives 0.0 with ``reduction="sum"`` and NaN with ``"mean"`` (no warning).
-
-    Examples
-    --------
-    >>> round(float(binary_cross_entropy(-800.0, 1.0)), 3)   # -np.log(sigmoid(-800)) is inf
-    800.0
-    >>> binary_cross_entropy([2.0, -1.0], [1.0, 0.0], reduction="none").round(4).tolist()
-    [0.1269, 0.3133]
-    """
-    z = _as_real_array(z)
-    t = _as_real_array(t, "t")
-    if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
-    if t.shape != z.shape:
-        raise ValueError(f"t must have the shape of z, {z.shape}; got {t.shape}. Give one target per logit.")
-    bad = ~((t >= 0) & (t <= 1))  # also NaN
-    if np.any(bad):
-        raise ValueError("targets must lie in [0, 1] (0/1 labels or soft targets); "
-                         f"got {np.unique(t[bad])[:5].tolist()}")
-    with np.errstate(invalid="ignore"):  # 0 * inf where a target is 0 or 1: that term is 0
-        pos = np.where(t > 0, t * softplus(-z), 0.0)
-        neg = np.where(t < 1, (1 - t) * softplus(z), 0.0)
-    per = pos + neg
-    if reduction == "none":
-        return per[()]
-    if per.size == 0:
-        return 0.0 if reduction == "sum" else float("nan")
-    return float(per.sum() if reduction == "sum" else per.mean())
-
-
-def smooth_targets(labels, n_classes: int, eps: float) -> np.ndarray:
-    """Label-smoothed target rows: ``(1 - eps) * one_hot + eps / n_classes``.
-
-    >>> smooth_targets([0], 10, 0.1).round(2).tolist()
-    [[0.91, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01]]
-    """
-    if not 0 <= eps <= 1:
-        raise ValueError(f"eps must be in [0, 1] (0 is no smoothing, 0.1 is usual), got {eps!r}")
-    labels = np.asarray(labels)
-    return (1 - eps) * np.eye(n_classes)[labels] + eps / n_classes
-
-
-def descend_one_example(eps: float, n_classes: int = 10, steps: int = 1000, lr: float = 1.0):
-    """Gradient descent on the logits of one example (class 0), hard or smoothed target.
-
-    Returns ``(steps, p0, gap)``: after each step, the correct class's
-    probability and its logit's lead over the largest other logit.
-    """
-    y = smooth_targets([0], n_classes, eps)[0]
-    z = np.zeros(n_classes)
-    p0, gap = np.empty(steps), np.empty(steps)
-    for t in range(steps):
-        z = z - lr * (softmax(z) - y)
-        p0[t] = softmax(z)[0]
-        gap[t] = z[0] - z[1:].max()
-    return np.arange(1, steps + 1), p0, gap
 
 
 # ---------------------------------------------------------------- figures
@@ -309,42 +168,6 @@ def draw_sweep(fig, which: str, lo: float = -5.0, hi: float = 15.0):
     return x, loss, grad
 
 
-def draw_label_smoothing(fig, eps: float = 0.1, n_classes: int = 10, steps: int = 1000):
-    """Gradient descent on one example's logits, hard target against smoothed:
-    the correct class's probability (left) and its logit gap (right).
-    Returns ``{eps_value: (steps, p0, gap)}``."""
-    fig.clear()
-    ax_p, ax_gap = fig.subplots(1, 2)
-    runs = {e: descend_one_example(e, n_classes, steps) for e in (0.0, eps)}
-    target = 1 - eps + eps / n_classes
-    styles = {0.0: (COLORS["reference"], "-", "hard target (one-hot)"),
-              eps: (COLORS["accent"], "--", f"smoothed, ε = {eps:g}")}
-    for e, (t, p0, gap) in runs.items():
-        color, ls, label = styles[e]
-        ax_p.plot(t, p0, color=color, linestyle=ls, linewidth=3, label=label)
-        ax_gap.plot(t, gap, color=color, linestyle=ls, linewidth=3, label=label)
-    ax_p.axhline(target, color=COLORS["reference"], linestyle=":", linewidth=2)
-    ax_p.text(steps, target - 0.03, f"smoothed target {target:.2f}", ha="right", va="top", fontsize=12)
-    ax_p.set_ylim(0.0, 1.05)
-    ax_p.set_ylabel("p of the correct class")
-    ax_p.set_title("probability")
-    ax_p.legend(loc="lower right", fontsize=12)
-    ax_gap.set_ylabel("correct logit − largest other")
-    ax_gap.set_title("logit gap")
-    ax_gap.set_ylim(0, 1.1 * runs[0.0][2].max())
-    from matplotlib.ticker import FuncFormatter
-
-    for ax in (ax_p, ax_gap):
-        ax.set_xscale("log")
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-        ax.set_xlabel("gradient step (log scale)")
-    hard, soft = runs[0.0], runs[eps]
-    set_alt(fig, f"After {steps} steps on one example with {n_classes} classes: with a hard target p reaches "
-                 f"{hard[1][-1]:.4f} and the logit gap is still growing ({hard[2][-1]:.2f}); with ε = {eps:g} p "
-                 f"stops at {soft[1][-1]:.2f} and the gap at {soft[2][-1]:.2f}.")
-    return runs
-
-
 class LossView(FigureView):
     """The widget: 4 classes, the correct class's logit on a slider.
 
@@ -445,41 +268,9 @@ def predict_bounded_push(prediction) -> Feedback:
             f"{loss[-1]:.1f} but the push is {grad[-1, 0]:.4f}. The loss grows without bound; its slope does not.",
         hints={
             "a": "The loss grows like the wrong logit, but the gradient is p − y, and every p is between 0 and 1.",
-            "c": "That happens to a loss on p itself, like 1 − p_0 (section 6 shows it). The log in "
+            "c": "That happens to a loss on p itself, like 1 − p_0 (section 5 shows it). The log in "
                  "cross-entropy undoes the softmax's flattening.",
         },
-    )
-
-
-def predict_log_sigmoid(prediction) -> Feedback:
-    """Predict: what does -np.log(sigmoid(-800.0)) return, with an overflow-free sigmoid?"""
-    tiny = float(np.finfo(float).smallest_subnormal)
-    power = -800 / np.log(10)  # e^-800 = 10^power
-    return check_prediction(
-        prediction, "b", options=("a", "b", "c"),
-        why=f"σ(−800) ≈ e^−800 ≈ {10 ** (power % 1):.1f}e{int(np.floor(power))} is far below the smallest "
-            f"positive float64, {tiny:.1e}, so even an "
-            "overflow-free sigmoid returns exactly 0, and −log 0 = inf. The true loss is 800: "
-            "softplus(800) computes it without ever forming σ(z).",
-        hints={
-            "a": "800 is the true value, but it is not what this code returns: look at what sigmoid(-800.0) "
-                 "itself returns first.",
-            "c": "NaN comes from 0/0 or inf − inf. An overflow-free sigmoid returns a plain 0 here; what is −log 0?",
-        },
-    )
-
-
-def predict_smoothing_stop(prediction) -> Feedback:
-    """Predict: with eps = 0.1 and 10 classes, where does p of the correct class stop?"""
-    eps, c = 0.1, 10
-    target = 1 - eps + eps / c
-    return check_prediction(
-        prediction, target, tol=0.005,
-        why=f"The gradient p − y_smooth is zero when p equals the smoothed target, 1 − ε + ε/C = "
-            f"{1 - eps:.1f} + {eps / c:.2f} = {target:.2f}. Push p higher and the gradient turns positive "
-            f"and pushes it back.",
-        mistakes=[Near(1 - eps, "0.9 forgets that the ε is spread over all C classes, the correct one too."),
-                  Near(1.0, "1 is where a one-hot target sends p; a smoothed target is not one-hot.")],
     )
 
 
