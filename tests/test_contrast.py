@@ -184,7 +184,7 @@ def test_feedback_boxes_and_captions_in_jupyterlab_meet_wcag_aa(browser):
             server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
-    missing = [t for t, box in zip(FEEDBACK_TITLES, targets["boxes"]) if box is None]
+    missing = [t for t, box in zip(FEEDBACK_TITLES, targets["boxes"], strict=True) if box is None]
     assert not missing, f"feedback boxes not shown after Run All: {missing}"
     assert targets["captions"], "the live figure's caption was not found under its picture"
     ours = {int(t) for t in targets["boxes"] + targets["captions"]}

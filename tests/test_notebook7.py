@@ -125,7 +125,7 @@ def test_slider_keys(app):
         shutil.rmtree(tmp, ignore_errors=True)
 
     print(f"\n[{LESSON.stem} in {app}] slider {info['label']!r}:")
-    for key, sign, before, after, focused, move in moves:
+    for key, _sign, before, after, _focused, move in moves:
         print(f"  {key:>10}: {before:g} -> {after:g}" + (f", redrawn in {move.latency_ms:.0f} ms"
                                                            if move.latency_ms is not None else f" ({move.note})"))
     wrong = [f"{key}: {before:g} -> {after:g}" for key, sign, before, after, _, _ in moves

@@ -28,7 +28,6 @@ template, changed for a web page that works with no network
 
 from __future__ import annotations
 
-import html
 import re
 import sys
 import tomllib
@@ -223,9 +222,9 @@ def _renderer_class():
 
 
 def _exporter_class():
+    from jinja2 import pass_context as contextfilter
     from nbconvert import HTMLExporter
     from nbconvert.filters.markdown_mistune import MarkdownWithMath
-    from jinja2 import pass_context as contextfilter
 
     Renderer = _renderer_class()
 
