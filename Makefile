@@ -14,6 +14,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # that `make lab`'s JupyterLab stays the learners' one.
 TEACHER_VENV  := .venv-teacher
 TEACHER_STAMP := $(TEACHER_VENV)/.installed
+HTML_STAMP := $(VENV)/.installed-html
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 .PHONY: lab test test-lib test-notebooks test-browser test-hub test-install lint bench execute nav workbook html reset clean
@@ -27,13 +28,18 @@ $(LAB_STAMP): requirements.txt pyproject.toml | $(BIN)/python
 	$(PIP) -r requirements.txt
 	touch $@
 
-$(TEST_STAMP): $(LAB_STAMP) requirements-dev.txt
+$(TEST_STAMP): $(LAB_STAMP) requirements-dev.txt requirements-html.txt
 	$(PIP) -r requirements-dev.txt
 	touch $@
 
 $(TEACHER_STAMP): requirements.txt requirements-teacher.txt pyproject.toml
 	$(PYTHON) -m venv $(TEACHER_VENV)
 	$(TEACHER_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-teacher.txt
+	touch $@
+
+# The static site's typesetter (latex2mathml) on top of the lessons' stack; pip only.
+$(HTML_STAMP): $(LAB_STAMP) requirements-html.txt
+	$(PIP) -r requirements-html.txt
 	touch $@
 
 ## Open JupyterLab on the contents page. The URL it prints opens notebooks/00-index.ipynb
@@ -100,8 +106,8 @@ nav: $(TEST_STAMP)
 workbook: $(TEST_STAMP)
 	$(BIN)/python tools/workbook.py
 
-## A static site of every lesson in html/ (reads offline; open html/index.html).
-html: $(LAB_STAMP)
+## A static site of every lesson in html/ (reads offline, maths typeset; open html/index.html).
+html: $(HTML_STAMP)
 	$(BIN)/python tools/build_html.py html
 
 ## Restore the stored lessons, book and workbook, so that `git pull` works. Changed notebooks

@@ -74,9 +74,17 @@ def copy_tree_for_serving(notebooks_src: Path, lib_src: Path, dest: Path) -> Pat
 
 
 class JupyterLabServer:
-    """``python -m jupyterlab`` on 127.0.0.1, no token, everything in a temp dir."""
+    """``python -m jupyterlab`` on 127.0.0.1, no token, everything in a temp dir
+    (``app="notebook"``: Notebook 7's ``python -m notebook`` instead)."""
 
-    def __init__(self, root_dir: Path, workdir: Path, pythonpath: Path):
+    APPS = {"jupyterlab": "LabApp", "notebook": "JupyterNotebookApp"}
+
+    def __init__(self, root_dir: Path, workdir: Path, pythonpath: Path, app: str = "jupyterlab",
+                 env: dict[str, str] | None = None):
+        if app not in self.APPS:
+            raise ValueError(f"app must be one of {sorted(self.APPS)}, not {app!r}")
+        self.app = app
+        self.extra_env = dict(env or {})
         self.root_dir = Path(root_dir)
         self.workdir = Path(workdir)
         self.pythonpath = Path(pythonpath)
@@ -104,6 +112,7 @@ class JupyterLabServer:
         )
         # Quiets debugpy's "frozen modules" note in the server log.
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+        env.update(self.extra_env)
         return env
 
     def start(self, timeout: float = 60.0) -> "JupyterLabServer":
@@ -114,10 +123,11 @@ class JupyterLabServer:
             path.write_text(json.dumps(value, indent=2))
         workspaces_dir = self.workdir / "workspaces"
         workspaces_dir.mkdir(parents=True, exist_ok=True)
+        cls = self.APPS[self.app]
         cmd = [
             sys.executable,
             "-m",
-            "jupyterlab",
+            self.app,
             "--no-browser",
             "--allow-root",
             "--ip=127.0.0.1",
@@ -126,11 +136,14 @@ class JupyterLabServer:
             "--IdentityProvider.token=",
             "--ServerApp.password=",
             f"--ServerApp.root_dir={self.root_dir}",
-            f"--LabApp.workspaces_dir={workspaces_dir}",
-            f"--LabApp.user_settings_dir={settings_dir}",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            "--LabApp.extension_manager=readonly",
+            f"--{cls}.workspaces_dir={workspaces_dir}",
+            f"--{cls}.user_settings_dir={settings_dir}",
         ]
+        if self.app == "jupyterlab":
+            cmd += [
+                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                "--LabApp.extension_manager=readonly",
+            ]
         env = self._env()
         # On a fresh machine matplotlib's first import builds its font cache
         # and says so on stderr, which the first notebook would show as a
@@ -544,3 +557,51 @@ def full_page_screenshot(page, path: Path) -> None:
         page.screenshot(path=str(path), full_page=True)
     finally:
         page.set_viewport_size(size)
+
+
+# --------------------------------------------------------------------------
+# Offline pages and axe-core (tests/test_static_html.py, tests/test_contrast.py)
+# --------------------------------------------------------------------------
+
+# axe-core from npm, installed by `npm ci --prefix tests/js` (.ci/run does it);
+# the tests inject this file into the page, so nothing is fetched at run time.
+AXE_JS = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_INSTALL = "npm ci --prefix tests/js"
+
+
+def block_network(context, allowed: tuple[str, ...] = ("file:", "data:")) -> list[str]:
+    """Abort every request of ``context`` whose URL does not start with one of
+    ``allowed`` (a classroom proxy, an offline laptop); returns the list the
+    blocked URLs are appended to."""
+    blocked: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(allowed):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    return blocked
+
+
+def axe_violations(page, include: list[str] | None = None,
+                   impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
+    """axe-core's violations of the given impacts on the page (or only inside
+    the elements matched by the CSS selectors in ``include``), one dict per
+    offending element: rule id, impact, its HTML and axe's summary."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    found = page.evaluate(
+        """async (include) => {
+          const context = include ? {include: include.map(s => [s])} : document;
+          const r = await axe.run(context, {resultTypes: ['violations']});
+          return r.violations.flatMap(v => v.nodes.map(n => ({
+            rule: v.id, impact: n.impact || v.impact, html: n.html.slice(0, 200),
+            target: n.target.join(' '),
+            summary: (n.failureSummary || '').replace(/\\s+/g, ' ').trim().slice(0, 400)})));
+        }""",
+        include,
+    )
+    return [v for v in found if v["impact"] in impacts]
