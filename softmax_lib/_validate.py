@@ -98,10 +98,7 @@ def as_real_array(z: ArrayLike, name: str = "z", *, masked: str = "-inf") -> NDA
         arr = as_real_array(np.ma.getdata(z), name)
         return np.where(mask, arr.dtype.type(-np.inf), arr) if mask.any() else arr
     if isinstance(z, (str, bytes)):
-        raise TypeError(
-            f"{name} must be real numbers (a list or NumPy array of floats), "
-            f"got {describe(z)}"
-        )
+        raise TypeError(f"{name} must be real numbers (a list or NumPy array of floats), got {describe(z)}")
     try:
         arr = np.asarray(z)
     except ValueError as err:  # ragged nested lists
@@ -132,8 +129,7 @@ def as_real_array(z: ArrayLike, name: str = "z", *, masked: str = "-inf") -> NDA
             except (TypeError, ValueError, OverflowError):
                 pass
     raise TypeError(
-        f"{name} must be real numbers (a list or NumPy array of floats), "
-        f"got {describe(z)} with dtype {arr.dtype}"
+        f"{name} must be real numbers (a list or NumPy array of floats), got {describe(z)} with dtype {arr.dtype}"
     )
 
 
@@ -197,12 +193,13 @@ def check_temperature(temperature: Any, *, finite: bool = False, zero_ok: bool =
     if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real):
         if zero_ok:
             raise TypeError(f"temperature must be a real number >= 0 such as 0.7, got {describe(temperature)}")
-        raise TypeError(
-            f"temperature must be a positive real number such as 0.5 or 2.0, "
-            f"got {describe(temperature)}"
-        )
-    t = as_float(temperature, "temperature", example="0.5 or 2.0",
-                 note=" (np.inf is the T → ∞ limit, uniform" + ("; 0 is greedy)" if zero_ok else ")"))
+        raise TypeError(f"temperature must be a positive real number such as 0.5 or 2.0, got {describe(temperature)}")
+    t = as_float(
+        temperature,
+        "temperature",
+        example="0.5 or 2.0",
+        note=" (np.inf is the T → ∞ limit, uniform" + ("; 0 is greedy)" if zero_ok else ")"),
+    )
     if zero_ok:
         if not t >= 0:  # also catches NaN
             raise ValueError(
@@ -217,8 +214,7 @@ def check_temperature(temperature: Any, *, finite: bool = False, zero_ok: bool =
         )
     if finite and t == math.inf:
         raise ValueError(
-            "temperature must be a finite number > 0 here, got inf; T = inf "
-            "would make every prediction uniform"
+            "temperature must be a finite number > 0 here, got inf; T = inf would make every prediction uniform"
         )
     return t
 

@@ -13,7 +13,7 @@ import weakref
 __all__ = ["set_alt", "alt_text"]
 
 #: Alt texts by figure, set with :func:`set_alt` (weak: a closed figure drops out).
-_ALT: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_ALT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def set_alt(fig, text: str):
@@ -34,8 +34,11 @@ def alt_text(fig) -> str:
     if fig.get_suptitle():
         parts.append(fig.get_suptitle())
     for ax in fig.axes:
-        words = [ax.get_title(), ax.get_xlabel() and f"x: {ax.get_xlabel()}",
-                 ax.get_ylabel() and f"y: {ax.get_ylabel()}"]
+        words = [
+            ax.get_title(),
+            ax.get_xlabel() and f"x: {ax.get_xlabel()}",
+            ax.get_ylabel() and f"y: {ax.get_ylabel()}",
+        ]
         words = [" ".join(w.split()) for w in words if w]
         if words:
             parts.append(", ".join(words))

@@ -197,9 +197,7 @@ def _sum_tolerance(dtype: np.dtype | None, n_classes: int) -> float:
 # --------------------------------------------------------------------------
 # measuring calibration
 # --------------------------------------------------------------------------
-def reliability_bins(
-    confidences: ArrayLike, correct: ArrayLike, n_bins: int = DEFAULT_BINS
-) -> ReliabilityBins:
+def reliability_bins(confidences: ArrayLike, correct: ArrayLike, n_bins: int = DEFAULT_BINS) -> ReliabilityBins:
     r"""Sort predictions into equal-width confidence bins; count and score each bin.
 
     Parameters
@@ -268,9 +266,7 @@ def _equal_width(c: np.ndarray, k: np.ndarray, m: int) -> ReliabilityBins:
     return ReliabilityBins(counts, mean_conf, acc, edges)
 
 
-def equal_mass_bins(
-    confidences: ArrayLike, correct: ArrayLike, n_bins: int = DEFAULT_BINS
-) -> ReliabilityBins:
+def equal_mass_bins(confidences: ArrayLike, correct: ArrayLike, n_bins: int = DEFAULT_BINS) -> ReliabilityBins:
     r"""Like :func:`reliability_bins`, but each bin holds (up to one) the same number of predictions.
 
     With many confident predictions, equal-width bins put almost everything
@@ -390,9 +386,7 @@ def ece_from_bins(bins: ReliabilityBins) -> float:
     return float(np.sum(w * np.abs(acc[full] - conf[full])))
 
 
-def maximum_calibration_error(
-    confidences: ArrayLike, correct: ArrayLike, n_bins: int = DEFAULT_BINS
-) -> float:
+def maximum_calibration_error(confidences: ArrayLike, correct: ArrayLike, n_bins: int = DEFAULT_BINS) -> float:
     r"""Maximum calibration error: the largest gap between accuracy and confidence in any non-empty bin.
 
     .. math:: \mathrm{MCE} = \max_{m:\,|B_m| > 0} \bigl|\operatorname{acc}(B_m) - \operatorname{conf}(B_m)\bigr|
@@ -434,9 +428,7 @@ def maximum_calibration_error(
     return float(np.max(np.abs(b.accuracy[full] - b.confidence[full])))
 
 
-def expected_calibration_error(
-    probs_or_confidences: ArrayLike, labels: ArrayLike, n_bins: int = DEFAULT_BINS
-) -> float:
+def expected_calibration_error(probs_or_confidences: ArrayLike, labels: ArrayLike, n_bins: int = DEFAULT_BINS) -> float:
     r"""Expected calibration error: the average gap between confidence and accuracy.
 
     .. math::

@@ -39,9 +39,27 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Feedback", "CodeFeedback", "Case", "CaseResult", "check_number", "check_choice", "check_prediction",
-           "check_function", "expect_array", "Near", "STYLES", "short", "signature_problem", "form_hint", "probe",
-           "WARNED_HINT", "SILENCED_HINT", "TIME_LIMIT", "harmless_match"]
+__all__ = [
+    "Feedback",
+    "CodeFeedback",
+    "Case",
+    "CaseResult",
+    "check_number",
+    "check_choice",
+    "check_prediction",
+    "check_function",
+    "expect_array",
+    "Near",
+    "STYLES",
+    "short",
+    "signature_problem",
+    "form_hint",
+    "probe",
+    "WARNED_HINT",
+    "SILENCED_HINT",
+    "TIME_LIMIT",
+    "harmless_match",
+]
 
 #: Background, accent colour and mark for right (True), wrong (False) and no answer (None).
 #: The accents are the Okabe-Ito green, vermillion and blue, darkened (same hue) until the mark
@@ -168,8 +186,10 @@ def _one_number_inside(answer: Any) -> tuple[Any, str] | None:
         kind, how = f"a {type(answer).__name__}", "x[0]"
     else:
         return None
-    note = (f"(Your answer {_safe_repr(answer, 40)} is {kind} holding one number; the question asks for the "
-            f"number itself: use {how}.)")
+    note = (
+        f"(Your answer {_safe_repr(answer, 40)} is {kind} holding one number; the question asks for the "
+        f"number itself: use {how}.)"
+    )
     return inner.reshape(-1)[0], note
 
 
@@ -196,11 +216,16 @@ def _as_real(answer: Any, what: str) -> tuple[float, str, str]:
             return math.nan, f"{shown} is not a finite number.", note
         return value, "", note
     if isinstance(answer, numbers.Complex) and not isinstance(answer, numbers.Real):
-        return math.nan, (f"{shown} is a complex number; the answer is a real number "
-                          "(no imaginary part j)."), note
+        return math.nan, (f"{shown} is a complex number; the answer is a real number (no imaginary part j)."), note
     if isinstance(answer, np.ndarray) and answer.size > 1:
-        return math.nan, (f"Expected {what}, got an array of {answer.size} numbers, {shown}: give the one number "
-                          "the question asks for, e.g. x[i] or float(...)."), note
+        return (
+            math.nan,
+            (
+                f"Expected {what}, got an array of {answer.size} numbers, {shown}: give the one number "
+                "the question asks for, e.g. x[i] or float(...)."
+            ),
+            note,
+        )
     try:
         return float(answer), "", note
     except OverflowError:
@@ -266,8 +291,7 @@ def check_number(
         if abs(answer - m.value) <= (m.tol if m.tol is not None else tol):
             return Feedback(False, f"Not quite: {shown}.", with_note(m.hint))
     if tol > 0 and abs(answer - expected) <= 10 * tol:
-        return Feedback(False, f"Not quite: {shown} (close, but the answer must be within ±{tol:g}).",
-                        with_note(hint))
+        return Feedback(False, f"Not quite: {shown} (close, but the answer must be within ±{tol:g}).", with_note(hint))
     return Feedback(False, f"Not quite: {shown}.", with_note(hint))
 
 
@@ -411,8 +435,9 @@ def check_prediction(
     if prediction is None or prediction is Ellipsis:
         return Feedback(None, NO_PREDICTION)
     if isinstance(correct, numbers.Real) and not isinstance(correct, bool):
-        fb = check_number(prediction, float(correct), tol=tol if tol is not None else 0.0, why=why,
-                          mistakes=mistakes, hint=why)
+        fb = check_number(
+            prediction, float(correct), tol=tol if tol is not None else 0.0, why=why, mistakes=mistakes, hint=why
+        )
     else:
         fb = check_choice(prediction, correct, why=why, hints=hints, options=options)
         if fb.ok is None:  # an empty string or set: nothing predicted yet
@@ -555,8 +580,9 @@ def short(a: Any) -> str:
 
 def _line(a: np.ndarray, digits: int) -> str:
     """An array on one line, each number to ``digits`` significant digits (4.25e-18, not 0.)."""
-    text = np.array2string(a, separator=" ", max_line_width=10_000,
-                           formatter={"float_kind": lambda v: f"{v:.{digits}g}"})
+    text = np.array2string(
+        a, separator=" ", max_line_width=10_000, formatter={"float_kind": lambda v: f"{v:.{digits}g}"}
+    )
     return " ".join(text.split())
 
 
@@ -587,8 +613,7 @@ def differ(got: Any, expected: Any, *, rtol: float, atol: float) -> str:
         excess = np.where(np.isfinite(gap), gap - allowed, np.inf)
     idx = np.unravel_index(int(np.argmax(excess)), excess.shape) if excess.ndim else ()
     where = f" at {_index(idx)}" if idx else ""
-    return (f"{a} instead of {b} (off by {float(gap[idx]):.2g}{where}, "
-            f"where the tolerance is {float(allowed[idx]):.2g})")
+    return f"{a} instead of {b} (off by {float(gap[idx]):.2g}{where}, where the tolerance is {float(allowed[idx]):.2g})"
 
 
 def expect_array(
@@ -655,21 +680,33 @@ def expect_array(
 
 # ---------------------------------------------------------------- Write-it exercises: hints
 _NO_RETURN = "Add a line `return ...` at the end: without it a Python function returns None."
-WARNED_HINT = ("The values are right, but NumPy warned along the way (an overflow, a log of 0, a 0 / 0): "
-               "a value on the way was wrong even if the answer came out right.")
-SILENCED_HINT = ("Silencing hides bugs: with NumPy's warnings switched off, an overflow or a 0 / 0 on the way "
-                 "goes unnoticed, and the value is still wrong. Remove the np.errstate / np.seterr / "
-                 "warnings.simplefilter('ignore') and compute so that nothing overflows.")
-_IN_PLACE = ("The function changed its input array in place (for example with `z -= m`), which breaks "
-             "code that uses the input again. Compute a new array instead: `shifted = z - m`.")
-_RECURSION = ("The function calls itself again and again: a recursive function needs a case that returns "
-              "without calling itself. (Did you call your own function's name where you meant np.exp, "
-              "np.sum or a helper?)")
-_TIMEOUT = ("An endless loop? A `while` loop whose condition never becomes False, or a function that calls "
-            "itself without end, never returns. Each case needs far less than {limit} with a NumPy solution.")
-_ABANDONED = ("Remove whatever waits or catches everything (time.sleep, input(), a bare `except:` around a loop). "
-              "If the notebook gets slow, restart the kernel (Kernel → Restart Kernel): that stops the call left "
-              "running.")
+WARNED_HINT = (
+    "The values are right, but NumPy warned along the way (an overflow, a log of 0, a 0 / 0): "
+    "a value on the way was wrong even if the answer came out right."
+)
+SILENCED_HINT = (
+    "Silencing hides bugs: with NumPy's warnings switched off, an overflow or a 0 / 0 on the way "
+    "goes unnoticed, and the value is still wrong. Remove the np.errstate / np.seterr / "
+    "warnings.simplefilter('ignore') and compute so that nothing overflows."
+)
+_IN_PLACE = (
+    "The function changed its input array in place (for example with `z -= m`), which breaks "
+    "code that uses the input again. Compute a new array instead: `shifted = z - m`."
+)
+_RECURSION = (
+    "The function calls itself again and again: a recursive function needs a case that returns "
+    "without calling itself. (Did you call your own function's name where you meant np.exp, "
+    "np.sum or a helper?)"
+)
+_TIMEOUT = (
+    "An endless loop? A `while` loop whose condition never becomes False, or a function that calls "
+    "itself without end, never returns. Each case needs far less than {limit} with a NumPy solution."
+)
+_ABANDONED = (
+    "Remove whatever waits or catches everything (time.sleep, input(), a bare `except:` around a loop). "
+    "If the notebook gets slow, restart the kernel (Kernel → Restart Kernel): that stops the call left "
+    "running."
+)
 _NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
 
 
@@ -692,7 +729,7 @@ def _kind_of_arg(a: Any) -> str:
 
 
 def _describe_args(args: tuple) -> str:
-    """"one NumPy array", "a NumPy array and an int", "a NumPy array, a float, an int and a list"."""
+    """ "one NumPy array", "a NumPy array and an int", "a NumPy array, a float, an int and a list"."""
     kinds = [_kind_of_arg(a) for a in args]
     if len(kinds) == 1:
         return f"one {kinds[0]}"
@@ -715,9 +752,11 @@ def _signature_feedback(fn: Any, name: str, params: str, meaning: str | None, ar
         plural = "" if n == 1 else "s"
         meaning_text = f", {meaning}" if meaning else ""
         return CodeFeedback(
-            False, f"{name} cannot be called as {name}({params}): {_safe_str(err)}.",
+            False,
+            f"{name} cannot be called as {name}({params}): {_safe_str(err)}.",
             f"Define it with exactly {count} parameter{plural}{meaning_text}: `def {name}({params}):`. The checker "
-            f"calls {name}({params}) with {_describe_args(args)}.")
+            f"calls {name}({params}) with {_describe_args(args)}.",
+        )
     return None
 
 
@@ -735,23 +774,31 @@ def form_hint(out: Any, name: str, what: str, shape: tuple[int, ...] | None = No
     """A hint that matches a result of the wrong kind (a tuple, a str, complex numbers, a wrong
     ``shape``), or None.  :func:`check_function` uses it itself when given ``returns``."""
     if isinstance(out, tuple):
-        return (f"{name} returned a tuple of {len(out)} items. Return only the array of {what}: "
-                "`return e / total`, not `return e, total` or `return (p,)`.")
+        return (
+            f"{name} returned a tuple of {len(out)} items. Return only the array of {what}: "
+            "`return e / total`, not `return e, total` or `return (p,)`."
+        )
     if isinstance(out, (str, bytes)):
-        return (f"{name} returned text ({type(out).__name__}), for example from str() or an f-string. Return the "
-                f"NumPy array of {what} itself; print it separately if you want to see it.")
+        return (
+            f"{name} returned text ({type(out).__name__}), for example from str() or an f-string. Return the "
+            f"NumPy array of {what} itself; print it separately if you want to see it."
+        )
     try:
         kind = np.asarray(out).dtype.kind
     except Exception:  # an object NumPy cannot read
         return f"{name} returned a {_type_name(out)}. Return a NumPy array of {what}."
     if kind == "c":
-        return (f"{name} returned complex numbers: a probability is a real number. Look for a `j` "
-                "(an imaginary unit) or np.sqrt / np.log of a negative number, and remove it.")
+        return (
+            f"{name} returned complex numbers: a probability is a real number. Look for a `j` "
+            "(an imaginary unit) or np.sqrt / np.log of a negative number, and remove it."
+        )
     if kind not in "biuf" and out is not None:
         return f"{name} returned an array of {np.asarray(out).dtype}, not of numbers. Return a NumPy array of {what}."
     if out is not None and shape is not None and np.shape(out) != shape:
-        return (f"{name} returned shape {np.shape(out)} for an input of shape {shape}: return one value per "
-                "entry of z, in an array of z's shape (no sum, no flatten, no float()).")
+        return (
+            f"{name} returned shape {np.shape(out)} for an input of shape {shape}: return one value per "
+            "entry of z, in an array of z's shape (no sum, no flatten, no float())."
+        )
     return None
 
 
@@ -877,7 +924,7 @@ def _run_limited(func: Callable[[], Any], limit: float | None) -> _Outcome:
         except _OutOfTime:  # arrived just as the function finished
             box.status = "stopped"
         while True:  # no interruption may outlive the worker: none is sent after `finished`, and
-            try:     # one sent before it is delivered, at the latest, in _checkpoint()
+            try:  # one sent before it is delivered, at the latest, in _checkpoint()
                 with box.lock:
                     box.finished = True
                 _checkpoint()
@@ -933,6 +980,7 @@ def _wait_while_starved(thread: threading.Thread, box: _Outcome, limit: float, s
 def probe(fn, z, *, time_limit: float = 1.0) -> Any:
     """Call ``fn(z.copy())`` quietly, for at most ``time_limit`` seconds; the result, or None if it
     raised or ran out of time.  (:func:`check_function` with ``returns`` needs no probe.)"""
+
     def call():
         with np.errstate(all="ignore"):
             return fn(np.array(z, copy=True))
@@ -999,8 +1047,7 @@ class _WarningRecorder:
 def _library_dirs() -> tuple[str, ...]:
     paths = sysconfig.get_paths()
     dirs = {paths.get(k) for k in ("stdlib", "platstdlib", "purelib", "platlib")}
-    dirs |= {os.path.dirname(np.__file__), os.path.dirname(os.path.abspath(__file__)),
-             os.path.dirname(os.__file__)}
+    dirs |= {os.path.dirname(np.__file__), os.path.dirname(os.path.abspath(__file__)), os.path.dirname(os.__file__)}
     return tuple(os.path.normcase(os.path.abspath(d)) + os.sep for d in dirs if d)
 
 
@@ -1060,6 +1107,7 @@ def _on_filter(call: str) -> Callable:
         if frame.f_back is None or not _is_learner_code(frame.f_back.f_code):
             return None
         return call if frame.f_locals.get("action") == "ignore" else None
+
     return rule
 
 
@@ -1131,9 +1179,19 @@ def _same(a: Any, b: Any) -> bool:
     return True
 
 
-def _run_case(fn: Callable, case: Case, *, name: str, harmless: Sequence[str], limit: float | None,
-              returns: str | None, first: bool, warned_hint: str, forbid_silencing: bool,
-              silenced_hint: str) -> CaseResult:
+def _run_case(
+    fn: Callable,
+    case: Case,
+    *,
+    name: str,
+    harmless: Sequence[str],
+    limit: float | None,
+    returns: str | None,
+    first: bool,
+    warned_hint: str,
+    forbid_silencing: bool,
+    silenced_hint: str,
+) -> CaseResult:
     """Run ``fn`` on one case, then the case's check; return what happened."""
     args = _copy(case.args)
     watcher = _SilenceWatcher() if forbid_silencing else None
@@ -1158,11 +1216,14 @@ def _run_case(fn: Callable, case: Case, *, name: str, harmless: Sequence[str], l
     if outcome.status in ("stopped", "abandoned"):
         if outcome.status == "stopped":
             what = f"was still running after {_seconds(limit)} and was stopped"
-            return CaseResult(case, False, what, _TIMEOUT.format(limit=_seconds(limit)),
-                              frozenset({"timeout"}), seconds=seconds)
-        what = (f"was still running after {_seconds(limit)} and could not be stopped (it waits in a call such "
-                "as time.sleep or input(), runs one huge NumPy operation, or catches every exception with a bare "
-                "`except:`), so it was left running in the background")
+            return CaseResult(
+                case, False, what, _TIMEOUT.format(limit=_seconds(limit)), frozenset({"timeout"}), seconds=seconds
+            )
+        what = (
+            f"was still running after {_seconds(limit)} and could not be stopped (it waits in a call such "
+            "as time.sleep or input(), runs one huge NumPy operation, or catches every exception with a bare "
+            "`except:`), so it was left running in the background"
+        )
         return CaseResult(case, False, what, _ABANDONED, frozenset({"abandoned"}), seconds=seconds)
     if outcome.status == "raised":
         err = outcome.error
@@ -1188,8 +1249,12 @@ def _run_case(fn: Callable, case: Case, *, name: str, harmless: Sequence[str], l
             hint = _NO_RETURN
         elif returns:
             expected = getattr(case.check, "expected", None)
-            same = first and expected is not None and isinstance(case.args[0], np.ndarray) \
+            same = (
+                first
+                and expected is not None
+                and isinstance(case.args[0], np.ndarray)
                 and np.shape(expected) == case.args[0].shape
+            )
             shape = case.args[0].shape if same else None
             hint = form_hint(out, name, returns, shape) or hint
     if not all(_same(a, b) for a, b in zip(args, case.args, strict=True)):
@@ -1212,8 +1277,17 @@ def _run_case(fn: Callable, case: Case, *, name: str, harmless: Sequence[str], l
         if len(problems) == 1:
             hint = case.warned_hint or warned_hint
     if problems:
-        return CaseResult(case, False, _clip("; ".join(problems), _MAX_ROW), hint, frozenset(kinds),
-                          tuple(harmful), quiet, silenced, seconds)
+        return CaseResult(
+            case,
+            False,
+            _clip("; ".join(problems), _MAX_ROW),
+            hint,
+            frozenset(kinds),
+            tuple(harmful),
+            quiet,
+            silenced,
+            seconds,
+        )
     what = "right" + (f" (NumPy warned, harmlessly: {'; '.join(messages)})" if messages else "")
     return CaseResult(case, True, _clip(what, _MAX_ROW), "", frozenset(), (), quiet, (), seconds)
 
@@ -1287,8 +1361,11 @@ def check_function(
     if fn is None or fn is Ellipsis:
         return CodeFeedback(None, f"No function yet: complete {name} and run this cell again.")
     if not callable(fn):
-        return CodeFeedback(False, f"Expected a function such as {name}, got {_type_name(fn)}.",
-                            f"Pass the function itself, without calling it: ({name}), not ({name}(...)).")
+        return CodeFeedback(
+            False,
+            f"Expected a function such as {name}, got {_type_name(fn)}.",
+            f"Pass the function itself, without calling it: ({name}), not ({name}(...)).",
+        )
     if params is not None and cases:
         problem = _signature_feedback(fn, name, params, params_meaning, cases[0].args)
         if problem is not None:
@@ -1301,25 +1378,43 @@ def check_function(
     out_of_time = False
     for i, case in enumerate(cases):
         if out_of_time:
-            results.append(CaseResult(case, None, "not run: an earlier case ran out of time", "",
-                                      frozenset({"not_run"})))
+            results.append(
+                CaseResult(case, None, "not run: an earlier case ran out of time", "", frozenset({"not_run"}))
+            )
             continue
-        result = _run_case(fn, case, name=name, harmless=harmless,
-                           limit=case.time_limit if case.time_limit is not None else limit,
-                           returns=returns, first=i == 0, warned_hint=warned_hint,
-                           forbid_silencing=forbid_silencing, silenced_hint=silenced_hint)
+        result = _run_case(
+            fn,
+            case,
+            name=name,
+            harmless=harmless,
+            limit=case.time_limit if case.time_limit is not None else limit,
+            returns=returns,
+            first=i == 0,
+            warned_hint=warned_hint,
+            forbid_silencing=forbid_silencing,
+            silenced_hint=silenced_hint,
+        )
         results.append(result)
         out_of_time = bool(result.kinds & {"timeout", "abandoned"})
     rows = tuple(r.row for r in results)
     failed = [r for r in results if r.ok is False]
-    note = (" (Not checked for silenced warnings this time: a call stopped earlier is still running in the "
-            "background. Restart the kernel to check everything.)") if unchecked else ""
+    note = (
+        (
+            " (Not checked for silenced warnings this time: a call stopped earlier is still running in the "
+            "background. Restart the kernel to check everything.)"
+        )
+        if unchecked
+        else ""
+    )
     if not failed:
-        return CodeFeedback(True, f"All {len(cases)} cases passed.", success + note, rows=rows,
-                            results=tuple(results))
+        return CodeFeedback(True, f"All {len(cases)} cases passed.", success + note, rows=rows, results=tuple(results))
     first = failed[0]
     not_run = sum(r.ok is None for r in results)
     count = f"{len(failed)} of {len(cases)} cases failed" + (f", {not_run} not run" if not_run else "")
-    return CodeFeedback(False, f"{count}. The first: {first.case.name}",
-                        f"It {_sentence(first.what)} Hint: {first.hint}{note}",
-                        rows=rows, results=tuple(results))
+    return CodeFeedback(
+        False,
+        f"{count}. The first: {first.case.name}",
+        f"It {_sentence(first.what)} Hint: {first.hint}{note}",
+        rows=rows,
+        results=tuple(results),
+    )

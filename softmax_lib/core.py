@@ -232,12 +232,7 @@ def softmax(z: ArrayLike, axis: int = -1, *, temperature: float = 1.0) -> np.nda
         return np.empty(x.shape, in_dtype)
     x = x.astype(compute_dtype(x), copy=False)
 
-    if (
-        t == 1.0
-        and ax == x.ndim - 1
-        and x.flags.c_contiguous
-        and x.size > 0
-    ):
+    if t == 1.0 and ax == x.ndim - 1 and x.flags.c_contiguous and x.size > 0:
         out = _softmax_last_axis_blocked(x)
     else:
         with np.errstate(all="ignore"):
@@ -695,10 +690,7 @@ def cross_entropy(
         y = np.asarray(target, dtype=object)
     batch_shape = z.shape[:ax] + z.shape[ax + 1 :]
     if y.dtype.kind not in "biuf":
-        raise TypeError(
-            "target must be class indices (integers) or probability rows (floats), "
-            f"got {describe(target)}"
-        )
+        raise TypeError(f"target must be class indices (integers) or probability rows (floats), got {describe(target)}")
     if y.size == 0 and y.shape == batch_shape:  # an empty batch: [] is float64
         y = y.astype(np.intp)
     if y.dtype.kind in "iu" and y.shape == batch_shape:
@@ -706,8 +698,7 @@ def cross_entropy(
         bad = (y < 0) | (y >= n)
         if np.any(bad):
             raise ValueError(
-                f"class indices must be in [0, {n - 1}] for {n} classes; got "
-                f"{np.unique(y[bad])[:5].tolist()}"
+                f"class indices must be in [0, {n - 1}] for {n} classes; got {np.unique(y[bad])[:5].tolist()}"
             )
         picked = np.take_along_axis(logp, np.expand_dims(y, ax), axis=ax)
         per_sample = -np.squeeze(picked, axis=ax)
@@ -715,8 +706,7 @@ def cross_entropy(
         y = as_real_array(y, "target")
         if not np.all(np.isfinite(y)) or np.any(y < 0):
             raise ValueError(
-                "probability targets must be finite and >= 0; for hard labels "
-                "pass integer class indices instead"
+                "probability targets must be finite and >= 0; for hard labels pass integer class indices instead"
             )
         sums = y.sum(axis=ax)
         tol = 1e-6 if y.dtype == np.float64 else 1e-3
@@ -730,8 +720,7 @@ def cross_entropy(
             per_sample = -np.sum(np.where(y > 0, y * logp, 0.0), axis=ax)
     elif y.shape == batch_shape:
         raise TypeError(
-            f"class-index targets must be integers, got dtype {y.dtype}; "
-            "convert with np.asarray(target).astype(int)"
+            f"class-index targets must be integers, got dtype {y.dtype}; convert with np.asarray(target).astype(int)"
         )
     else:
         raise ValueError(
@@ -793,8 +782,9 @@ def binary_cross_entropy(z: ArrayLike, t: ArrayLike, reduction: str = "mean") ->
         raise ValueError(f"t must have the shape of z, {zz.shape}; got {tt.shape}. Give one target per logit.")
     bad = ~((tt >= 0) & (tt <= 1))  # also NaN
     if np.any(bad):
-        raise ValueError("targets must lie in [0, 1] (0/1 labels or soft targets); "
-                         f"got {np.unique(tt[bad])[:5].tolist()}")
+        raise ValueError(
+            f"targets must lie in [0, 1] (0/1 labels or soft targets); got {np.unique(tt[bad])[:5].tolist()}"
+        )
     with np.errstate(invalid="ignore"):  # 0 * inf where a target is 0 or 1: that term is 0
         pos = np.where(tt > 0, tt * softplus(-zz), 0.0)
         neg = np.where(tt < 1, (1 - tt) * softplus(zz), 0.0)

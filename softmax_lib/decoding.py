@@ -26,7 +26,7 @@ with a NaN gives NaN (and cannot be sampled from).
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -423,8 +423,9 @@ def perplexity(logits: ArrayLike, targets: ArrayLike, *, temperature: float = 1.
         raise ValueError(f"logits must be 2-D, (positions, tokens), got shape {z.shape}")
     t = check_temperature(temperature, zero_ok=True)
     if t == 0.0:
-        raise ValueError("perplexity needs temperature > 0: at T = 0 a wrong guess has probability 0 "
-                         "and the perplexity is infinite")
+        raise ValueError(
+            "perplexity needs temperature > 0: at T = 0 a wrong guess has probability 0 and the perplexity is infinite"
+        )
     # (z - max) / T, not z / T, which overflows for large logits or a tiny T
     loss = cross_entropy(tempered_logits(z, temperature=t), targets)
     with np.errstate(over="ignore"):  # a true token of probability 0: perplexity inf
@@ -486,7 +487,7 @@ class OnlineLogSumExp:
     def __repr__(self) -> str:
         return f"OnlineLogSumExp(max={self.max!r}, total={self.total!r}, count={self.count})"
 
-    def update(self, chunk: ArrayLike) -> "OnlineLogSumExp":
+    def update(self, chunk: ArrayLike) -> OnlineLogSumExp:
         """Take in the next chunk of the stream (any shape, read flat); return ``self``."""
         x = as_real_array(chunk, "chunk")
         self._dtype = x.dtype if self._dtype is None else np.promote_types(self._dtype, x.dtype)

@@ -31,7 +31,8 @@ Nothing here imports matplotlib or ipywidgets; only :func:`fmt_array` and
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 __all__ = [
     "fmt_probability",
@@ -186,8 +187,12 @@ def fmt_array_sig(a: Any, digits: int = 3) -> str:
     """
     import numpy as np
 
-    text = np.array2string(np.asarray(a, dtype=float), separator=", ",
-                           formatter={"float_kind": lambda v: f"{v:.{digits}g}"}, max_line_width=10_000)
+    text = np.array2string(
+        np.asarray(a, dtype=float),
+        separator=", ",
+        formatter={"float_kind": lambda v: f"{v:.{digits}g}"},
+        max_line_width=10_000,
+    )
     return " ".join(text.split())
 
 

@@ -7,7 +7,7 @@ Every lesson draws bars with :func:`bars`, puts temperatures on
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -26,8 +26,13 @@ def ensure_axes(ax=None):
     return ax
 
 
-def log_t_axis(ax, temperatures=None, *, label: str = "temperature T (log scale)",
-               ticks=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 100)):
+def log_t_axis(
+    ax,
+    temperatures=None,
+    *,
+    label: str = "temperature T (log scale)",
+    ticks=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 100),
+):
     """A log-scale temperature axis with plain tick labels (0.1, 1, 10, not 10^-1, 10^0, 10^1).
 
     With ``temperatures``, the axis spans them and only the ``ticks`` inside
@@ -72,8 +77,15 @@ def annotate_bars(
         labels = [fmt(h) if callable(fmt) else fmt.format(h) for h in heights]
     for xi, h, text in zip(xs, heights, labels):
         up = h >= 0
-        ax.annotate(text, (xi, h), xytext=(0, offset if up else -offset), textcoords="offset points",
-                    ha="center", va="bottom" if up else "top", fontsize=fontsize)
+        ax.annotate(
+            text,
+            (xi, h),
+            xytext=(0, offset if up else -offset),
+            textcoords="offset points",
+            ha="center",
+            va="bottom" if up else "top",
+            fontsize=fontsize,
+        )
 
 
 def bars(
@@ -130,9 +142,16 @@ def bars(
             container[i].set_facecolor("#d9d9d9")
             container[i].set_edgecolor(COLORS["reference"])
             container[i].set_hatch("xx")
-            ax.text(i, 0.25 * top, "NaN" if np.isnan(values[i]) else f"{values[i]:+}", ha="center", va="center",
-                    fontsize=fontsize + 2, fontweight="bold",
-                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"})
+            ax.text(
+                i,
+                0.25 * top,
+                "NaN" if np.isnan(values[i]) else f"{values[i]:+}",
+                ha="center",
+                va="center",
+                fontsize=fontsize + 2,
+                fontweight="bold",
+                bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"},
+            )
     if zero_line:
         ax.axhline(0, color="black", linewidth=1)
     if ylim is not None:
@@ -173,10 +192,15 @@ def logits_and_probs(
     lo = min(0.0, float(finite.min(initial=0.0))) - 0.5
     hi = max(0.0, float(finite.max(initial=0.0))) + 0.8
     lo, hi = logit_range if logit_range else (lo, hi)
-    bars(z, labels, ax=axes[0], color=COLORS["logit"], title="Logits (any real numbers)",
-         ylabel="logit", ylim=(lo, hi))
-    bars(p, labels, ax=axes[1], color=COLORS["prob"], title="softmax: probabilities",
-         ylabel="probability", ylim=(0, 1.12))
-    axes[1].text(0.98, 0.97, f"sum = {p.sum():.2f}", transform=axes[1].transAxes,
-                 ha="right", va="top", fontsize=13)
+    bars(z, labels, ax=axes[0], color=COLORS["logit"], title="Logits (any real numbers)", ylabel="logit", ylim=(lo, hi))
+    bars(
+        p,
+        labels,
+        ax=axes[1],
+        color=COLORS["prob"],
+        title="softmax: probabilities",
+        ylabel="probability",
+        ylim=(0, 1.12),
+    )
+    axes[1].text(0.98, 0.97, f"sum = {p.sum():.2f}", transform=axes[1].transAxes, ha="right", va="top", fontsize=13)
     return axes

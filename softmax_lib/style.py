@@ -35,10 +35,7 @@ COLORS = {
 }
 
 #: The order in which line and bar series pick colours.
-CYCLE = [
-    OKABE_ITO[name]
-    for name in ("blue", "orange", "green", "vermillion", "purple", "sky", "yellow", "black")
-]
+CYCLE = [OKABE_ITO[name] for name in ("blue", "orange", "green", "vermillion", "purple", "sky", "yellow", "black")]
 
 #: Default figure size in inches: wide, for a projector at 16:9.
 FIGSIZE = (10.0, 4.2)

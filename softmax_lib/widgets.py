@@ -39,10 +39,25 @@ import functools
 import math
 import struct
 import zlib
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
-__all__ = ["FigureView", "live_figure", "control", "slider", "log_slider", "int_slider", "selection_slider",
-           "dropdown", "seed_box", "render_png", "png_bytes", "CONTROL_WIDTH", "CONTROL_STYLE", "STATIC_TEXT"]
+__all__ = [
+    "FigureView",
+    "live_figure",
+    "control",
+    "slider",
+    "log_slider",
+    "int_slider",
+    "selection_slider",
+    "dropdown",
+    "seed_box",
+    "render_png",
+    "png_bytes",
+    "CONTROL_WIDTH",
+    "CONTROL_STYLE",
+    "STATIC_TEXT",
+]
 
 #: What a viewer without widget support prints for a live figure.
 STATIC_TEXT = "Interactive figure: run the notebook in Jupyter to drag the sliders."
@@ -95,8 +110,12 @@ def png_bytes(rgba, level: int = 1) -> bytes:
         rows[0, 1:] = flat[0]
         np.subtract(flat[1:], flat[:-1], out=rows[1:, 1:])  # uint8 arithmetic wraps: modulo 256, as PNG wants
     header = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)  # 8 bits, colour type 6 (RGBA)
-    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
-            + _png_chunk(b"IDAT", zlib.compress(rows, level)) + _png_chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(rows, level))
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 class _Recorder:
@@ -128,9 +147,21 @@ class _Recorder:
 
 
 #: rcParams that change how a text is rasterised; part of the replay key.
-_TEXT_RC = ("text.hinting", "text.hinting_factor", "text.kerning_factor", "text.antialiased",
-            "mathtext.fontset", "mathtext.default", "mathtext.fallback", "mathtext.rm", "mathtext.it",
-            "mathtext.bf", "mathtext.sf", "mathtext.tt", "mathtext.cal")
+_TEXT_RC = (
+    "text.hinting",
+    "text.hinting_factor",
+    "text.kerning_factor",
+    "text.antialiased",
+    "mathtext.fontset",
+    "mathtext.default",
+    "mathtext.fallback",
+    "mathtext.rm",
+    "mathtext.it",
+    "mathtext.bf",
+    "mathtext.sf",
+    "mathtext.tt",
+    "mathtext.cal",
+)
 
 
 class _TextReplay:
@@ -178,10 +209,28 @@ class _TextReplay:
         if mtext is not None:
             features = getattr(mtext, "get_fontfeatures", lambda: None)()
             language = getattr(mtext, "get_language", lambda: None)()
-        key = (s, x, y, angle, ismath, bool(gc.get_antialiased()), self.rc, renderer.dpi, renderer.width,
-               renderer.height, tuple(prop.get_family()), prop.get_style(), prop.get_variant(), prop.get_weight(),
-               prop.get_stretch(), prop.get_size_in_points(), prop.get_file(), prop.get_math_fontfamily(),
-               None if features is None else tuple(features), language)
+        key = (
+            s,
+            x,
+            y,
+            angle,
+            ismath,
+            bool(gc.get_antialiased()),
+            self.rc,
+            renderer.dpi,
+            renderer.width,
+            renderer.height,
+            tuple(prop.get_family()),
+            prop.get_style(),
+            prop.get_variant(),
+            prop.get_weight(),
+            prop.get_stretch(),
+            prop.get_size_in_points(),
+            prop.get_file(),
+            prop.get_math_fontfamily(),
+            None if features is None else tuple(features),
+            language,
+        )
         try:
             ops = self.entries[key]
         except TypeError:  # something unhashable (a font file object): draw normally
@@ -254,8 +303,16 @@ class _BlitRenderer:
         fig = self.fig
         artists = []
         for ax in fig.axes:
-            children = [*ax.patches, *ax.lines, *ax.texts, *ax.collections, *ax.images, *ax.artists, *ax.tables,
-                        *ax.spines.values()]  # spines: drawn over the content, as a full draw does
+            children = [
+                *ax.patches,
+                *ax.lines,
+                *ax.texts,
+                *ax.collections,
+                *ax.images,
+                *ax.artists,
+                *ax.tables,
+                *ax.spines.values(),
+            ]  # spines: drawn over the content, as a full draw does
             if ax.get_legend() is not None:
                 children.append(ax.get_legend())
             children.sort(key=lambda a: a.get_zorder())
@@ -268,12 +325,14 @@ class _BlitRenderer:
     def _signature(self) -> tuple:
         sig = []
         for ax in self.fig.axes:
-            sig.append((ax.get_position().bounds, ax.viewLim.bounds, ax.get_xscale(), ax.get_yscale(),
-                        ax.get_visible()))
+            sig.append(
+                (ax.get_position().bounds, ax.viewLim.bounds, ax.get_xscale(), ax.get_yscale(), ax.get_visible())
+            )
             for axis in (ax.xaxis, ax.yaxis):
                 fmt = axis.get_major_formatter()
-                sig.append((tuple(axis.get_majorticklocs()), id(fmt), tuple(getattr(fmt, "seq", ()) or ()),
-                            axis.get_visible()))
+                sig.append(
+                    (tuple(axis.get_majorticklocs()), id(fmt), tuple(getattr(fmt, "seq", ()) or ()), axis.get_visible())
+                )
         return tuple(sig)
 
     def render(self) -> bytes:
@@ -318,8 +377,9 @@ class _BlitRenderer:
         png = _encode(canvas)
         # A draw places the titles (clear of the tick labels); a draw without
         # the content would place them differently, so keep the full draw's places.
-        self.placed = [(t, t.get_position())
-                       for ax in self.fig.axes for t in [*_titles(ax), ax.xaxis.label, ax.yaxis.label]]
+        self.placed = [
+            (t, t.get_position()) for ax in self.fig.axes for t in [*_titles(ax), ax.xaxis.label, ax.yaxis.label]
+        ]
         self.signature = signature
         self.background = None
         return png
@@ -408,8 +468,9 @@ def log_slider(description: str, value: float, lo: float, hi: float, **kw):
     import ipywidgets as W
 
     kw.setdefault("readout_format", ".3g")
-    return control(W.FloatLogSlider, description, value=value, base=10, min=math.log10(lo), max=math.log10(hi),
-                   step=0.01, **kw)
+    return control(
+        W.FloatLogSlider, description, value=value, base=10, min=math.log10(lo), max=math.log10(hi), step=0.01, **kw
+    )
 
 
 def int_slider(description: str, value: int, lo: int, hi: int, step: int = 1, **kw):
@@ -433,8 +494,9 @@ def dropdown(description: str, options, value, **kw):
     return control(W.Dropdown, description, options=options, value=value, **kw)
 
 
-def seed_box(value: int = 0, description: str = "seed", *, lo: int = 0, hi: int = 2**31 - 1, width: str = "200px",
-             **kw):
+def seed_box(
+    value: int = 0, description: str = "seed", *, lo: int = 0, hi: int = 2**31 - 1, width: str = "200px", **kw
+):
     """A box to type a random seed in (a whole number from ``lo`` to ``hi``)."""
     import ipywidgets as W
 
@@ -507,8 +569,10 @@ def live_figure(
     FigureCanvasAgg(fig)
     view = make_view(fig)
     if not isinstance(view, FigureView):
-        raise TypeError(f"live_figure needs a FigureView (a class or a partial of one), got {type(view).__name__}: "
-                        "build the axes once in the view's __init__ and move them in update(**values).")
+        raise TypeError(
+            f"live_figure needs a FigureView (a class or a partial of one), got {type(view).__name__}: "
+            "build the axes once in the view's __init__ and move them in update(**values)."
+        )
     out = W.Output()
     controls = dict(controls)
     widgets = list(controls.values())
@@ -542,8 +606,10 @@ def live_figure(
         # The caption travels in the same message as the picture: one update per move.
         caption = {
             "output_type": "display_data",
-            "data": {"text/html": f"<div style='font-size:1.05em;margin-left:8px'>{html.escape(alt)}</div>",
-                     "text/plain": alt},
+            "data": {
+                "text/html": f"<div style='font-size:1.05em;margin-left:8px'>{html.escape(alt)}</div>",
+                "text/plain": alt,
+            },
             "metadata": {},
         }
         out.outputs = (figure, caption) if alt else (figure,)

@@ -79,8 +79,14 @@ class JupyterLabServer:
 
     APPS = {"jupyterlab": "LabApp", "notebook": "JupyterNotebookApp"}
 
-    def __init__(self, root_dir: Path, workdir: Path, pythonpath: Path, app: str = "jupyterlab",
-                 env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        root_dir: Path,
+        workdir: Path,
+        pythonpath: Path,
+        app: str = "jupyterlab",
+        env: dict[str, str] | None = None,
+    ):
         if app not in self.APPS:
             raise ValueError(f"app must be one of {sorted(self.APPS)}, not {app!r}")
         self.app = app
@@ -115,7 +121,7 @@ class JupyterLabServer:
         env.update(self.extra_env)
         return env
 
-    def start(self, timeout: float = 60.0) -> "JupyterLabServer":
+    def start(self, timeout: float = 60.0) -> JupyterLabServer:
         settings_dir = self.workdir / "user-settings"
         for rel, value in LAB_USER_SETTINGS.items():
             path = settings_dir / rel
@@ -172,8 +178,7 @@ class JupyterLabServer:
         while True:
             if self.proc.poll() is not None:
                 raise RuntimeError(
-                    f"JupyterLab exited with {self.proc.returncode} before answering;"
-                    f" log:\n{self.log_tail()}"
+                    f"JupyterLab exited with {self.proc.returncode} before answering; log:\n{self.log_tail()}"
                 )
             try:
                 with urllib.request.urlopen(self.base_url + "/api/status", timeout=2) as r:
@@ -283,6 +288,7 @@ def decode_kernel_frame(payload: str | bytes) -> tuple[str, dict, dict, dict] | 
 def on_kernel_messages(page, handler) -> None:
     """Call ``handler(channel, header, parent, content)`` for every kernel message
     the page receives on a kernel websocket (frames that do not decode are skipped)."""
+
     def on_frame(payload):
         decoded = decode_kernel_frame(payload)
         if decoded is not None:
@@ -314,13 +320,10 @@ class KernelMessageLog:
             tb = "\n".join(content.get("traceback", []))
             tb = re.sub(r"\x1b\[[0-9;]*m", "", tb)
             self.problems.append(
-                f"kernel error (from {origin}): {content.get('ename')}: "
-                f"{content.get('evalue')}\n{tb[-2000:]}"
+                f"kernel error (from {origin}): {content.get('ename')}: {content.get('evalue')}\n{tb[-2000:]}"
             )
         elif msg_type == "stream" and content.get("name") == "stderr":
-            lines = [
-                ln for ln in content.get("text", "").splitlines() if not _BENIGN_STDERR.match(ln)
-            ]
+            lines = [ln for ln in content.get("text", "").splitlines() if not _BENIGN_STDERR.match(ln)]
             if lines:
                 self.problems.append(f"kernel stderr (from {origin}): " + "\n".join(lines)[-2000:])
 
@@ -479,13 +482,9 @@ def restart_and_run_all(page, timeout_ms: float) -> None:
 def wait_for_run_to_finish(page, timeout_ms: float) -> dict:
     deadline = time.monotonic() + timeout_ms / 1000
     try:
-        page.wait_for_function(
-            "() => window.__sbRunStarted === true", timeout=min(timeout_ms, 60000)
-        )
+        page.wait_for_function("() => window.__sbRunStarted === true", timeout=min(timeout_ms, 60000))
     except Exception:
-        raise AssertionError(
-            f"Run All did not start (no cell was queued): {kernel_state(page)}"
-        ) from None
+        raise AssertionError(f"Run All did not start (no cell was queued): {kernel_state(page)}") from None
     stable = 0
     while True:
         state = page.evaluate(JS_RUN_STATE)
@@ -586,8 +585,9 @@ def block_network(context, allowed: tuple[str, ...] = ("file:", "data:")) -> lis
     return blocked
 
 
-def axe_violations(page, include: list[str] | None = None,
-                   impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
+def axe_violations(
+    page, include: list[str] | None = None, impacts: tuple[str, ...] = ("serious", "critical")
+) -> list[dict]:
     """axe-core's violations of the given impacts on the page (or only inside
     the elements matched by the CSS selectors in ``include``), one dict per
     offending element: rule id, impact, its HTML and axe's summary."""

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 try:  # tests/ as a package or as a plain directory on sys.path
-    from .browser_lab import SLIDER, HANDLE, on_kernel_messages, wait_kernel_idle
+    from .browser_lab import HANDLE, SLIDER, on_kernel_messages, wait_kernel_idle
 except ImportError:
-    from browser_lab import SLIDER, HANDLE, on_kernel_messages, wait_kernel_idle
+    from browser_lab import HANDLE, SLIDER, on_kernel_messages, wait_kernel_idle
 
 # Everything a slider drives, as comparable data: image sources, SVG markup
 # and visible text of an output area, with every slider (label, track,
@@ -41,19 +41,20 @@ JS_SNAPSHOT_FN = """
 }
 """
 
-JS_SLIDERS = """
-() => {
+JS_SLIDERS = (
+    f"""
+() => {{
   const cells = [...document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-CodeCell')];
-  const snap = %s;
+  const snap = {JS_SNAPSHOT_FN};
   const res = [];
-  document.querySelectorAll('.jp-Cell-outputArea .widget-slider').forEach((s, i) => {
+  document.querySelectorAll('.jp-Cell-outputArea .widget-slider').forEach((s, i) => {{
     const cell = s.closest('.jp-CodeCell');
     const area = s.closest('.jp-Cell-outputArea');
     const h = s.querySelector('.noUi-handle');
     const label = s.querySelector('.widget-label');
     const readout = s.querySelector('.widget-readout');
     const sn = snap(area);
-    res.push({
+    res.push({{
       index: i,
       cell: cells.indexOf(cell),
       label: label ? label.textContent.trim() : '',
@@ -65,61 +66,64 @@ JS_SLIDERS = """
       readout: readout ? readout.textContent.trim() : null,
       readout_editable: !!readout && readout.getAttribute('contenteditable') === 'true',
       area_has_content: sn.imgs.length > 0 || sn.svgs.length > 0 || sn.text.length > 0,
-    });
-  });
+    }});
+  }});
   return res;
-}
-""" % JS_SNAPSHOT_FN
+}}
+"""
+)
 
 # Arms a probe on slider `index`: the key press time (keydown on the handle or
 # readout) and the time at which the driven output area shows a different,
 # non-empty figure/text with its images decoded and painted.
-JS_ARM_PROBE = """
-([index, wholeNotebook]) => {
-  const snap = %s;
+JS_ARM_PROBE = (
+    f"""
+([index, wholeNotebook]) => {{
+  const snap = {JS_SNAPSHOT_FN};
   const slider = document.querySelectorAll('.jp-Cell-outputArea .widget-slider')[index];
   const area = wholeNotebook
     ? document.querySelector('.jp-NotebookPanel .jp-Notebook')
     : slider.closest('.jp-Cell-outputArea');
   const base = snap(area);
-  const probe = {t0: null, t1: null, done: false, base: base.key, snaps: 0};
+  const probe = {{t0: null, t1: null, done: false, base: base.key, snaps: 0}};
   if (window.__sbProbe && window.__sbProbe.cleanup) window.__sbProbe.cleanup();
   window.__sbProbe = probe;
   // The last "commit" key wins: typing into the readout counts from Enter.
   const keys = ['Enter', 'Home', 'End', 'PageUp', 'PageDown',
                 'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown'];
-  const onKey = (e) => { if (!probe.done && keys.includes(e.key)) probe.t0 = performance.now(); };
+  const onKey = (e) => {{ if (!probe.done && keys.includes(e.key)) probe.t0 = performance.now(); }};
   slider.addEventListener('keydown', onKey, true);
   let pending = false;
-  const ready = (s) => {
+  const ready = (s) => {{
     if (s.key === base.key) return false;
     if (!s.imgs.length && !s.svgs.length && !s.text) return false;  // cleared, not redrawn yet
     if (s.imgs.length < base.imgs.length || s.svgs.length < base.svgs.length) return false;
     return true;
-  };
-  const check = () => {
+  }};
+  const check = () => {{
     if (probe.done || pending) return;
     const s = snap(area);
     probe.snaps += 1;
     if (!ready(s)) return;
     pending = true;
     const imgs = [...area.querySelectorAll('img')];
-    Promise.all(imgs.map(i => i.decode ? i.decode().catch(() => null) : null)).then(() => {
-      requestAnimationFrame(() => {
+    Promise.all(imgs.map(i => i.decode ? i.decode().catch(() => null) : null)).then(() => {{
+      requestAnimationFrame(() => {{
         pending = false;
         if (probe.done) return;
         if (!ready(snap(area))) return;
         probe.t1 = performance.now();
         probe.done = true;
         probe.cleanup();
-      });
-    });
-  };
+      }});
+    }});
+  }};
   const obs = new MutationObserver(check);
-  obs.observe(area, {subtree: true, childList: true, attributes: true, characterData: true});
-  probe.cleanup = () => { obs.disconnect(); slider.removeEventListener('keydown', onKey, true); };
-}
-""" % JS_SNAPSHOT_FN
+  obs.observe(area, {{subtree: true, childList: true, attributes: true, characterData: true}});
+  probe.cleanup = () => {{ obs.disconnect(); slider.removeEventListener('keydown', onKey, true); }};
+}}
+"""
+)
 
 
 @dataclass
@@ -146,8 +150,6 @@ class Move:
             "kernel_ms": None if self.kernel_ms is None else round(self.kernel_ms, 1),
             "note": self.note,
         }
-
-
 
 
 @dataclass
@@ -179,10 +181,14 @@ class CommBusyTimer:
 
 def _slider_state(page, index: int) -> str:
     """The slider's value as its handles report it (value and text of each)."""
-    return page.locator(SLIDER).nth(index).evaluate(
-        """s => [...s.querySelectorAll('.noUi-handle')]
+    return (
+        page.locator(SLIDER)
+        .nth(index)
+        .evaluate(
+            """s => [...s.querySelectorAll('.noUi-handle')]
                  .map(h => h.getAttribute('aria-valuetext') || h.getAttribute('aria-valuenow'))
                  .join(' – ')"""
+        )
     )
 
 
@@ -217,14 +223,21 @@ def move_slider(
         page.keyboard.press("Escape")
     if before == after:
         page.evaluate("() => window.__sbProbe.cleanup()")
-        return Move(info["label"], info["cell"], label, before, after, False, None,
-                    "value unchanged (already there)")
+        return Move(info["label"], info["cell"], label, before, after, False, None, "value unchanged (already there)")
     try:
         page.wait_for_function("() => window.__sbProbe.done === true", timeout=change_timeout_ms)
     except Exception:
         page.evaluate("() => window.__sbProbe.cleanup()")
-        return Move(info["label"], info["cell"], label, before, after, False, None,
-                    f"output did not change within {change_timeout_ms / 1000:.0f} s")
+        return Move(
+            info["label"],
+            info["cell"],
+            label,
+            before,
+            after,
+            False,
+            None,
+            f"output did not change within {change_timeout_ms / 1000:.0f} s",
+        )
     t0, t1 = page.evaluate("() => [window.__sbProbe.t0, window.__sbProbe.t1]")
     latency = None if t0 is None else t1 - t0
     return Move(info["label"], info["cell"], label, before, after, True, latency)
@@ -242,9 +255,14 @@ def readout_to_typed(text: str) -> str:
     return text.replace("\u2212", "-").strip()
 
 
-def exercise_slider(page, info: dict, whole_notebook: bool, change_timeout_ms: float,
-                    kernel_log: CommBusyTimer | None = None,
-                    idle_timeout_ms: float = 30000) -> list[Move]:
+def exercise_slider(
+    page,
+    info: dict,
+    whole_notebook: bool,
+    change_timeout_ms: float,
+    kernel_log: CommBusyTimer | None = None,
+    idle_timeout_ms: float = 30000,
+) -> list[Move]:
     """End (max), Home (min), then back to the start value: its readout text
     typed back into the readout for numeric sliders, else ArrowRight one step
     at a time (at most 20 steps).  Each move waits for the kernel to go idle
@@ -279,10 +297,9 @@ def exercise_slider(page, info: dict, whole_notebook: bool, change_timeout_ms: f
     return moves
 
 
-
-
-def latency_record(moves: list[Move], n_sliders: int, seconds: float,
-                   goal_median_ms: float, goal_worst_ms: float) -> dict:
+def latency_record(
+    moves: list[Move], n_sliders: int, seconds: float, goal_median_ms: float, goal_worst_ms: float
+) -> dict:
     """One lesson's numbers: median and worst redraw time over its timed moves."""
     timed = [m.latency_ms for m in moves if m.latency_ms is not None]
     kernel = [m.kernel_ms for m in moves if m.kernel_ms is not None]
@@ -302,21 +319,28 @@ def latency_record(moves: list[Move], n_sliders: int, seconds: float,
 def latency_table(records: dict[str, dict], goal_median_ms: float, goal_worst_ms: float) -> list[str]:
     """The per-lesson table, one row per notebook, ready to paste into a note::
 
-        lesson               sliders  moves  median ms  worst ms  kernel ms  goal
-        01-intuition               3      9         95       111         60  met
+    lesson               sliders  moves  median ms  worst ms  kernel ms  goal
+    01-intuition               3      9         95       111         60  met
     """
+
     def ms(v):
         return "-" if v is None else f"{v:.0f}"
 
-    head = (f"{'lesson':<20} {'sliders':>7} {'moves':>6} {'median ms':>10} {'worst ms':>9}"
-            f" {'kernel ms':>10}  goal (median <= {goal_median_ms:.0f}, worst <= {goal_worst_ms:.0f})")
+    head = (
+        f"{'lesson':<20} {'sliders':>7} {'moves':>6} {'median ms':>10} {'worst ms':>9}"
+        f" {'kernel ms':>10}  goal (median <= {goal_median_ms:.0f}, worst <= {goal_worst_ms:.0f})"
+    )
     lines = [head, "-" * len(head)]
     for name, r in records.items():
         goal = "-" if r["median_ms"] is None else ("met" if r["goal_met"] else "NOT met")
-        lines.append(f"{name:<20} {r['sliders']:>7} {r['timed_moves']:>6} {ms(r['median_ms']):>10}"
-                     f" {ms(r['worst_ms']):>9} {ms(r['kernel_median_ms']):>10}  {goal}")
+        lines.append(
+            f"{name:<20} {r['sliders']:>7} {r['timed_moves']:>6} {ms(r['median_ms']):>10}"
+            f" {ms(r['worst_ms']):>9} {ms(r['kernel_median_ms']):>10}  {goal}"
+        )
     timed = [r for r in records.values() if r["median_ms"] is not None]
     if timed:
-        lines.append(f"goal met in {sum(r['goal_met'] for r in timed)} of {len(timed)} lessons with sliders"
-                     " (kernel ms: the kernel's median busy time per move)")
+        lines.append(
+            f"goal met in {sum(r['goal_met'] for r in timed)} of {len(timed)} lessons with sliders"
+            " (kernel ms: the kernel's median busy time per move)"
+        )
     return lines

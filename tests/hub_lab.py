@@ -105,9 +105,15 @@ def free_port() -> int:
 
 
 def git(*args: str, cwd: Path) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "Teacher", "GIT_AUTHOR_EMAIL": "teacher@example.invalid",
-           "GIT_COMMITTER_NAME": "Teacher", "GIT_COMMITTER_EMAIL": "teacher@example.invalid",
-           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Teacher",
+        "GIT_AUTHOR_EMAIL": "teacher@example.invalid",
+        "GIT_COMMITTER_NAME": "Teacher",
+        "GIT_COMMITTER_EMAIL": "teacher@example.invalid",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
     r = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
     if r.returncode:
         raise RuntimeError(f"git {' '.join(args)} failed in {cwd}:\n{r.stdout}\n{r.stderr}")
@@ -128,10 +134,13 @@ class CourseRepo:
         return self.bare.as_uri()
 
     @classmethod
-    def from_checkout(cls, src: Path, dest: Path) -> "CourseRepo":
+    def from_checkout(cls, src: Path, dest: Path) -> CourseRepo:
         """A new repository holding the files git tracks in ``src`` (as they are on disk)."""
-        tracked = subprocess.run(["git", "ls-files", "-z"], cwd=src, capture_output=True,
-                                 check=True).stdout.decode().split("\0")
+        tracked = (
+            subprocess.run(["git", "ls-files", "-z"], cwd=src, capture_output=True, check=True)
+            .stdout.decode()
+            .split("\0")
+        )
         work = dest / "teacher-copy"
         for name in filter(None, tracked):
             if (src / name).is_file():
@@ -275,14 +284,17 @@ c.JupyterHub.cleanup_proxy = True
         return config
 
     def _env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("PYTHON", "JUPYTER", "VIRTUAL_ENV", "IPYTHON", "MPL"))}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("PYTHON", "JUPYTER", "VIRTUAL_ENV", "IPYTHON", "MPL"))
+        }
         env["PATH"] = os.pathsep.join([str(self.bin), str(Path(self.chp).parent), env.get("PATH", os.defpath)])
         env["HOME"] = str(self.workdir)
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
         return env
 
-    def start(self, attempts: int = 3) -> "Hub":
+    def start(self, attempts: int = 3) -> Hub:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.homes.mkdir(exist_ok=True)
         last = ""
@@ -298,8 +310,12 @@ c.JupyterHub.cleanup_proxy = True
             log.flush()
             self.proc = subprocess.Popen(
                 [str(self.bin / "jupyterhub"), "-f", str(config)],
-                cwd=self.workdir, env=self._env(), stdin=subprocess.DEVNULL,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                cwd=self.workdir,
+                env=self._env(),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
             log.close()
             if self._wait_up():
@@ -373,10 +389,13 @@ c.JupyterHub.cleanup_proxy = True
 
     def versions(self) -> str:
         """What the hub runs on: Python and the hub's packages, as a short phrase."""
-        code = ("import platform, importlib.metadata as m; print(f'Python {platform.python_version()}, ' + "
-                "', '.join(f'{p} {m.version(p)}' for p in ('jupyterhub', 'nbgitpuller', 'jupyterlab')))")
-        r = subprocess.run([str(self.bin / "python"), "-c", code], capture_output=True, text=True,
-                           timeout=60, env={"PATH": os.defpath})
+        code = (
+            "import platform, importlib.metadata as m; print(f'Python {platform.python_version()}, ' + "
+            "', '.join(f'{p} {m.version(p)}' for p in ('jupyterhub', 'nbgitpuller', 'jupyterlab')))"
+        )
+        r = subprocess.run(
+            [str(self.bin / "python"), "-c", code], capture_output=True, text=True, timeout=60, env={"PATH": os.defpath}
+        )
         chp = subprocess.run([self.chp, "--version"], capture_output=True, text=True, timeout=60)
         return f"{r.stdout.strip()}, configurable-http-proxy {chp.stdout.strip()}"
 
@@ -467,8 +486,7 @@ class Learner:
         values = [c for c in self.cookies if c.name == name and (c.path or "/").startswith(path_prefix or "/")]
         return max(values, key=lambda c: len(c.path or "")).value if values else None
 
-    def request(self, method: str, url: str, body: dict | None = None, form: dict | None = None,
-                timeout: float = 60.0):
+    def request(self, method: str, url: str, body: dict | None = None, form: dict | None = None, timeout: float = 60.0):
         """An HTTP request with this learner's cookies (and xsrf token for writes)."""
         headers = {}
         data = None
@@ -500,8 +518,9 @@ class Learner:
         with self.request("GET", self.hub.url + "/hub/login") as r:
             r.read()
         xsrf = self._cookie("_xsrf", "/hub/")
-        with self.request("POST", self.hub.url + "/hub/login",
-                          form={"username": self.name, "password": "class", "_xsrf": xsrf or ""}) as r:
+        with self.request(
+            "POST", self.hub.url + "/hub/login", form={"username": self.name, "password": "class", "_xsrf": xsrf or ""}
+        ) as r:
             r.read()
         names = [c.name for c in self.cookies]
         if not any(n == "jupyterhub-session-id" or n.startswith("jupyterhub-hub-login") for n in names):
@@ -549,12 +568,14 @@ class Learner:
                     self.pull_log.append(event["output"].rstrip())
                 if phase == "error":
                     raise RuntimeError(
-                        f"{self.name}: nbgitpuller failed: {event.get('message')}\n{event.get('output', '')}")
+                        f"{self.name}: nbgitpuller failed: {event.get('message')}\n{event.get('output', '')}"
+                    )
                 if phase == "finished":
                     break
         if phase != "finished":
             raise RuntimeError(
-                f"{self.name}: nbgitpuller's stream ended without 'finished':\n" + "\n".join(self.pull_log))
+                f"{self.name}: nbgitpuller's stream ended without 'finished':\n" + "\n".join(self.pull_log)
+            )
         # ... then sends the browser to the page the link names.
         target = origin + base + p["path"]
         with self.request("GET", target) as r:
@@ -567,8 +588,9 @@ class Learner:
 
     def save_notebook(self, path: str, notebook: dict) -> None:
         """Save a notebook as JupyterLab does (the contents API)."""
-        self.api("PUT", f"contents/{urllib.parse.quote(path)}",
-                 {"type": "notebook", "format": "json", "content": notebook})
+        self.api(
+            "PUT", f"contents/{urllib.parse.quote(path)}", {"type": "notebook", "format": "json", "content": notebook}
+        )
 
     # -- kernels ------------------------------------------------------------------
 
@@ -576,8 +598,11 @@ class Learner:
         """What JupyterLab does when a notebook is opened: a session with a new
         python3 kernel, started in the notebook's folder.  ``path`` is relative to
         the learner's home."""
-        return self.api("POST", "sessions", {"path": path, "name": path.rsplit("/", 1)[-1],
-                                             "type": "notebook", "kernel": {"name": "python3"}})
+        return self.api(
+            "POST",
+            "sessions",
+            {"path": path, "name": path.rsplit("/", 1)[-1], "type": "notebook", "kernel": {"name": "python3"}},
+        )
 
     def close_notebook(self, session: dict) -> None:
         """Close the notebook and shut its kernel down."""
@@ -591,12 +616,16 @@ class Learner:
         from tornado.httpclient import HTTPRequest
 
         ws_url = self.server.replace("http://", "ws://", 1) + f"api/kernels/{kernel_id}/channels"
-        cookie = "; ".join(f"{c.name}={c.value}" for c in self.cookies
-                           if (c.path or "/") == "/" or f"/user/{self.name}".startswith((c.path or "/").rstrip("/")))
+        cookie = "; ".join(
+            f"{c.name}={c.value}"
+            for c in self.cookies
+            if (c.path or "/") == "/" or f"/user/{self.name}".startswith((c.path or "/").rstrip("/"))
+        )
         return HTTPRequest(ws_url, headers={"Cookie": cookie}, request_timeout=60, connect_timeout=60)
 
-    async def run_cells(self, kernel_id: str, sources: list[str], cell_timeout: float = 600.0,
-                        result: RunResult | None = None) -> RunResult:
+    async def run_cells(
+        self, kernel_id: str, sources: list[str], cell_timeout: float = 600.0, result: RunResult | None = None
+    ) -> RunResult:
         """Execute ``sources`` in order in the kernel, stopping at the first error."""
         from tornado.websocket import websocket_connect
 
@@ -607,10 +636,20 @@ class Learner:
             await self._roundtrip(ws, session, "kernel_info_request", {}, "shell", timeout=120)
             for source in sources:
                 reply, outputs = await self._roundtrip(
-                    ws, session, "execute_request",
-                    {"code": source, "silent": False, "store_history": True, "user_expressions": {},
-                     "allow_stdin": False, "stop_on_error": True},
-                    "shell", timeout=cell_timeout)
+                    ws,
+                    session,
+                    "execute_request",
+                    {
+                        "code": source,
+                        "silent": False,
+                        "store_history": True,
+                        "user_expressions": {},
+                        "allow_stdin": False,
+                        "stop_on_error": True,
+                    },
+                    "shell",
+                    timeout=cell_timeout,
+                )
                 result.cells += 1
                 for msg in outputs:
                     kind, content = msg["header"]["msg_type"], msg["content"]
@@ -634,11 +673,25 @@ class Learner:
         """Send one request; wait for its reply and for the kernel to be idle again.
         Returns the reply and the iopub messages the request caused."""
         msg_id = uuid.uuid4().hex
-        await ws.write_message(json.dumps({
-            "header": {"msg_id": msg_id, "msg_type": msg_type, "username": self.name, "session": session,
-                       "date": datetime.datetime.now(datetime.timezone.utc).isoformat(), "version": "5.3"},
-            "parent_header": {}, "metadata": {}, "content": content, "channel": channel, "buffers": [],
-        }))
+        await ws.write_message(
+            json.dumps(
+                {
+                    "header": {
+                        "msg_id": msg_id,
+                        "msg_type": msg_type,
+                        "username": self.name,
+                        "session": session,
+                        "date": datetime.datetime.now(datetime.UTC).isoformat(),
+                        "version": "5.3",
+                    },
+                    "parent_header": {},
+                    "metadata": {},
+                    "content": content,
+                    "channel": channel,
+                    "buffers": [],
+                }
+            )
+        )
         reply, idle, outputs = None, False, []
         deadline = time.monotonic() + timeout
         while reply is None or not idle:
@@ -720,8 +773,11 @@ def answer_predictions(source: str) -> str:
 def code_cells(notebook: Path) -> list[str]:
     """The notebook's code cells, in order, as a learner runs them (Predicts answered)."""
     nb = json.loads(notebook.read_text(encoding="utf-8"))
-    return [answer_predictions("".join(c["source"])) for c in nb["cells"]
-            if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    return [
+        answer_predictions("".join(c["source"]))
+        for c in nb["cells"]
+        if c["cell_type"] == "code" and "".join(c["source"]).strip()
+    ]
 
 
 def mb(kb: int) -> float:

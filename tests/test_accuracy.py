@@ -101,13 +101,24 @@ def random_rows(dtype, scale, count=ROWS, seed=None):
         yield (rng.standard_normal(n) * scale).astype(dtype)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def measure(dtype, scale, count=ROWS) -> dict:
     """ULP errors of softmax_lib (and SciPy) on random rows, with conditions."""
-    out = {key: [] for key in (
-        "sm", "sm_excess", "lsm_other", "lsm_max", "lsm_max_excess",
-        "lse", "lse_over_kappa", "lse_no_cancel", "scipy_sm", "scipy_lsm_max",
-    )}
+    out = {
+        key: []
+        for key in (
+            "sm",
+            "sm_excess",
+            "lsm_other",
+            "lsm_max",
+            "lsm_max_excess",
+            "lse",
+            "lse_over_kappa",
+            "lse_no_cancel",
+            "scipy_sm",
+            "scipy_lsm_max",
+        )
+    }
     for row in random_rows(dtype, scale, count):
         ref = reference_row(row)
         k = ref["k"]
@@ -124,13 +135,11 @@ def measure(dtype, scale, count=ROWS) -> dict:
         if ref["m_nonneg"]:
             out["lse_no_cancel"].append(lse_err)
         out["scipy_sm"].append(ulp_error(sps.softmax(row), ref["p"][:, 0], ref["p"][:, 1], dtype).max())
-        out["scipy_lsm_max"].append(
-            ulp_error(sps.log_softmax(row)[k], ref["lp"][k, 0], ref["lp"][k, 1], dtype)
-        )
+        out["scipy_lsm_max"].append(ulp_error(sps.log_softmax(row)[k], ref["lp"][k, 0], ref["lp"][k, 1], dtype))
     return {key: float(np.max(v)) if v else 0.0 for key, v in out.items()}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def measure_sigmoid(dtype) -> float:
     """Worst ULP error of sigmoid on random inputs of scale 1, 10, 100."""
     rng = np.random.default_rng([SEED, 7, np.dtype(dtype).itemsize])
@@ -298,9 +307,7 @@ def test_softmax_agrees_with_scipy(random_2d, axis):
 def test_log_softmax_agrees_with_scipy(random_2d, axis):
     # atol: SciPy's max entry carries an absolute error of ~eps (issue 19521)
     for z in random_2d:
-        np.testing.assert_allclose(
-            log_softmax(z, axis=axis), sps.log_softmax(z, axis=axis), rtol=1e-12, atol=4 * EPS64
-        )
+        np.testing.assert_allclose(log_softmax(z, axis=axis), sps.log_softmax(z, axis=axis), rtol=1e-12, atol=4 * EPS64)
 
 
 @pytest.mark.parametrize("axis", [-1, 0])
@@ -311,8 +318,10 @@ def test_logsumexp_agrees_with_scipy(random_2d, axis):
             logsumexp(z, axis=axis), sps.logsumexp(z, axis=axis), rtol=1e-12, atol=4 * EPS64 * np.abs(z).max()
         )
         np.testing.assert_allclose(
-            logsumexp(z, axis=axis, keepdims=True), sps.logsumexp(z, axis=axis, keepdims=True),
-            rtol=1e-12, atol=4 * EPS64 * np.abs(z).max(),
+            logsumexp(z, axis=axis, keepdims=True),
+            sps.logsumexp(z, axis=axis, keepdims=True),
+            rtol=1e-12,
+            atol=4 * EPS64 * np.abs(z).max(),
         )
 
 
@@ -329,8 +338,17 @@ def test_sigmoid_agrees_with_scipy_expit():
 # python tests/test_accuracy.py [rows]: print the measured maxima
 # --------------------------------------------------------------------------
 def _report(count: int = ROWS) -> None:
-    keys = ["sm", "sm_excess", "lsm_other", "lsm_max", "lsm_max_excess", "lse", "lse_over_kappa",
-            "scipy_sm", "scipy_lsm_max"]
+    keys = [
+        "sm",
+        "sm_excess",
+        "lsm_other",
+        "lsm_max",
+        "lsm_max_excess",
+        "lse",
+        "lse_over_kappa",
+        "scipy_sm",
+        "scipy_lsm_max",
+    ]
     print(f"worst ULP errors over {count} random rows per config (lengths 2..50)")
     print(f"{'config':18}" + "".join(f"{k:>15}" for k in keys))
     for dtype, scale in CONFIGS:

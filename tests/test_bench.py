@@ -81,10 +81,18 @@ def test_best_of_frees_the_result_after_the_clock_stops(bench, monkeypatch):
 
 
 def test_verdicts(bench):
-    fake = [{
-        "dtype": "float32", "shape": (2, 3), "softmax_ms": 1.0, "scipy_ms": 2.0,
-        "exp_new_ms": 0.8, "vs_scipy": 0.5, "vs_exp_new": 1.25, "max_abs_diff": 0.0,
-    }]
+    fake = [
+        {
+            "dtype": "float32",
+            "shape": (2, 3),
+            "softmax_ms": 1.0,
+            "scipy_ms": 2.0,
+            "exp_new_ms": 0.8,
+            "vs_scipy": 0.5,
+            "vs_exp_new": 1.25,
+            "max_abs_diff": 0.0,
+        }
+    ]
     text = bench.format_report(fake)
     assert "softmax / scipy.special.softmax" in text and "<= 0.7: goal met" in text
     assert "softmax / np.exp(x) (new array)" in text and "1.25" in text
@@ -144,8 +152,11 @@ def test_measure_redraw_times_every_stage_of_each_slider_and_puts_it_back(bench)
 
     from softmax_lib import widgets
 
-    box = widgets.live_figure(_OneBar, {"h": widgets.slider("h", 0.5, 0.0, 1.0), "seed": widgets.seed_box(0, hi=9),
-                                        "show": W.Checkbox(value=True)}, figsize=(3, 2))
+    box = widgets.live_figure(
+        _OneBar,
+        {"h": widgets.slider("h", 0.5, 0.0, 1.0), "seed": widgets.seed_box(0, hi=9), "show": W.Checkbox(value=True)},
+        figsize=(3, 2),
+    )
     rows = bench.measure_redraw(box, moves=4)
     assert [r["control"] for r in rows] == ["h", "seed"]  # a seed box is typed through its range; a checkbox has none
     assert box.controls["seed"].value == 0

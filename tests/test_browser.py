@@ -136,9 +136,7 @@ def _unique(items: list[str]) -> list[str]:
 
 
 def _fmt_problems(problems: list[dict]) -> str:
-    return "\n".join(
-        _unique([f"  code cell {p['cell'] + 1} [{p['kind']}]: {p['text'][:1500]}" for p in problems])
-    )
+    return "\n".join(_unique([f"  code cell {p['cell'] + 1} [{p['kind']}]: {p['text'][:1500]}" for p in problems]))
 
 
 def _output_problems(page, allowed_errors: set[int]) -> list[dict]:
@@ -147,8 +145,7 @@ def _output_problems(page, allowed_errors: set[int]) -> list[dict]:
     return [
         p
         for p in page.evaluate(lab.JS_OUTPUT_PROBLEMS)
-        if not (p["kind"] in ("stderr", "error") and p["cell"] in allowed_errors
-                and "Warning" not in p["text"])
+        if not (p["kind"] in ("stderr", "error") and p["cell"] in allowed_errors and "Warning" not in p["text"])
     ]
 
 
@@ -156,9 +153,7 @@ def _allowed_error_cells(nb_path: Path) -> set[int]:
     """Code cells (0-based, code cells only) tagged raises-exception, as nbval does."""
     nb = json.loads(nb_path.read_text())
     code = [c for c in nb.get("cells", []) if c.get("cell_type") == "code"]
-    return {
-        i for i, c in enumerate(code) if "raises-exception" in c.get("metadata", {}).get("tags", [])
-    }
+    return {i for i, c in enumerate(code) if "raises-exception" in c.get("metadata", {}).get("tags", [])}
 
 
 @pytest.mark.parametrize("notebook", _params())
@@ -211,10 +206,12 @@ def test_notebook_in_jupyterlab(notebook, lab_server, browser):
             for mv in slider_moves:
                 where = f"slider {mv.slider!r} (cell {mv.cell + 1})"
                 if mv.changed:
-                    print(f"  {where} {mv.key:>14}: {mv.value_before} -> {mv.value_after}:"
-                          f" redrawn in {mv.latency_ms:.0f} ms"
-                          + (f" (kernel busy {mv.kernel_ms:.0f} ms)" if mv.kernel_ms is not None else "")
-                          + (" [whole notebook watched]" if whole else ""))
+                    print(
+                        f"  {where} {mv.key:>14}: {mv.value_before} -> {mv.value_after}:"
+                        f" redrawn in {mv.latency_ms:.0f} ms"
+                        + (f" (kernel busy {mv.kernel_ms:.0f} ms)" if mv.kernel_ms is not None else "")
+                        + (" [whole notebook watched]" if whole else "")
+                    )
                 else:
                     print(f"  {where} {mv.key:>14}: {mv.value_before} -> {mv.value_after}: {mv.note}")
                     if mv.note.startswith("output did not change"):
@@ -240,15 +237,16 @@ def test_notebook_in_jupyterlab(notebook, lab_server, browser):
             print(f"  (screenshot failed: {exc})")
         context.close()
         lab_server.shutdown_all_kernels()
-        LATENCIES[name] = lat.latency_record(moves, n_sliders, time.monotonic() - started,
-                                             GOAL_MEDIAN_MS, GOAL_WORST_MS)
+        LATENCIES[name] = lat.latency_record(
+            moves, n_sliders, time.monotonic() - started, GOAL_MEDIAN_MS, GOAL_WORST_MS
+        )
         _write_latency_json()
         rec = LATENCIES[name]
-        print(f"  {name}: median {rec['median_ms']} ms, worst {rec['worst_ms']} ms over"
-              f" {rec['timed_moves']} moves; {rec['seconds']:.1f} s")
+        print(
+            f"  {name}: median {rec['median_ms']} ms, worst {rec['worst_ms']} ms over"
+            f" {rec['timed_moves']} moves; {rec['seconds']:.1f} s"
+        )
 
     timed = [m.latency_ms for m in moves if m.latency_ms is not None]
     if timed:
-        assert max(timed) < CEILING_MS, (
-            f"{name}: slowest redraw took {max(timed):.0f} ms (ceiling {CEILING_MS:.0f} ms)"
-        )
+        assert max(timed) < CEILING_MS, f"{name}: slowest redraw took {max(timed):.0f} ms (ceiling {CEILING_MS:.0f} ms)"

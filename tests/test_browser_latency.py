@@ -45,9 +45,11 @@ def test_comm_busy_time_comes_from_the_kernels_status_timestamps():
     timer = CommBusyTimer()
 
     def frame(state, date):
-        return ('{"channel": "iopub", "header": {"msg_type": "status", "date": "%s"},'
-                ' "parent_header": {"msg_type": "comm_msg", "msg_id": "m1"},'
-                ' "content": {"execution_state": "%s"}}' % (date, state))
+        return (
+            f'{{"channel": "iopub", "header": {{"msg_type": "status", "date": "{date}"}},'
+            ' "parent_header": {"msg_type": "comm_msg", "msg_id": "m1"},'
+            f' "content": {{"execution_state": "{state}"}}}}'
+        )
 
     timer._on_message(*decode_kernel_frame(frame("busy", "2026-01-01T00:00:00.000000Z")))
     timer._on_message(*decode_kernel_frame(frame("idle", "2026-01-01T00:00:00.042500Z")))

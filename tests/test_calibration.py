@@ -57,7 +57,7 @@ def test_reliability_bins_small_example():
 
 def test_bins_are_closed_on_the_right_and_zero_goes_first():
     b = reliability_bins([0.0, 0.5, 0.5000001, 1.0], [1, 1, 1, 1], n_bins=2)
-    assert b.counts.tolist() == [2, 2]   # 0 and 0.5 in (0, 0.5]; the rest in (0.5, 1]
+    assert b.counts.tolist() == [2, 2]  # 0 and 0.5 in (0, 0.5]; the rest in (0.5, 1]
 
 
 def test_default_is_fifteen_bins():
@@ -69,7 +69,7 @@ def test_default_is_fifteen_bins():
 def test_reliability_bins_agree_with_a_loop(seed):
     rng = np.random.default_rng(seed)
     conf = rng.uniform(0, 1, 500)
-    correct = rng.random(500) < conf ** 2
+    correct = rng.random(500) < conf**2
     b = reliability_bins(conf, correct, n_bins=10)
     assert b.counts.sum() == 500
     for m in range(10):
@@ -84,7 +84,7 @@ def test_reliability_bins_agree_with_a_loop(seed):
 def test_perfectly_calibrated_synthetic_set_has_ece_near_zero():
     rng = np.random.default_rng(0)
     conf = rng.uniform(0, 1, 200_000)
-    correct = rng.random(conf.size) < conf          # right with probability = confidence
+    correct = rng.random(conf.size) < conf  # right with probability = confidence
     assert expected_calibration_error(conf, correct) < 0.01
 
 
@@ -131,7 +131,7 @@ def test_ece_agrees_with_the_definition(n_bins, seed):
     assert math.isclose(ece, _ece_by_loop(conf, correct, n_bins), abs_tol=1e-12)
     assert math.isclose(ece, expected_calibration_error(conf, correct, n_bins), abs_tol=1e-15)
     assert 0.0 <= ece <= 1.0
-    perm = rng.permutation(800)                       # the order of the predictions is irrelevant
+    perm = rng.permutation(800)  # the order of the predictions is irrelevant
     assert math.isclose(ece, expected_calibration_error(p[perm], y[perm], n_bins), abs_tol=1e-12)
 
 
@@ -139,14 +139,13 @@ def test_ece_returns_a_python_float_and_accepts_lists_and_float32():
     probs = [[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]]
     ece = expected_calibration_error(probs, [0, 2])
     assert type(ece) is float and math.isclose(ece, 0.55)
-    assert math.isclose(expected_calibration_error(np.asarray(probs, np.float32), np.array([0, 2])), 0.55,
-                        rel_tol=1e-6)
+    assert math.isclose(expected_calibration_error(np.asarray(probs, np.float32), np.array([0, 2])), 0.55, rel_tol=1e-6)
 
 
 @pytest.mark.parametrize(
     "probs,labels,exc,fragment",
     [
-        ([[2.0, 1.0, 0.1]], [0], ValueError, "softmax"),                 # logits, not probabilities
+        ([[2.0, 1.0, 0.1]], [0], ValueError, "softmax"),  # logits, not probabilities
         ([[0.5, 0.4, 0.0]], [0], ValueError, "sum to 1"),
         ([[0.5, 0.5]], [2], ValueError, "class indices in [0, 1]"),
         ([[0.5, 0.5]], [0, 1], ValueError, "one class index per row"),
@@ -166,8 +165,9 @@ def test_ece_rejects_bad_input_with_a_clear_message(probs, labels, exc, fragment
     assert fragment in str(info.value)
 
 
-@pytest.mark.parametrize("n_bins,exc", [(0, ValueError), (-3, ValueError), (1.5, TypeError),
-                                         (True, TypeError), ("15", TypeError)])
+@pytest.mark.parametrize(
+    "n_bins,exc", [(0, ValueError), (-3, ValueError), (1.5, TypeError), (True, TypeError), ("15", TypeError)]
+)
 def test_n_bins_must_be_a_positive_integer(n_bins, exc):
     with pytest.raises(exc, match="n_bins"):
         reliability_bins([0.5], [1], n_bins=n_bins)
@@ -200,8 +200,17 @@ def test_temperature_nll_ignores_a_constant_shift_per_row():
     assert math.isclose(temperature_nll(z, y, 1.7), temperature_nll(shifted, y, 1.7), rel_tol=1e-9)
 
 
-@pytest.mark.parametrize("t,exc", [(0.0, ValueError), (-1.0, ValueError), (float("nan"), ValueError),
-                                    (float("inf"), ValueError), (True, TypeError), ("2", TypeError)])
+@pytest.mark.parametrize(
+    "t,exc",
+    [
+        (0.0, ValueError),
+        (-1.0, ValueError),
+        (float("nan"), ValueError),
+        (float("inf"), ValueError),
+        (True, TypeError),
+        ("2", TypeError),
+    ],
+)
 def test_temperature_nll_rejects_bad_temperatures(t, exc):
     with pytest.raises(exc, match="temperature"):
         temperature_nll([[1.0, 0.0]], [0], t)
@@ -209,8 +218,13 @@ def test_temperature_nll_rejects_bad_temperatures(t, exc):
 
 @pytest.mark.parametrize(
     "logits,labels,fragment",
-    [([1.0, 0.0], [0], "2-D"), ([[1.0]], [0], "two classes"), ([[1.0, np.inf]], [0], "NaN or +inf"),
-     ([[1.0, 0.0]], [5], "class indices"), ([[1.0, 0.0]], [0, 1], "one class index per row")],
+    [
+        ([1.0, 0.0], [0], "2-D"),
+        ([[1.0]], [0], "two classes"),
+        ([[1.0, np.inf]], [0], "NaN or +inf"),
+        ([[1.0, 0.0]], [5], "class indices"),
+        ([[1.0, 0.0]], [0, 1], "one class index per row"),
+    ],
 )
 def test_temperature_nll_rejects_bad_logits_and_labels(logits, labels, fragment):
     with pytest.raises(ValueError) as info:
@@ -223,7 +237,7 @@ def test_temperature_nll_rejects_bad_logits_and_labels(logits, labels, fragment)
 def test_fit_temperature_recovers_a_known_temperature(t_true):
     rng = np.random.default_rng(6)
     z = rng.normal(0, 4, size=(40_000, 10))
-    y = _sample_labels(rng, z, t_true)     # the data is calibrated at T = t_true
+    y = _sample_labels(rng, z, t_true)  # the data is calibrated at T = t_true
     t = fit_temperature(z, y)
     assert abs(t - t_true) < 0.05 * t_true
 
@@ -238,9 +252,12 @@ def test_fit_temperature_finds_the_minimum_of_the_nll():
     assert abs(t - grid[int(np.argmin(nll))]) < 0.01
     assert temperature_nll(z, y, t) <= min(nll) + 1e-12
     scipy_opt = pytest.importorskip("scipy.optimize")
-    res = scipy_opt.minimize_scalar(lambda u: temperature_nll(z, y, math.exp(u)),
-                                    bounds=(math.log(0.05), math.log(20)), method="bounded",
-                                    options={"xatol": 1e-9})
+    res = scipy_opt.minimize_scalar(
+        lambda u: temperature_nll(z, y, math.exp(u)),
+        bounds=(math.log(0.05), math.log(20)),
+        method="bounded",
+        options={"xatol": 1e-9},
+    )
     assert abs(t - math.exp(res.x)) < 1e-4
 
 
@@ -271,8 +288,16 @@ def test_fit_temperature_stays_within_bounds_and_returns_a_float():
     assert type(t) is float and 0.5 < t < 4.0
 
 
-@pytest.mark.parametrize("bounds,exc", [((2.0, 1.0), ValueError), ((0.0, 5.0), ValueError),
-                                         ((1.0, math.inf), ValueError), ("ab", TypeError), (3, TypeError)])
+@pytest.mark.parametrize(
+    "bounds,exc",
+    [
+        ((2.0, 1.0), ValueError),
+        ((0.0, 5.0), ValueError),
+        ((1.0, math.inf), ValueError),
+        ("ab", TypeError),
+        (3, TypeError),
+    ],
+)
 def test_fit_temperature_rejects_bad_bounds(bounds, exc):
     with pytest.raises(exc, match="bounds"):
         fit_temperature([[1.0, 0.0], [0.0, 1.0]], [0, 0], bounds=bounds)
@@ -287,8 +312,10 @@ def test_fit_temperature_rejects_bad_tol():
 @contextmanager
 def time_limit(seconds):
     """Fail (instead of hanging the suite) if the block runs longer than *seconds*."""
+
     def stop(signum, frame):
         raise TimeoutError(f"still running after {seconds} s")
+
     old = signal.signal(signal.SIGALRM, stop)
     signal.alarm(seconds)
     try:
@@ -310,11 +337,18 @@ def test_fit_temperature_returns_for_a_tol_below_float_resolution(tol):
     assert t == pytest.approx(fit_temperature(z, y, tol=1e-12), rel=1e-9)
 
 
-@pytest.mark.parametrize("tol,exc,fragment", [
-    (0, ValueError, "> 0"), (-1e-6, ValueError, "> 0"), (math.nan, ValueError, "> 0"),
-    (math.inf, ValueError, "finite"), (True, TypeError, "bool"), ("1e-6", TypeError, "str"),
-    (None, TypeError, "NoneType"),
-])
+@pytest.mark.parametrize(
+    "tol,exc,fragment",
+    [
+        (0, ValueError, "> 0"),
+        (-1e-6, ValueError, "> 0"),
+        (math.nan, ValueError, "> 0"),
+        (math.inf, ValueError, "finite"),
+        (True, TypeError, "bool"),
+        ("1e-6", TypeError, "str"),
+        (None, TypeError, "NoneType"),
+    ],
+)
 def test_fit_temperature_explains_a_nonsensical_tol(tol, exc, fragment):
     with pytest.raises(exc, match="tol") as info:
         fit_temperature([[1.0, 0.0], [0.0, 1.0]], [0, 0], tol=tol)
@@ -386,8 +420,7 @@ def test_calibration_rejects_object_arrays_of_dates(f):
 # The library's one rule (softmax_lib/_validate.py): a masked *logit* is an impossible class
 # (-inf), as in core.cross_entropy; a mask on anything with one entry per sample (labels,
 # confidences, right/wrong flags, probability rows) is a TypeError.
-MASKED_Z = np.ma.array([[5.0, 0.0, 100.0], [0.0, 4.0, -3.0], [1.0, 2.0, 3.0]],
-                       mask=[[0, 0, 1], [0, 0, 0], [1, 0, 0]])
+MASKED_Z = np.ma.array([[5.0, 0.0, 100.0], [0.0, 4.0, -3.0], [1.0, 2.0, 3.0]], mask=[[0, 0, 1], [0, 0, 0], [1, 0, 0]])
 MASKED_Y = np.array([0, 1, 2])
 
 
@@ -406,22 +439,23 @@ def test_fit_temperature_of_masked_logits_is_the_fit_with_minus_inf():
     mask = rng.random((400, 5)) < 0.2
     mask[:, 0] = False
     filled = np.where(mask, -np.inf, z)
-    y = _sample_labels(rng, filled, 1.5)                # never a masked class: its probability is 0
+    y = _sample_labels(rng, filled, 1.5)  # never a masked class: its probability is 0
     assert not mask[np.arange(400), y].any()
     zm = np.ma.array(z, mask=mask)
     assert fit_temperature(zm, y) == fit_temperature(np.where(mask, -np.inf, z), y)
-    assert fit_temperature(zm, y) != fit_temperature(z, y)   # the mask matters
+    assert fit_temperature(zm, y) != fit_temperature(z, y)  # the mask matters
 
 
 def test_a_label_on_a_masked_class_has_infinite_nll_and_cannot_be_fitted():
     z = np.ma.array([[1.0, 2.0], [0.0, 1.0]], mask=[[0, 1], [0, 0]])
-    assert temperature_nll(z, [1, 0], 1.0) == math.inf       # probability 0 at every T
+    assert temperature_nll(z, [1, 0], 1.0) == math.inf  # probability 0 at every T
     with pytest.raises(ValueError, match=r"row 0.*masked"):
         fit_temperature(z, [1, 0])
 
 
-@pytest.mark.parametrize("logits", [[[-np.inf, -np.inf], [0.0, 1.0]],
-                                    np.ma.array([[1.0, 2.0], [0.0, 1.0]], mask=[[1, 1], [0, 0]])])
+@pytest.mark.parametrize(
+    "logits", [[[-np.inf, -np.inf], [0.0, 1.0]], np.ma.array([[1.0, 2.0], [0.0, 1.0]], mask=[[1, 1], [0, 0]])]
+)
 def test_a_row_with_no_possible_class_is_refused(logits):
     with pytest.raises(ValueError, match="no possible class"):
         temperature_nll(logits, [0, 1], 1.0)
@@ -444,8 +478,7 @@ def test_plus_inf_and_nan_logits_are_still_refused(bad):
         lambda: temperature_nll([[1.0, 2.0], [0.0, 1.0]], np.ma.array([0, 1], mask=[0, 1]), 1.0),
         lambda: fit_temperature([[1.0, 2.0], [0.0, 1.0]], np.ma.array([0, 1], mask=[0, 1])),
     ],
-    ids=["bins-confidences", "bins-correct", "ece-confidences", "ece-probs", "ece-labels", "nll-labels",
-         "fit-labels"],
+    ids=["bins-confidences", "bins-correct", "ece-confidences", "ece-probs", "ece-labels", "nll-labels", "fit-labels"],
 )
 def test_a_mask_on_per_sample_data_is_a_type_error(call):
     # reliability_bins read the hidden 5.0 and called it "outside [0, 1]"
@@ -472,8 +505,8 @@ from softmax_lib.calibration import (  # noqa: E402
 def _confidences(seed, n=503):
     rng = np.random.default_rng(seed)
     conf = rng.uniform(0.2, 1.0, n)
-    conf[:20] = np.round(conf[:20], 1)          # some ties and values on bin edges
-    return conf, rng.random(n) < conf ** 1.5
+    conf[:20] = np.round(conf[:20], 1)  # some ties and values on bin edges
+    return conf, rng.random(n) < conf**1.5
 
 
 def test_mce_by_hand_and_by_loop():
@@ -481,8 +514,11 @@ def test_mce_by_hand_and_by_loop():
     assert maximum_calibration_error([0.9, 0.95], [True, False], n_bins=5) == pytest.approx(0.425)
     conf, ok = _confidences(1)
     b = reliability_bins(conf, ok)
-    gaps = [abs(ok[(conf > lo) & (conf <= lo + 1 / 15)].mean() - conf[(conf > lo) & (conf <= lo + 1 / 15)].mean())
-            for lo in np.arange(15) / 15 if ((conf > lo) & (conf <= lo + 1 / 15)).any()]
+    gaps = [
+        abs(ok[(conf > lo) & (conf <= lo + 1 / 15)].mean() - conf[(conf > lo) & (conf <= lo + 1 / 15)].mean())
+        for lo in np.arange(15) / 15
+        if ((conf > lo) & (conf <= lo + 1 / 15)).any()
+    ]
     assert maximum_calibration_error(conf, ok) == pytest.approx(max(gaps), rel=1e-12)
     assert maximum_calibration_error(conf, ok) >= ece_from_bins(b)
 
@@ -493,7 +529,7 @@ def test_brier_score_by_hand_and_its_range():
     assert brier_score(np.eye(3), [0, 1, 2]) == 0.0
     assert brier_score(np.eye(3), [1, 2, 0]) == 2.0
     with pytest.raises(ValueError, match="softmax"):
-        brier_score([[2.0, 1.0]], [0])                       # logits, not probabilities
+        brier_score([[2.0, 1.0]], [0])  # logits, not probabilities
     with pytest.raises(TypeError, match="masked"):
         brier_score(np.ma.array(np.eye(2), mask=[[0, 0], [0, 1]]), [0, 1])
 
@@ -538,8 +574,9 @@ def _lesson08():
     return importlib.import_module("softmax_lib.lessons.lesson08_calibration")
 
 
-@pytest.mark.parametrize("name", ["maximum_calibration_error", "equal_mass_bins", "ece_from_bins", "brier_score",
-                                  "_grid_ece_argmin"])
+@pytest.mark.parametrize(
+    "name", ["maximum_calibration_error", "equal_mass_bins", "ece_from_bins", "brier_score", "_grid_ece_argmin"]
+)
 def test_the_library_gives_lesson_08s_numbers(name):
     # while lesson 08 keeps its own copies, the library's must give the same numbers
     lesson = _lesson08()

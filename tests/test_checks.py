@@ -34,10 +34,23 @@ def test_an_empty_choice_is_no_answer_yet_and_gives_nothing_away(answer):
 @pytest.mark.parametrize(
     "answer, correct",
     [
-        ("c", "c"), ("C", "c"), (" c ", "c"), ("c.", "c"), ("(c)", "c"), ("c)", "c"), ("'c'", "c"),
-        (frozenset({"c"}), "c"), ({"c"}, "c"), (["c"], "c"), (("c",), "c"),
-        ("a, c", {"a", "c"}), ("(a), (c)", {"a", "c"}), ("a;c", {"a", "c"}), ("a c", {"a", "c"}),
-        (frozenset({"a", "c"}), {"a", "c"}), (["(a)", "c."], {"a", "c"}),
+        ("c", "c"),
+        ("C", "c"),
+        (" c ", "c"),
+        ("c.", "c"),
+        ("(c)", "c"),
+        ("c)", "c"),
+        ("'c'", "c"),
+        (frozenset({"c"}), "c"),
+        ({"c"}, "c"),
+        (["c"], "c"),
+        (("c",), "c"),
+        ("a, c", {"a", "c"}),
+        ("(a), (c)", {"a", "c"}),
+        ("a;c", {"a", "c"}),
+        ("a c", {"a", "c"}),
+        (frozenset({"a", "c"}), {"a", "c"}),
+        (["(a)", "c."], {"a", "c"}),
     ],
 )
 def test_choice_accepts_the_ways_learners_write_a_letter(answer, correct):
@@ -67,8 +80,15 @@ def test_choice_rejects_with_its_own_hint(answer, fragment, hint):
 
 # ---------------------------------------------------------------- check_number
 def number(answer, **kw):
-    return check_number(answer, 0.8808, tol=5e-4, why="WHY", hint="HINT",
-                        mistakes=[Near(0.1192, "MISTAKE: you took the other class.")], **kw)
+    return check_number(
+        answer,
+        0.8808,
+        tol=5e-4,
+        why="WHY",
+        hint="HINT",
+        mistakes=[Near(0.1192, "MISTAKE: you took the other class.")],
+        **kw,
+    )
 
 
 @pytest.mark.parametrize(
@@ -97,8 +117,11 @@ def test_number_verdicts(answer, ok, fragment):
     assert fragment in fb.title
 
 
-@pytest.mark.parametrize("answer", [10**400, -(10**400), Fraction(10**400, 3), np.array(10**400, dtype=object)],
-                         ids=["10**400", "-10**400", "Fraction", "object-array"])
+@pytest.mark.parametrize(
+    "answer",
+    [10**400, -(10**400), Fraction(10**400, 3), np.array(10**400, dtype=object)],
+    ids=["10**400", "-10**400", "Fraction", "object-array"],
+)
 def test_a_number_too_large_for_a_float_gets_feedback_not_an_overflow_error(answer):
     fb = number(answer)
     assert fb.ok is False
@@ -108,8 +131,9 @@ def test_a_number_too_large_for_a_float_gets_feedback_not_an_overflow_error(answ
     assert fb.ok is False and "too large" in fb.title and "WHY" in fb.detail
 
 
-@pytest.mark.parametrize("answer", [0.8808 + 5j, 0.8808 + 0j, np.complex128(0.8808 + 5j), np.array(0.8808 + 5j),
-                                    np.complex64(0.8808)])
+@pytest.mark.parametrize(
+    "answer", [0.8808 + 5j, 0.8808 + 0j, np.complex128(0.8808 + 5j), np.array(0.8808 + 5j), np.complex64(0.8808)]
+)
 def test_a_complex_number_is_rejected_with_a_reason(answer):
     fb = number(answer)
     assert fb.ok is False
@@ -137,10 +161,15 @@ def test_prediction_accepts_the_ways_learners_write_a_letter(prediction):
 # ---------------------------------------------------------------- check_function
 def _cases():
     return [
-        Case("[2, 1, 0.1]", (np.array([2.0, 1.0, 0.1]),), checks.expect_array(softmax([2.0, 1.0, 0.1])),
-             "HINT-ORDINARY"),
-        Case("[1000, 999, 0]", (np.array([1000.0, 999.0, 0.0]),),
-             checks.expect_array(softmax([1000.0, 999.0, 0.0])), "HINT-OVERFLOW"),
+        Case(
+            "[2, 1, 0.1]", (np.array([2.0, 1.0, 0.1]),), checks.expect_array(softmax([2.0, 1.0, 0.1])), "HINT-ORDINARY"
+        ),
+        Case(
+            "[1000, 999, 0]",
+            (np.array([1000.0, 999.0, 0.0]),),
+            checks.expect_array(softmax([1000.0, 999.0, 0.0])),
+            "HINT-OVERFLOW",
+        ),
     ]
 
 

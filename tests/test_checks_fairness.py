@@ -48,8 +48,16 @@ def _warning_of(op) -> str:
         lambda: np.longdouble("-1e4932") - np.longdouble("1e4932"),
         lambda: np.subtract(np.array([[-1e308]]), 1e308),
     ],
-    ids=["float64-array", "float64-scalar", "python-float", "float32-array", "float32-scalar", "float16-scalar",
-         "longdouble-scalar", "2d-broadcast"],
+    ids=[
+        "float64-array",
+        "float64-scalar",
+        "python-float",
+        "float32-array",
+        "float32-scalar",
+        "float16-scalar",
+        "longdouble-scalar",
+        "2d-broadcast",
+    ],
 )
 def test_a_harmless_warning_matches_in_every_numpy_wording(op):
     message = _warning_of(op)
@@ -61,23 +69,32 @@ def test_a_harmless_warning_matches_in_every_numpy_wording(op):
 
 def _loop_softmax(dtype):
     """A correct softmax written as a scalar loop with math.exp (lesson 04, issue 16)."""
+
     def fn(z):
         m = max(z)  # a NumPy scalar
         shifted = [zi - m for zi in z]  # -1e308 - 1e308: "overflow encountered in scalar subtract"
         e = [math.exp(s) for s in shifted]
         total = sum(e)
         return np.array([x / total for x in e], dtype=dtype)
+
     return fn
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_a_scalar_loop_with_math_exp_passes_with_the_array_wording_on_the_harmless_list(dtype):
     big = np.array([1e308, -1e308]) if dtype == np.float64 else np.array([3e38, -3e38], dtype=np.float32)
-    cases = [Case("[big, -big]", (big,), expect_array(softmax(big)), "H"),
-             Case("[2, 1, 0.1]", (np.array([2.0, 1.0, 0.1], dtype=dtype),),
-                  expect_array(softmax(np.array([2.0, 1.0, 0.1]))), "H")]
-    fb = check_function(_loop_softmax(dtype), cases, name="my_softmax", success="S",
-                        harmless=("overflow encountered in subtract",))
+    cases = [
+        Case("[big, -big]", (big,), expect_array(softmax(big)), "H"),
+        Case(
+            "[2, 1, 0.1]",
+            (np.array([2.0, 1.0, 0.1], dtype=dtype),),
+            expect_array(softmax(np.array([2.0, 1.0, 0.1]))),
+            "H",
+        ),
+    ]
+    fb = check_function(
+        _loop_softmax(dtype), cases, name="my_softmax", success="S", harmless=("overflow encountered in subtract",)
+    )
     assert fb.ok is True, repr(fb)
     assert "harmlessly: overflow encountered in scalar subtract" in fb.rows[0][2]
     assert fb.results[0].harmless == ("overflow encountered in scalar subtract",)
@@ -170,6 +187,7 @@ def _raises_and_catches(z):  # asking NumPy to raise, and handling it, is not si
 def nothing_pending():
     """The silencing check is skipped while an interruption from an earlier test is pending."""
     import time
+
     deadline = time.monotonic() + 10
     while checks._interruption_pending() and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -199,9 +217,23 @@ def _sigmoid_case(fn=None):
         (_under_only, True, True, []),
         (_raises_and_catches, True, True, []),
     ],
-    ids=["plain-warns", "errstate-allowed", "errstate-all", "errstate-over", "errstate-decorator", "seterr",
-         "simplefilter", "filterwarnings", "catch_warnings-action", "silenced-and-wrong", "stable", "np.isclose",
-         "softmax_lib", "under-only", "raise-and-catch"],
+    ids=[
+        "plain-warns",
+        "errstate-allowed",
+        "errstate-all",
+        "errstate-over",
+        "errstate-decorator",
+        "seterr",
+        "simplefilter",
+        "filterwarnings",
+        "catch_warnings-action",
+        "silenced-and-wrong",
+        "stable",
+        "np.isclose",
+        "softmax_lib",
+        "under-only",
+        "raise-and-catch",
+    ],
 )
 def test_silencing_warnings_is_its_own_failure_when_the_checker_asks(fn, forbid, ok, fragments, nothing_pending):
     before = np.geterr()
@@ -215,8 +247,14 @@ def test_silencing_warnings_is_its_own_failure_when_the_checker_asks(fn, forbid,
 
 
 def test_a_checker_can_word_the_silencing_hint_itself(nothing_pending):
-    fb = check_function(_errstate_all, _sigmoid_case(), name="my_sigmoid", success="S", forbid_silencing=True,
-                        silenced_hint="LESSON-05: the lesson says silencing hides bugs.")
+    fb = check_function(
+        _errstate_all,
+        _sigmoid_case(),
+        name="my_sigmoid",
+        success="S",
+        forbid_silencing=True,
+        silenced_hint="LESSON-05: the lesson says silencing hides bugs.",
+    )
     assert fb.detail.endswith("Hint: LESSON-05: the lesson says silencing hides bugs.")
 
 
@@ -236,8 +274,13 @@ SIG = sigmoid(np.array([-2.0, 0.0, 2.0]))
         (SIG + 2e-6, SIG, 1e-9, 1e-12, True),
         (SIG * (1 + 1e-12), SIG, 0.0, 0.0, True),
         (np.array([0.0, 9.86e-305]), np.array([4.25e-18, 9.86e-305]), 1e-6, 0.0, True),  # tiny tails
-        (np.array([[0.09, 0.2447, 0.6652], [0.5, 0.5, 0.0]]), softmax(np.array([[1.0, 2, 3], [1000, 1000, 0]])),
-         1e-5, 1e-8, True),
+        (
+            np.array([[0.09, 0.2447, 0.6652], [0.5, 0.5, 0.0]]),
+            softmax(np.array([[1.0, 2, 3], [1000, 1000, 0]])),
+            1e-5,
+            1e-8,
+            True,
+        ),
         (np.array([0.2, 0.5, 0.8]), SIG, 1e-5, 1e-8, False),  # visible at 3 decimals: the usual message
         (np.float32(0.88079), np.float64(0.8807970779778823), 1e-9, 0.0, True),  # a 0-d result
     ],
@@ -280,14 +323,34 @@ def test_a_number_is_shown_with_enough_digits_and_a_near_miss_gets_the_tolerance
 
 # ---------------------------------------------------------------- choices as the learner meant them
 def choice(answer, correct=frozenset({"a", "c"})):
-    return check_choice(answer, set(correct), why="WHY", hints={"b": "HINT-B", "c": "HINT-C"},
-                        options=("a", "b", "c", "d"))
+    return check_choice(
+        answer, set(correct), why="WHY", hints={"b": "HINT-B", "c": "HINT-C"}, options=("a", "b", "c", "d")
+    )
 
 
 @pytest.mark.parametrize(
     "answer",
-    ["a and c", "ac", "CA", "{a, c}", "a & c", "a+c", "A, C", "(a) and (c)", "both a and c", "options a and c",
-     "a,c", "['a', 'c']", "“a” and “c”", "a; c.", "a)c)", ["a and c"], {"A", "C"}, ("(a)", "c"), "the answer is a, c"],
+    [
+        "a and c",
+        "ac",
+        "CA",
+        "{a, c}",
+        "a & c",
+        "a+c",
+        "A, C",
+        "(a) and (c)",
+        "both a and c",
+        "options a and c",
+        "a,c",
+        "['a', 'c']",
+        "“a” and “c”",
+        "a; c.",
+        "a)c)",
+        ["a and c"],
+        {"A", "C"},
+        ("(a)", "c"),
+        "the answer is a, c",
+    ],
 )
 def test_several_options_read_as_the_learner_meant(answer):
     fb = choice(answer)
@@ -357,8 +420,7 @@ def test_a_prediction_is_read_the_same_way():
 def test_a_one_element_array_is_judged_by_its_number_with_a_hint_to_use_float(answer, ok, how):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # float() of a 1-element array is deprecated in NumPy 2: never called
-        fb = check_number(answer, 0.8808, tol=5e-4, why="WHY", hint="HINT",
-                          mistakes=[checks.Near(0.1192, "MISTAKE")])
+        fb = check_number(answer, 0.8808, tol=5e-4, why="WHY", hint="HINT", mistakes=[checks.Near(0.1192, "MISTAKE")])
     assert fb.ok is ok, fb
     assert "holding one number" in fb.detail and how in fb.detail
     assert ("WHY" if ok else ("MISTAKE" if answer[0] < 0.2 else "HINT")) in fb.detail
@@ -410,6 +472,7 @@ class _HugeRepr:
 def _raise(err):
     def fn(z):
         raise err
+
     return fn
 
 
@@ -438,8 +501,17 @@ _CASES = [Case("[2, 1, 0.1]", (np.array([2.0, 1.0, 0.1]),), expect_array(softmax
         (_warn_huge, "made NumPy warn: xxxx"),
         (_raise(SystemExit(3)), "raised SystemExit: 3"),
     ],
-    ids=["str-raises", "50MB-message", "class-not-instance", "repr-raises", "array-raises", "50MB-repr", "50MB-str",
-         "50MB-warning", "exit()"],
+    ids=[
+        "str-raises",
+        "50MB-message",
+        "class-not-instance",
+        "repr-raises",
+        "array-raises",
+        "50MB-repr",
+        "50MB-str",
+        "50MB-warning",
+        "exit()",
+    ],
 )
 def test_a_broken_or_huge_result_or_exception_is_survived_and_truncated(fn, fragment):
     fb = check_function(fn, _CASES, name="my_softmax", success="S", returns="probabilities")
@@ -448,12 +520,18 @@ def test_a_broken_or_huge_result_or_exception_is_survived_and_truncated(fn, frag
     assert _small(fb), (len(repr(fb)), len(fb._repr_html_()))
 
 
-@pytest.mark.parametrize("answer", [_BadRepr(), _BadArray(), _HugeRepr(), HUGE, {_BadRepr()}, [HUGE]],
-                         ids=["repr-raises", "array-raises", "50MB-repr", "50MB-str", "set-of-bad", "list-of-huge"])
+@pytest.mark.parametrize(
+    "answer",
+    [_BadRepr(), _BadArray(), _HugeRepr(), HUGE, {_BadRepr()}, [HUGE]],
+    ids=["repr-raises", "array-raises", "50MB-repr", "50MB-str", "set-of-bad", "list-of-huge"],
+)
 def test_number_and_choice_checkers_survive_any_answer(answer):
-    for fb in (check_number(answer, 0.5, tol=0.01, why="W"), check_prediction(answer, 0.5, tol=0.01, why="W"),
-               check_choice(answer, "a", why="W", options=("a", "b")),
-               check_prediction(answer, "a", why="W", options=("a", "b"))):
+    for fb in (
+        check_number(answer, 0.5, tol=0.01, why="W"),
+        check_prediction(answer, 0.5, tol=0.01, why="W"),
+        check_choice(answer, "a", why="W", options=("a", "b")),
+        check_prediction(answer, "a", why="W", options=("a", "b")),
+    ):
         assert fb.ok is False, fb
         assert _small(fb), (len(repr(fb)), len(fb._repr_html_()))
 
@@ -481,8 +559,10 @@ def test_changing_an_array_inside_a_list_argument_is_caught():
 
 # ---------------------------------------------------------------- the failing case as data
 def test_code_feedback_carries_the_failing_case_and_its_row():
-    cases = [Case("first", (np.array([0.0, 0.0]),), expect_array([0.5, 0.5]), "H1"),
-             Case("second", (np.array([0.0, 1000.0]),), expect_array([0.0, 1.0]), "H2")]
+    cases = [
+        Case("first", (np.array([0.0, 0.0]),), expect_array([0.5, 0.5]), "H1"),
+        Case("second", (np.array([0.0, 1000.0]),), expect_array([0.0, 1.0]), "H2"),
+    ]
 
     def naive(z):
         return np.exp(z) / np.exp(z).sum()
@@ -502,9 +582,12 @@ def test_code_feedback_carries_the_failing_case_and_its_row():
 @pytest.mark.parametrize(
     "fn, title, detail",
     [
-        (lambda z: z, "f cannot be called as f(z, axis): too many positional arguments.",
-         "Define it with exactly two parameters, the logits and the axis: `def f(z, axis):`. The checker calls "
-         "f(z, axis) with a NumPy array and an int."),
+        (
+            lambda z: z,
+            "f cannot be called as f(z, axis): too many positional arguments.",
+            "Define it with exactly two parameters, the logits and the axis: `def f(z, axis):`. The checker calls "
+            "f(z, axis) with a NumPy array and an int.",
+        ),
         (lambda z, axis, t: z, "f cannot be called as f(z, axis): missing a required argument: 't'.", None),
     ],
 )
@@ -536,8 +619,10 @@ def test_returns_gives_a_hint_about_the_form_of_a_wrong_kind_of_result(out, frag
 
 
 def test_a_wrong_shape_on_a_later_case_keeps_that_cases_own_hint():
-    cases = [Case("vector", (np.zeros(2),), expect_array([0.5, 0.5]), "H1"),
-             Case("batch", (np.zeros((2, 2)),), expect_array(np.full((2, 2), 0.5)), "BATCH-HINT")]
+    cases = [
+        Case("vector", (np.zeros(2),), expect_array([0.5, 0.5]), "H1"),
+        Case("batch", (np.zeros((2, 2)),), expect_array(np.full((2, 2), 0.5)), "BATCH-HINT"),
+    ]
     fb = check_function(lambda z: np.full(2, 0.5), cases, name="f", success="S", returns="probabilities")
     assert fb.failed.name == "batch" and "BATCH-HINT" in fb.detail
 
@@ -556,7 +641,8 @@ def _luminance(colour: str) -> float:
     def channel(c: int) -> float:
         c = c / 255
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
 
@@ -584,7 +670,7 @@ def test_every_title_and_mark_colour_reaches_aa_on_every_box_background(box, mar
 @pytest.mark.parametrize("ok, original", [(True, "#009E73"), (False, "#D55E00"), (None, "#0072B2")])
 def test_the_accents_keep_their_hue_and_meaning(ok, original):
     def hls(colour):
-        return colorsys.rgb_to_hls(*(int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)))
+        return colorsys.rgb_to_hls(*(int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)))
 
     new = checks.STYLES[ok][1]
     assert abs(hls(new)[0] - hls(original)[0]) * 360 < 2  # the same hue (Okabe-Ito green / vermillion / blue)

@@ -26,18 +26,27 @@ def _same(new, old):
 
 
 # ---------------------------------------------------------------- lesson 04: my_softmax
-SOFTMAX_SUCCESS = ("It agrees with softmax_lib.softmax on ordinary, huge, tiny, ±1e308, float32, batched, masked and "
-                   "constant rows: your softmax is stable.")
+SOFTMAX_SUCCESS = (
+    "It agrees with softmax_lib.softmax on ordinary, huge, tiny, ±1e308, float32, batched, masked and "
+    "constant rows: your softmax is stable."
+)
 
 
 def new_check_my_softmax(fn):
     name, z = l04.ORDINARY
     cases = [Case(name, (z,), expect_array(softmax(z)), l04.ORDINARY_HINT)]
     cases += [Case(n, (zz,), expect_array(softmax(zz)), h) for n, zz, h in l04.HOSTILE]
-    return check_function(fn, cases, name="my_softmax", success=SOFTMAX_SUCCESS, harmless=l04.HARMLESS,
-                          params="z", params_meaning="the logits", returns="probabilities",
-                          warned_hint=WARNED_HINT + " In a stable softmax, call np.exp only on z - max, never on "
-                                                    "the raw logits.")
+    return check_function(
+        fn,
+        cases,
+        name="my_softmax",
+        success=SOFTMAX_SUCCESS,
+        harmless=l04.HARMLESS,
+        params="z",
+        params_meaning="the logits",
+        returns="probabilities",
+        warned_hint=WARNED_HINT + " In a stable softmax, call np.exp only on z - max, never on the raw logits.",
+    )
 
 
 def _s_naive(z):
@@ -94,11 +103,15 @@ def test_lesson04_feedback_is_the_same_from_check_functions_own_parameters(fn):
 
 
 # ---------------------------------------------------------------- lesson 05: my_sigmoid
-SIGMOID_SUCCESS = ("No overflow, no NaN, no warning at ±1000 or in float32, tiny tails kept, shapes kept, and "
-                   "σ(−z) = 1 − σ(z): your sigmoid is stable.")
-WHERE_HINT = (" np.where computes BOTH branches for every entry before it picks, so the branch you did not "
-              "want still overflows. Compute e = np.exp(-np.abs(z)) once; it is in (0, 1], and both branches "
-              "can use it.")
+SIGMOID_SUCCESS = (
+    "No overflow, no NaN, no warning at ±1000 or in float32, tiny tails kept, shapes kept, and "
+    "σ(−z) = 1 − σ(z): your sigmoid is stable."
+)
+WHERE_HINT = (
+    " np.where computes BOTH branches for every entry before it picks, so the branch you did not "
+    "want still overflows. Compute e = np.exp(-np.abs(z)) once; it is in (0, 1], and both branches "
+    "can use it."
+)
 
 
 def _expect(expected, **kw):
@@ -110,13 +123,21 @@ def _expect(expected, **kw):
 def new_check_my_sigmoid(fn):
     name, z = l05._ORDINARY
     cases = [Case(name, (z,), _expect(sigmoid(z), rtol=1e-9, atol=1e-12), l05.sigmoid_cases(None)[0].hint)]
-    cases += [Case(n, (zz,), _expect(sigmoid(zz.astype(float)), rtol=1e-6, atol=atol), h,
-                   warned_hint=f"{WARNED_HINT} {h}")
-              for n, zz, h, atol in l05.SIGMOID_HOSTILE]
+    cases += [
+        Case(n, (zz,), _expect(sigmoid(zz.astype(float)), rtol=1e-6, atol=atol), h, warned_hint=f"{WARNED_HINT} {h}")
+        for n, zz, h, atol in l05.SIGMOID_HOSTILE
+    ]
     if callable(fn):
         cases.append(l05.sigmoid_cases(fn)[-1])  # the property σ(−z) = 1 − σ(z), which calls fn itself
-    fb = check_function(fn, cases, name="my_sigmoid", success=SIGMOID_SUCCESS, params="z",
-                        params_meaning="the logits", returns="probabilities")
+    fb = check_function(
+        fn,
+        cases,
+        name="my_sigmoid",
+        success=SIGMOID_SUCCESS,
+        params="z",
+        params_meaning="the logits",
+        returns="probabilities",
+    )
     ends = [r for r in getattr(fb, "results", ()) if r.case.name in ("[1000]", "[-1000]")]
     if fb.failure is not None and fb.failure.kinds == {"warned"} and all(r.kinds == {"warned"} for r in ends):
         fb = fb.with_hint(WARNED_HINT + WHERE_HINT)  # both ends warn: np.where's trap

@@ -25,8 +25,10 @@ HANG_BOUND = 15.0  # a checker that took longer than this hung (3 × a 3 s limit
 
 def _cases(n: int = 3) -> list[Case]:
     rows = ([2.0, 1.0, 0.1], [1000.0, 999.0, 0.0], [0.0, -np.inf, 1.0], [5.0, 5.0], [-1.0, 1.0])
-    return [Case(f"row {i}", (np.array(r),), expect_array(softmax(np.array(r))), f"HINT-{i}")
-            for i, r in enumerate(rows[:n])]
+    return [
+        Case(f"row {i}", (np.array(r),), expect_array(softmax(np.array(r))), f"HINT-{i}")
+        for i, r in enumerate(rows[:n])
+    ]
 
 
 def _stable(z):
@@ -99,10 +101,16 @@ def _workers() -> list[threading.Thread]:
     [
         (_endless, "timeout", [f"still running after {LIMIT:g} s and was stopped", "An endless loop?"]),
         (_swallows_three, "timeout", ["was stopped", "An endless loop?"]),
-        (_swallows_all, "abandoned", ["could not be stopped", "a bare `except:`", "left running in the background",
-                                      "restart the kernel"]),
-        (_sleeps, "abandoned", ["could not be stopped", "time.sleep", "left running in the background",
-                                "restart the kernel"]),
+        (
+            _swallows_all,
+            "abandoned",
+            ["could not be stopped", "a bare `except:`", "left running in the background", "restart the kernel"],
+        ),
+        (
+            _sleeps,
+            "abandoned",
+            ["could not be stopped", "time.sleep", "left running in the background", "restart the kernel"],
+        ),
     ],
     ids=["while-True", "bare-except-loop", "except-everything-loop", "sleep-1000"],
 )
@@ -183,6 +191,7 @@ def test_a_check_that_calls_the_function_again_is_limited_too():
     def calls_again(fn):
         def check(out):
             fn(np.array([1.0, 2.0]))  # e.g. a property check: σ(−z) = 1 − σ(z)
+
         return check
 
     calls = []
@@ -273,7 +282,8 @@ def test_in_a_real_kernel_the_learner_sees_prints_and_the_kernel_stays_usable():
             "    print('learner print reached the cell')\n"
             "    while True:\n"
             "        pass\n"
-            "print(check_function(my_f, cases, name='my_f', success='S', time_limit=1))\n")
+            "print(check_function(my_f, cases, name='my_f', success='S', time_limit=1))\n"
+        )
         assert status == "ok"
         assert "learner print reached the cell" in text
         assert "still running after 1 s and was stopped" in text
@@ -287,9 +297,11 @@ def test_in_a_real_kernel_the_learner_sees_prints_and_the_kernel_stays_usable():
         assert reply["parent_header"]["msg_id"] == msg_id
         assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt"
         time.sleep(0.5)
-        status, text, _ = run("import sys; time.sleep(0.3); frames = sys._current_frames(); "
-                              "print(sum(t.name == 'softmax_lib checker' and t.ident in frames "
-                              "for t in threading.enumerate()), 6 * 7)")
+        status, text, _ = run(
+            "import sys; time.sleep(0.3); frames = sys._current_frames(); "
+            "print(sum(t.name == 'softmax_lib checker' and t.ident in frames "
+            "for t in threading.enumerate()), 6 * 7)"
+        )
         assert status == "ok" and text.split() == ["0", "42"]  # the loop was stopped, not left running
     finally:
         kc.stop_channels()
@@ -322,8 +334,10 @@ def test_profiled_code_still_runs_after_a_loop_was_stopped():
     assert _profiled_call_seconds() < 1.0
 
 
-@pytest.mark.skipif(checks._cpu_seconds(threading.main_thread()) is None,
-                    reason="no per-thread CPU clock here: a sleeping thread cannot be told from a busy one")
+@pytest.mark.skipif(
+    checks._cpu_seconds(threading.main_thread()) is None,
+    reason="no per-thread CPU clock here: a sleeping thread cannot be told from a busy one",
+)
 def test_a_sleeping_call_is_left_running_without_a_pending_interruption():
     fb, _ = _check(_sleeps, time_limit=LIMIT)
     assert fb.failure.kinds == {"abandoned"}
@@ -345,8 +359,10 @@ def test_the_silencing_check_is_skipped_and_says_so_while_an_interruption_is_pen
     assert fb.ok is False and fb.failure.kinds == {"silenced"}
 
 
-@pytest.mark.skipif(checks._cpu_seconds(threading.main_thread()) is None,
-                    reason="no per-thread CPU clock here: the limit is wall-clock time")
+@pytest.mark.skipif(
+    checks._cpu_seconds(threading.main_thread()) is None,
+    reason="no per-thread CPU clock here: the limit is wall-clock time",
+)
 def test_a_function_starved_of_cpu_is_not_cut_off_at_the_wall_clock_limit():
     def half_busy(z):  # 1.6 s of wall-clock time, about half of it computing: like a loaded machine
         end = time.perf_counter() + 1.6

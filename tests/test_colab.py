@@ -38,8 +38,9 @@ def _pyproject(tmp_path: Path, url: str) -> Path:
 
 def _lesson_nb(*sources: tuple[str, str]) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell(s) if kind == "md" else nbformat.v4.new_code_cell(s)
-                for kind, s in sources]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(s) if kind == "md" else nbformat.v4.new_code_cell(s) for kind, s in sources
+    ]
     return nb
 
 
@@ -85,13 +86,19 @@ def test_the_readme_top_follows_the_stored_url():
     assert not re.search(r"https?://[^\s)`]*OWNER", readme), "a link in the README names OWNER"
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("https://github.com/OWNER/softmax-lessons", None),
-    ("https://github.com/example-org/softmax-course", navigation.PublicRepo("example-org", "softmax-course", "main")),
-    ("https://github.com/example-org/softmax-course.git", navigation.PublicRepo("example-org", "softmax-course")),
-    ("https://github.com/example-org/softmax-course/", navigation.PublicRepo("example-org", "softmax-course")),
-    (REAL_URL, REAL),
-])
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("https://github.com/OWNER/softmax-lessons", None),
+        (
+            "https://github.com/example-org/softmax-course",
+            navigation.PublicRepo("example-org", "softmax-course", "main"),
+        ),
+        ("https://github.com/example-org/softmax-course.git", navigation.PublicRepo("example-org", "softmax-course")),
+        ("https://github.com/example-org/softmax-course/", navigation.PublicRepo("example-org", "softmax-course")),
+        (REAL_URL, REAL),
+    ],
+)
 def test_the_url_is_read_with_its_branch(url, expected):
     assert navigation.parse_repository(url) == expected
 
@@ -107,13 +114,16 @@ def test_every_link_is_made_from_the_url_in_pyproject(tmp_path, monkeypatch):
     repo = navigation.public_repo()
     assert repo == REAL
     assert repo.pip_spec == "git+https://github.com/example-org/softmax-course@teach"
-    assert repo.binder() == ("https://mybinder.org/v2/gh/example-org/softmax-course/teach"
-                             "?urlpath=lab/tree/notebooks/00-index.ipynb")
+    assert repo.binder() == (
+        "https://mybinder.org/v2/gh/example-org/softmax-course/teach?urlpath=lab/tree/notebooks/00-index.ipynb"
+    )
     assert repo.colab("workbook/03-temperature.ipynb") == (
-        "https://colab.research.google.com/github/example-org/softmax-course/blob/teach/workbook/03-temperature.ipynb")
+        "https://colab.research.google.com/github/example-org/softmax-course/blob/teach/workbook/03-temperature.ipynb"
+    )
     assert repo.nbgitpuller("https://hub.example.edu/") == (
         "https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A//github.com/example-org/softmax-course"
-        "&branch=teach&urlpath=lab/tree/softmax-course/notebooks/00-index.ipynb")
+        "&branch=teach&urlpath=lab/tree/softmax-course/notebooks/00-index.ipynb"
+    )
     with pytest.raises(ValueError, match="must start with https://"):
         repo.nbgitpuller("hub.example.edu")
     # The README's generated parts: the badges come first and name only this repository.
@@ -144,16 +154,24 @@ def test_the_cli_prints_the_nbgitpuller_link():
 
 
 def _book() -> nbformat.NotebookNode:
-    return _lesson_nb(("md", "# 01 · A lesson\n\nBy the end..."), ("code", "import numpy as np\nx = 1"),
-                      ("md", "## 1. Text"), ("code", "print(x)"))
+    return _lesson_nb(
+        ("md", "# 01 · A lesson\n\nBy the end..."),
+        ("code", "import numpy as np\nx = 1"),
+        ("md", "## 1. Text"),
+        ("code", "print(x)"),
+    )
 
 
 @pytest.mark.parametrize("folder", navigation.FOLDERS)
 def test_generated_cells_with_a_real_url(folder):
     nb = navigation.with_generated_cells(_book(), "01-intuition.ipynb", folder, REAL)
     kinds = [(c.cell_type, c.get("id")) for c in nb.cells]
-    assert kinds[:4] == [("markdown", kinds[0][1]), ("markdown", "nav-top"), ("code", "colab-setup"),
-                         ("code", kinds[3][1])]
+    assert kinds[:4] == [
+        ("markdown", kinds[0][1]),
+        ("markdown", "nav-top"),
+        ("code", "colab-setup"),
+        ("code", kinds[3][1]),
+    ]
     assert nb.cells[-1].id == "nav-bottom"
     top = nb.cells[1].source
     assert top.startswith(navigation.NAV_MARK + "\n" + navigation.nav_line("01-intuition.ipynb").split("\n", 1)[1])
@@ -174,8 +192,9 @@ def test_generated_cells_with_the_placeholder_say_so_without_a_link():
 
 def test_regenerating_is_safe_and_keeps_the_colab_cells_run(tmp_path):
     once = navigation.with_generated_cells(_book(), "01-intuition.ipynb", "notebooks", None)
-    again = navigation.with_generated_cells(nbformat.reads(nbformat.writes(once), 4), "01-intuition.ipynb",
-                                            "notebooks", None)
+    again = navigation.with_generated_cells(
+        nbformat.reads(nbformat.writes(once), 4), "01-intuition.ipynb", "notebooks", None
+    )
     assert nbformat.writes(again) == nbformat.writes(once)
     # A stored, executed book: setting the URL rewrites the Colab cell's source only; its
     # execution count stays (it prints nothing outside Colab), so no re-run is needed.
@@ -187,8 +206,11 @@ def test_regenerating_is_safe_and_keeps_the_colab_cells_run(tmp_path):
 
 
 def test_the_index_gets_its_colab_cell_before_its_first_code_cell():
-    nb = _lesson_nb(("md", "# Softmax"), ("md", "## Contents\n\n<!--CONTENTS-->\n<!--/CONTENTS-->"),
-                    ("code", "from softmax_lib import style"))
+    nb = _lesson_nb(
+        ("md", "# Softmax"),
+        ("md", "## Contents\n\n<!--CONTENTS-->\n<!--/CONTENTS-->"),
+        ("code", "from softmax_lib import style"),
+    )
     nb = navigation.with_generated_cells(nb, "00-index.ipynb", "notebooks", REAL)
     assert [c.get("id") for c in nb.cells][1] == "nav-top"
     assert nb.cells[3].id == "colab-setup" and nb.cells[4].source == "from softmax_lib import style"
@@ -269,12 +291,14 @@ def test_on_colab_the_cell_installs_the_course_and_turns_on_the_widget_manager(f
     import importlib.util
 
     real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "softmax_lib" else real_find_spec(name, *a))
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "softmax_lib" else real_find_spec(name, *a)
+    )
     monkeypatch.delitem(sys.modules, "ipywidgets", raising=False)
     _run_cell(navigation.colab_cell_source(REAL))
-    assert pip.calls == [[sys.executable, "-m", "pip", "install", "--quiet",
-                          "git+https://github.com/example-org/softmax-course@teach"]]
+    assert pip.calls == [
+        [sys.executable, "-m", "pip", "install", "--quiet", "git+https://github.com/example-org/softmax-course@teach"]
+    ]
     assert fake_colab == ["enable_custom_widget_manager"]
     out = capsys.readouterr().out
     assert "Installing the course" in out and "widget manager is on" in out
@@ -292,8 +316,11 @@ def test_on_colab_a_failed_install_says_so(fake_colab, monkeypatch):
     import importlib.util
 
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)
-    with pytest.raises(RuntimeError, match=r"(?s)pip could not install the course from git\+https://github\.com/"
-                                           r"example-org/softmax-course@teach.*network unreachable"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"(?s)pip could not install the course from git\+https://github\.com/"
+        r"example-org/softmax-course@teach.*network unreachable",
+    ):
         _run_cell(navigation.colab_cell_source(REAL))
     assert fake_colab == []
 
@@ -318,8 +345,10 @@ def test_the_cell_runs_as_a_no_op_in_a_real_kernel(tmp_path):
     # In a kernel (not exec): no output, no error, nothing installed.
     from nbclient import NotebookClient
 
-    nb = _lesson_nb(("code", navigation.colab_cell_source(REAL)),
-                    ("code", "print('google.colab' in sys.modules, 'subprocess' in dir())"))
+    nb = _lesson_nb(
+        ("code", navigation.colab_cell_source(REAL)),
+        ("code", "print('google.colab' in sys.modules, 'subprocess' in dir())"),
+    )
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     assert nb.cells[0].outputs == []
     assert nb.cells[1].outputs[0]["text"] == "False False\n"

@@ -31,6 +31,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+
 from lessons import BY_NAME, present
 
 try:  # tests/ as a package or as a plain directory on sys.path
@@ -162,8 +163,16 @@ def test_feedback_boxes_and_captions_in_jupyterlab_meet_wcag_aa(browser):
         notebooks = lab.copy_tree_for_serving(REPO / "notebooks", REPO / "softmax_lib", root)
         served = notebooks / LAB_LESSON.name
         nb = json.loads(served.read_text())
-        nb["cells"].append({"cell_type": "code", "execution_count": None, "id": "contrast-check",
-                            "metadata": {}, "outputs": [], "source": FEEDBACK_CELL})
+        nb["cells"].append(
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": "contrast-check",
+                "metadata": {},
+                "outputs": [],
+                "source": FEEDBACK_CELL,
+            }
+        )
         served.write_text(json.dumps(nb))
         server = lab.JupyterLabServer(root_dir=root, workdir=tmp / "jupyter", pythonpath=root).start()
         context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -198,9 +207,11 @@ def test_feedback_boxes_and_captions_in_jupyterlab_meet_wcag_aa(browser):
     # The lesson's other outputs (pictures, sliders) are drawn by JupyterLab and
     # ipywidgets, not by the course: reported, not asserted.
     others = serious(sorted(set(results) - ours))
-    print(f"\n[{LAB_LESSON.stem} in JupyterLab] {len(targets['boxes'])} feedback boxes and "
-          f"{len(targets['captions'])} caption(s): {len(found)} serious/critical violations; "
-          f"the other {len(results) - len(ours)} outputs: {len(others)}")
+    print(
+        f"\n[{LAB_LESSON.stem} in JupyterLab] {len(targets['boxes'])} feedback boxes and "
+        f"{len(targets['captions'])} caption(s): {len(found)} serious/critical violations; "
+        f"the other {len(results) - len(ours)} outputs: {len(others)}"
+    )
     if others:
         print(_report(others))
     assert not found, (

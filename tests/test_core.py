@@ -100,9 +100,7 @@ WORKED = [
 # --------------------------------------------------------------------------
 def test_softmax_textbook_example():
     # The classic example, expected digits written out by hand.
-    np.testing.assert_allclose(
-        softmax([2.0, 1.0, 0.1]), [0.65900114, 0.24243297, 0.09856589], rtol=0, atol=5e-9
-    )
+    np.testing.assert_allclose(softmax([2.0, 1.0, 0.1]), [0.65900114, 0.24243297, 0.09856589], rtol=0, atol=5e-9)
 
 
 @pytest.mark.parametrize("row", WORKED)
@@ -127,9 +125,7 @@ def test_log_softmax_and_logsumexp_worked_examples(row):
 def test_two_class_closed_form():
     # softmax([a, b]) = [1 / (1 + e^(b - a)), 1 / (1 + e^(a - b))]
     a, b = 0.3, -1.7
-    np.testing.assert_allclose(
-        softmax([a, b]), [1 / (1 + math.exp(b - a)), 1 / (1 + math.exp(a - b))], rtol=1e-15
-    )
+    np.testing.assert_allclose(softmax([a, b]), [1 / (1 + math.exp(b - a)), 1 / (1 + math.exp(a - b))], rtol=1e-15)
 
 
 def test_softmax_of_logs_is_normalised_weights():
@@ -211,9 +207,7 @@ def test_uint8_does_not_wrap():
     np.testing.assert_allclose(softmax(z), ref_softmax([0.0, 255.0]), rtol=4 * EPS64)
     np.testing.assert_allclose(log_softmax(z), [-255.0, 0.0], rtol=4 * EPS64, atol=1e-100)
     # int8 sums would wrap too: 127 + log 2, not a wrapped number
-    assert float(logsumexp(np.array([127, 127], dtype=np.int8))) == pytest.approx(
-        127 + math.log(2), rel=1e-15
-    )
+    assert float(logsumexp(np.array([127, 127], dtype=np.int8))) == pytest.approx(127 + math.log(2), rel=1e-15)
 
 
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
@@ -268,9 +262,7 @@ def test_axis_last_and_axis_0():
     _check_rows(softmax(z, axis=-2), z, 0)
     np.testing.assert_allclose(softmax(z, axis=0).sum(axis=0), 1.0, rtol=1e-15)
     _check_rows(log_softmax(z, axis=0), z, 0, ref=ref_log_softmax)
-    np.testing.assert_allclose(
-        logsumexp(z, axis=0), [ref_logsumexp(c) for c in z.T], rtol=1e-15
-    )
+    np.testing.assert_allclose(logsumexp(z, axis=0), [ref_logsumexp(c) for c in z.T], rtol=1e-15)
 
 
 @pytest.mark.parametrize("axis", [0, 1, 2, -1, -2, -3])
@@ -528,8 +520,7 @@ def _table_log_softmax(bad, kw):
 
 
 def _table_logsumexp(bad, kw):  # logsumexp takes no temperature
-    return {"nan": NAN, "all -inf": -INF, "+inf": INF, "nan+inf": NAN,
-            "-inf": ref_logsumexp([0.0, 3.0])}[bad]
+    return {"nan": NAN, "all -inf": -INF, "+inf": INF, "nan+inf": NAN, "-inf": ref_logsumexp([0.0, 3.0])}[bad]
 
 
 TABLE = {"softmax": _table_softmax, "log_softmax": _table_log_softmax, "logsumexp": _table_logsumexp}
@@ -623,8 +614,12 @@ def test_temperature_one_is_the_default():
 
 @pytest.mark.parametrize(
     "t, fragment",
-    [(10**400, "beyond the range of a float64"), (-(10**400), "beyond the range of a float64"),
-     (Fraction(10**400), "beyond the range of a float64"), (Fraction(1, 10**400), "closer to 0 than any float64")],
+    [
+        (10**400, "beyond the range of a float64"),
+        (-(10**400), "beyond the range of a float64"),
+        (Fraction(10**400), "beyond the range of a float64"),
+        (Fraction(1, 10**400), "closer to 0 than any float64"),
+    ],
     ids=["10**400", "-10**400", "Fraction(10**400)", "Fraction(1, 10**400)"],
 )
 @pytest.mark.parametrize("f", [softmax, log_softmax])
@@ -1115,8 +1110,15 @@ def test_object_arrays_of_real_numbers_still_work():
 @pytest.mark.parametrize("t", [1e-310, 1e-3, 0.5, 1.0, 3.0, 1e300, INF])
 def test_softmax_of_tempered_logits_is_softmax_at_that_temperature(t):
     rng = np.random.default_rng(11)
-    z = np.concatenate([rng.normal(0, 3, size=(6, 5)), [[1.7e308, 1e308, 0, -1e308, 5]],
-                        [[INF, 0, INF, -INF, 1]], [[-INF] * 5], [[1, NAN, 0, 0, 0]]])
+    z = np.concatenate(
+        [
+            rng.normal(0, 3, size=(6, 5)),
+            [[1.7e308, 1e308, 0, -1e308, 5]],
+            [[INF, 0, INF, -INF, 1]],
+            [[-INF] * 5],
+            [[1, NAN, 0, 0, 0]],
+        ]
+    )
     with no_warnings():
         zt = tempered_logits(z, temperature=t)
         np.testing.assert_array_equal(softmax(zt), softmax(z, temperature=t))
@@ -1149,8 +1151,25 @@ def _mp_softplus(x: float) -> float:
         return float(mp.log1p(mp.exp(mp.mpf(x))))
 
 
-ONE_LOGIT_HOSTILE = [-1e308, -1000.0, -745.14, -745.13, -40.0, -1e-300, 0.0, 5e-324, 1e-8, 36.7, 40.0, 709.79,
-                     800.0, 1e308, INF, -INF, NAN]
+ONE_LOGIT_HOSTILE = [
+    -1e308,
+    -1000.0,
+    -745.14,
+    -745.13,
+    -40.0,
+    -1e-300,
+    0.0,
+    5e-324,
+    1e-8,
+    36.7,
+    40.0,
+    709.79,
+    800.0,
+    1e308,
+    INF,
+    -INF,
+    NAN,
+]
 
 
 @pytest.mark.parametrize("x", ONE_LOGIT_HOSTILE)
@@ -1173,8 +1192,9 @@ def test_softplus_and_log_sigmoid_keep_the_dtype(dtype):
         sp, ls = softplus(z), log_sigmoid(z)
     assert sp.dtype == dtype and ls.dtype == dtype
     two_class = log_softmax(np.stack([z, np.zeros_like(z)], axis=-1))[:, 0]
-    np.testing.assert_array_equal(ls, two_class) if dtype == np.float16 else \
-        np.testing.assert_allclose(ls, two_class, rtol=1e-6 if dtype == np.float32 else 1e-15)
+    np.testing.assert_array_equal(ls, two_class) if dtype == np.float16 else np.testing.assert_allclose(
+        ls, two_class, rtol=1e-6 if dtype == np.float32 else 1e-15
+    )
 
 
 def test_binary_cross_entropy_is_two_class_cross_entropy():
@@ -1190,8 +1210,15 @@ def test_binary_cross_entropy_is_two_class_cross_entropy():
 
 @pytest.mark.parametrize(
     "z,t,want",
-    [(-800.0, 1.0, 800.0), (800.0, 0.0, 800.0), (40.0, 1.0, 4.248354255291589e-18), (INF, 1.0, 0.0),
-     (-INF, 0.0, 0.0), (INF, 0.0, INF), (0.0, 0.5, math.log(2))],
+    [
+        (-800.0, 1.0, 800.0),
+        (800.0, 0.0, 800.0),
+        (40.0, 1.0, 4.248354255291589e-18),
+        (INF, 1.0, 0.0),
+        (-INF, 0.0, 0.0),
+        (INF, 0.0, INF),
+        (0.0, 0.5, math.log(2)),
+    ],
 )
 def test_binary_cross_entropy_on_hostile_input(z, t, want):
     with no_warnings():
@@ -1201,8 +1228,7 @@ def test_binary_cross_entropy_on_hostile_input(z, t, want):
 
 def test_the_empty_batch_rule_is_the_same_for_every_loss():
     # sum: 0.0; none: an empty array; mean: a ValueError (lesson 06's BCE gave NaN here)
-    for loss, args in ((cross_entropy, (np.zeros((0, 3)), np.zeros(0, dtype=int))),
-                       (binary_cross_entropy, ([], []))):
+    for loss, args in ((cross_entropy, (np.zeros((0, 3)), np.zeros(0, dtype=int))), (binary_cross_entropy, ([], []))):
         assert loss(*args, reduction="sum") == 0.0
         assert loss(*args, reduction="none").shape == (0,)
         with pytest.raises(ValueError, match="empty batch.*no mean"):
@@ -1261,8 +1287,9 @@ def test_the_library_versions_give_the_lessons_numbers(name):
             if name == "binary_cross_entropy":
                 ok = ~np.isnan(z)
                 for reduction in ("none", "sum", "mean"):
-                    np.testing.assert_array_equal(globals()[name](z[ok], t[ok], reduction=reduction),
-                                                  copy(z[ok], t[ok], reduction=reduction))
+                    np.testing.assert_array_equal(
+                        globals()[name](z[ok], t[ok], reduction=reduction), copy(z[ok], t[ok], reduction=reduction)
+                    )
                 assert globals()[name](3.0, 1.0) == copy(3.0, 1.0)
             else:
                 np.testing.assert_array_equal(globals()[name](z), copy(z))

@@ -85,9 +85,16 @@ def test_top_k_nan_row_stays_nan_and_other_rows_are_unaffected():
     assert np.array_equal(out[1], [-INF, 2.0, -INF])
 
 
-@pytest.mark.parametrize("k,err,fragment", [(0, ValueError, "at least 1"), (-3, ValueError, "at least 1"),
-                                            (1.5, TypeError, "whole number"), (True, TypeError, "whole number"),
-                                            ("3", TypeError, "whole number")])
+@pytest.mark.parametrize(
+    "k,err,fragment",
+    [
+        (0, ValueError, "at least 1"),
+        (-3, ValueError, "at least 1"),
+        (1.5, TypeError, "whole number"),
+        (True, TypeError, "whole number"),
+        ("3", TypeError, "whole number"),
+    ],
+)
 def test_top_k_bad_k(k, err, fragment):
     with pytest.raises(err, match=fragment):
         top_k_filter([1.0, 2.0], k)
@@ -116,8 +123,9 @@ def test_top_k_properties(z, k):
 # --------------------------------------------------------------------------
 # top-p
 # --------------------------------------------------------------------------
-@pytest.mark.parametrize("p,n_kept", [(0.3, 1), (0.5, 1), (0.51, 2), (0.7, 2), (0.8, 3), (0.85, 3), (0.9, 4),
-                                      (0.96, 5), (1.0, 5)])
+@pytest.mark.parametrize(
+    "p,n_kept", [(0.3, 1), (0.5, 1), (0.51, 2), (0.7, 2), (0.8, 3), (0.85, 3), (0.9, 4), (0.96, 5), (1.0, 5)]
+)
 def test_top_p_keeps_the_smallest_set_reaching_p(p, n_kept):
     probs = np.array([0.5, 0.2, 0.15, 0.1, 0.05])
     out = top_p_filter(np.log(probs), p)
@@ -159,8 +167,18 @@ def test_top_p_rows_with_nan_or_only_minus_inf_are_unchanged():
     assert np.array_equal(out[2], [-INF, 5.0])
 
 
-@pytest.mark.parametrize("p,err", [(0.0, ValueError), (-0.1, ValueError), (1.5, ValueError), (NAN, ValueError),
-                                   ("0.9", TypeError), (None, TypeError), (True, TypeError)])
+@pytest.mark.parametrize(
+    "p,err",
+    [
+        (0.0, ValueError),
+        (-0.1, ValueError),
+        (1.5, ValueError),
+        (NAN, ValueError),
+        ("0.9", TypeError),
+        (None, TypeError),
+        (True, TypeError),
+    ],
+)
 def test_top_p_bad_p(p, err):
     with pytest.raises(err, match="p must be"):
         top_p_filter([1.0, 2.0], p)
@@ -297,8 +315,15 @@ def test_sample_bad_rng(rng):
         sample([1.0, 2.0], rng)
 
 
-@pytest.mark.parametrize("z,fragment", [([1.0, NAN], "NaN or are all -inf"), ([-INF, -INF], "NaN or are all -inf"),
-                                        (np.zeros(0), "empty row"), (2.0, "at least one axis")])
+@pytest.mark.parametrize(
+    "z,fragment",
+    [
+        ([1.0, NAN], "NaN or are all -inf"),
+        ([-INF, -INF], "NaN or are all -inf"),
+        (np.zeros(0), "empty row"),
+        (2.0, "at least one axis"),
+    ],
+)
 def test_sample_rows_with_nothing_to_draw(z, fragment):
     with pytest.raises(ValueError, match=fragment):
         sample(z, 0)
@@ -405,8 +430,10 @@ def test_online_bad_chunk():
 
 
 @settings(max_examples=80, deadline=None)
-@given(hnp.arrays(np.float64, st.integers(1, 40), elements=st.floats(-1e4, 1e4, allow_nan=False)),
-       st.lists(st.integers(0, 40), max_size=6))
+@given(
+    hnp.arrays(np.float64, st.integers(1, 40), elements=st.floats(-1e4, 1e4, allow_nan=False)),
+    st.lists(st.integers(0, 40), max_size=6),
+)
 def test_any_chunking_gives_logsumexp(values, cuts):
     chunks = np.split(values, sorted(c for c in cuts if c <= len(values)))
     assert math.isclose(float(online_logsumexp(chunks)), float(logsumexp(values)), rel_tol=1e-12, abs_tol=1e-12)
@@ -437,8 +464,8 @@ def test_online_softmax_needs_a_chunk():
 @pytest.mark.parametrize(
     "z,T,want",
     [
-        ([1.7e308, 1e308], 0.5, [1.0, 0.0]),    # z / T overflows to [inf, inf]: was [0.5, 0.5]
-        ([1.0, 2.0], 1e-310, [0.0, 1.0]),       # z / T overflows to [inf, inf]: was [0.5, 0.5]
+        ([1.7e308, 1e308], 0.5, [1.0, 0.0]),  # z / T overflows to [inf, inf]: was [0.5, 0.5]
+        ([1.0, 2.0], 1e-310, [0.0, 1.0]),  # z / T overflows to [inf, inf]: was [0.5, 0.5]
         ([-1e308, 1e308], 1e-300, [0.0, 1.0]),
     ],
 )
@@ -448,8 +475,10 @@ def test_decoding_distribution_shifts_by_the_max_before_dividing_by_T(z, T, want
 
 
 @settings(max_examples=60, deadline=None)
-@given(hnp.arrays(np.float64, st.integers(1, 8), elements=st.floats(-1e308, 1e308, allow_nan=False)),
-       st.floats(1e-310, 1e300, allow_nan=False))
+@given(
+    hnp.arrays(np.float64, st.integers(1, 8), elements=st.floats(-1e308, 1e308, allow_nan=False)),
+    st.floats(1e-310, 1e300, allow_nan=False),
+)
 def test_decoding_distribution_without_truncation_is_core_softmax_at_that_temperature(z, T):
     np.testing.assert_array_equal(decoding_distribution(z, temperature=T), softmax(z, temperature=T))
 
@@ -461,14 +490,14 @@ def test_sample_at_a_tiny_temperature_draws_the_most_likely_token():
 
 
 def test_perplexity_shifts_by_the_max_before_dividing_by_T():
-    assert perplexity([[1.7e308, 1e308]], [0], temperature=0.5) == 1.0   # was 2.0
-    assert perplexity([[1.0, 2.0]], [1], temperature=1e-310) == 1.0      # was 2.0
-    assert perplexity([[1.0, 2.0]], [0], temperature=1e-310) == INF      # the true token had probability 0
+    assert perplexity([[1.7e308, 1e308]], [0], temperature=0.5) == 1.0  # was 2.0
+    assert perplexity([[1.0, 2.0]], [1], temperature=1e-310) == 1.0  # was 2.0
+    assert perplexity([[1.0, 2.0]], [0], temperature=1e-310) == INF  # the true token had probability 0
 
 
 def test_perplexity_is_exp_of_the_tempered_cross_entropy():
     rng = np.random.default_rng(2)
-    z = rng.normal(0, 3, size=(50, 7)) + rng.normal(0, 1e6, size=(50, 1))   # big per-row offsets
+    z = rng.normal(0, 3, size=(50, 7)) + rng.normal(0, 1e6, size=(50, 1))  # big per-row offsets
     y = rng.integers(0, 7, 50)
     for T in (0.3, 1.0, 4.0):
         want = math.exp(-log_softmax(z, temperature=T)[np.arange(50), y].mean())
@@ -507,9 +536,9 @@ def test_greedy_decoding_keeps_the_dtype_rules_and_axis():
 @pytest.mark.parametrize(
     "chunks,want",
     [
-        ([[1e16] * 3], [1 / 3] * 3),                       # summed to 0.41
+        ([[1e16] * 3], [1 / 3] * 3),  # summed to 0.41
         ([[1e16], [1e16, 1e16 + 2]], None),
-        ([np.float32([1e8, 1e8])], [0.5, 0.5]),            # was [1, 1]
+        ([np.float32([1e8, 1e8])], [0.5, 0.5]),  # was [1, 1]
         ([np.float32([3e38]), np.float32([3e38, -3e38])], [0.5, 0.5, 0.0]),
         ([[1e300, 1e300 * (1 + 2**-52)]], None),
     ],
@@ -524,16 +553,16 @@ def test_online_softmax_of_large_values_is_a_distribution(chunks, want):
 
 
 @settings(max_examples=80, deadline=None)
-@given(hnp.arrays(np.float64, st.integers(1, 30), elements=st.floats(-1e308, 1e308, allow_nan=False)),
-       st.lists(st.integers(0, 30), max_size=5))
+@given(
+    hnp.arrays(np.float64, st.integers(1, 30), elements=st.floats(-1e308, 1e308, allow_nan=False)),
+    st.lists(st.integers(0, 30), max_size=5),
+)
 def test_online_softmax_is_softmax_for_any_finite_values_and_chunking(values, cuts):
     chunks = np.split(values, sorted(c for c in cuts if c <= len(values)))
     np.testing.assert_allclose(online_softmax(chunks), softmax(values), rtol=1e-13, atol=1e-300)
 
 
-@pytest.mark.parametrize(
-    "z", [[INF, 0.0, 1.0], [INF, -INF, INF], [INF, NAN, 0.0], [-INF, -INF], [5.0, -INF, 0.0, 1.0]]
-)
+@pytest.mark.parametrize("z", [[INF, 0.0, 1.0], [INF, -INF, INF], [INF, NAN, 0.0], [-INF, -INF], [5.0, -INF, 0.0, 1.0]])
 def test_infinite_temperature_follows_cores_rules_for_non_finite_logits(z):
     # core: +inf entries share the probability at any temperature; decoding gave uniform
     want = softmax(z, temperature=INF)
@@ -541,9 +570,17 @@ def test_infinite_temperature_follows_cores_rules_for_non_finite_logits(z):
     np.testing.assert_array_equal(decoding_distribution(z, temperature=INF, top_k=3), want)
 
 
-@pytest.mark.parametrize("kw,err", [({"top_k": -3}, ValueError), ({"top_k": 0}, ValueError),
-                                    ({"top_k": 1.5}, TypeError), ({"top_p": "x"}, TypeError),
-                                    ({"top_p": 0.0}, ValueError), ({"top_p": 2}, ValueError)])
+@pytest.mark.parametrize(
+    "kw,err",
+    [
+        ({"top_k": -3}, ValueError),
+        ({"top_k": 0}, ValueError),
+        ({"top_k": 1.5}, TypeError),
+        ({"top_p": "x"}, TypeError),
+        ({"top_p": 0.0}, ValueError),
+        ({"top_p": 2}, ValueError),
+    ],
+)
 def test_greedy_decoding_checks_its_arguments_too(kw, err):
     # at T = 0 the truncation changes nothing, but a bad argument is still a mistake to report
     with pytest.raises(err, match="k must|p must"):
@@ -552,16 +589,22 @@ def test_greedy_decoding_checks_its_arguments_too(kw, err):
         sample([1.0, 2.0], 0, temperature=0, **kw)
 
 
-@pytest.mark.parametrize("T,fragment", [(10**400, "beyond the range of a float64"),
-                                        (Fraction(1, 10**400), "closer to 0 than any float64"),
-                                        (np.longdouble("1e400") if np.finfo(np.longdouble).max > 1e400 else 10**401,
-                                         "beyond the range of a float64")],
-                         ids=["10**400", "Fraction(1, 10**400)", "longdouble 1e400"])
+@pytest.mark.parametrize(
+    "T,fragment",
+    [
+        (10**400, "beyond the range of a float64"),
+        (Fraction(1, 10**400), "closer to 0 than any float64"),
+        (np.longdouble("1e400") if np.finfo(np.longdouble).max > 1e400 else 10**401, "beyond the range of a float64"),
+    ],
+    ids=["10**400", "Fraction(1, 10**400)", "longdouble 1e400"],
+)
 def test_a_temperature_float64_cannot_hold_is_the_librarys_own_error(T, fragment):
     # 10**400 raised OverflowError from float()
-    for call in (lambda: decoding_distribution([1.0, 2.0], temperature=T),
-                 lambda: sample([1.0, 2.0], 0, temperature=T),
-                 lambda: perplexity([[1.0, 2.0]], [0], temperature=T)):
+    for call in (
+        lambda: decoding_distribution([1.0, 2.0], temperature=T),
+        lambda: sample([1.0, 2.0], 0, temperature=T),
+        lambda: perplexity([[1.0, 2.0]], [0], temperature=T),
+    ):
         with pytest.raises(ValueError, match=fragment):
             call()
 

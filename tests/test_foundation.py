@@ -73,8 +73,9 @@ def test_check_prediction_always_explains(prediction, ok, title):
 
 
 _CASES = [
-    checks.Case("[1000, 0]", (np.array([1000.0, 0.0]),), checks.expect_array(softmax([1000.0, 0.0])),
-                "subtract the max"),
+    checks.Case(
+        "[1000, 0]", (np.array([1000.0, 0.0]),), checks.expect_array(softmax([1000.0, 0.0])), "subtract the max"
+    ),
     checks.Case("[1, 2]", (np.array([1.0, 2.0]),), checks.expect_array(softmax([1.0, 2.0])), "use np.exp"),
 ]
 
@@ -128,7 +129,7 @@ def test_logits_and_probs_draws_a_masked_minus_inf_logit(fig):
     plots.logits_and_probs([2.0, -np.inf, 0.5], ["a", "b", "c"], axes=axes)
     lo, hi = axes[0].get_ylim()
     assert np.isfinite([lo, hi]).all() and lo <= 0.0 and hi >= 2.0
-    assert "-inf" in {t.get_text() for t in axes[0].texts}             # the placeholder bar says so
+    assert "-inf" in {t.get_text() for t in axes[0].texts}  # the placeholder bar says so
     probs = [p.get_height() for p in axes[1].patches]
     assert probs[1] == 0.0 and probs[0] == pytest.approx(softmax([2.0, 0.5])[0])
     fig.canvas.draw()
@@ -148,10 +149,15 @@ def test_every_control_helper_has_the_one_style():
 
     from softmax_lib import widgets
 
-    made = [widgets.slider("a", 0.5, 0.0, 1.0), widgets.log_slider("temperature T", 1.0, 0.05, 20.0),
-            widgets.int_slider("top-k", 3, 1, 10), widgets.selection_slider("dimension d", [1, 2, 4], 2),
-            widgets.dropdown("model", {"raw": 0, "calibrated": 1}, 1), widgets.seed_box(3),
-            widgets.control(W.Checkbox, "show the naive formula", value=True)]
+    made = [
+        widgets.slider("a", 0.5, 0.0, 1.0),
+        widgets.log_slider("temperature T", 1.0, 0.05, 20.0),
+        widgets.int_slider("top-k", 3, 1, 10),
+        widgets.selection_slider("dimension d", [1, 2, 4], 2),
+        widgets.dropdown("model", {"raw": 0, "calibrated": 1}, 1),
+        widgets.seed_box(3),
+        widgets.control(W.Checkbox, "show the naive formula", value=True),
+    ]
     for c in made:
         assert c.style.description_width == "initial", type(c).__name__
         assert c.layout.width == (widgets.CONTROL_WIDTH if not isinstance(c, W.BoundedIntText) else "200px")
@@ -159,10 +165,18 @@ def test_every_control_helper_has_the_one_style():
             assert c.continuous_update is True, type(c).__name__
     assert widgets.int_slider("seed", 0, 0, 9, width="300px").layout.width == "300px"
     # a lesson's hand-written IntSlider (lesson 03's seed) and the helper make the same widget
-    by_hand = W.IntSlider(value=0, min=0, max=9, description="seed", continuous_update=True,
-                          style={"description_width": "initial"}, layout=W.Layout(width="300px"))
+    by_hand = W.IntSlider(
+        value=0,
+        min=0,
+        max=9,
+        description="seed",
+        continuous_update=True,
+        style={"description_width": "initial"},
+        layout=W.Layout(width="300px"),
+    )
     helper = widgets.int_slider("seed", 0, 0, 9, width="300px")
-    assert {k: v for k, v in by_hand.get_state().items() if k not in ("layout", "style")} == \
-        {k: v for k, v in helper.get_state().items() if k not in ("layout", "style")}
+    assert {k: v for k, v in by_hand.get_state().items() if k not in ("layout", "style")} == {
+        k: v for k, v in helper.get_state().items() if k not in ("layout", "style")
+    }
     assert widgets.log_slider("T", 1.0, 0.05, 20.0).readout_format == ".3g"
     assert widgets.slider("p", 0.9, 0.05, 1.0, step=0.05).step == 0.05

@@ -28,9 +28,9 @@ import time
 import urllib.parse
 from pathlib import Path
 
+import hub_lab
 import pytest
 
-import hub_lab
 import lessons
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,19 +38,20 @@ ARTIFACTS = ROOT / "test-artifacts" / "hub"
 LEARNERS = [f"learner{i}" for i in range(1, 6)]
 
 # The heaviest lesson, as learners run it: the workbook once it exists, else the book.
-HEAVIEST_LESSON = ("workbook/09-softmax-at-work.ipynb" if (ROOT / "workbook" / "09-softmax-at-work.ipynb").exists()
-                   else "notebooks/09-softmax-at-work.ipynb")
+HEAVIEST_LESSON = (
+    "workbook/09-softmax-at-work.ipynb"
+    if (ROOT / "workbook" / "09-softmax-at-work.ipynb").exists()
+    else "notebooks/09-softmax-at-work.ipynb"
+)
 # Kernels running at once when every lesson is measured: one per core here
 # (two cores), so each run's wall time stays close to a lone run's.
 LESSON_RUNS_AT_ONCE = 2
-
 
 
 def hub_test(test):
     """The tests that run the hub: marker ``hub``, and ``slow`` as they run whole
     lessons (the checks of the helpers at the end carry neither)."""
     return pytest.mark.slow(pytest.mark.hub(test))
-
 
 
 def _load_docs_module(name: str):
@@ -93,8 +94,10 @@ def hub(tmp_path_factory):
         pids = started.all_pids() if started.proc else set()
         killed = started.stop()
         left = [pid for pid in pids if hub_lab.alive(pid)]
-        print(f"\nhub stopped: {len(pids)} processes (hub, proxy, servers, kernels);"
-              f" killed after the hub's own shutdown: {killed or 'none'}")
+        print(
+            f"\nhub stopped: {len(pids)} processes (hub, proxy, servers, kernels);"
+            f" killed after the hub's own shutdown: {killed or 'none'}"
+        )
         assert not left, f"processes still alive after stopping the hub: {left}"
 
 
@@ -199,7 +202,11 @@ def test_every_learners_kernel_imports_the_library_from_their_pulled_copy(learne
     # requirements.txt has: the pulled copy must win over it.
     installed = subprocess.run(
         [str(hub_lab.teacher_bin() / "python"), "-c", "import softmax_lib; print(softmax_lib.__file__)"],
-        capture_output=True, text=True, check=True, cwd="/", env={"PATH": os.defpath},
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd="/",
+        env={"PATH": os.defpath},
     ).stdout.strip()
     for learner in learners:
         pulled = learner.home / course_link.COURSE_DIR / "softmax_lib" / "__init__.py"
@@ -220,19 +227,36 @@ def test_five_learners_run_the_heaviest_lesson_at_the_same_time(learners):
     TIMINGS[f"{len(learners)} learners run {HEAVIEST_LESSON} together"] = wall
     expected_cells = len(hub_lab.code_cells(ROOT / HEAVIEST_LESSON))
 
-    rows = ["| learner | cells | wall time (s) | CPU (s): kernel | server | peak memory (MB): kernel | server |",
-            "|---|---:|---:|---:|---:|---:|---:|"]
+    rows = [
+        "| learner | cells | wall time (s) | CPU (s): kernel | server | peak memory (MB): kernel | server |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in results:
-        rows.append(f"| {r.learner} | {r.cells} | {r.wall:.0f} | {r.kernel_cpu:.1f} | {r.server_cpu:.1f} | "
-                    f"{hub_lab.mb(r.kernel_peak_kb):.0f} | {hub_lab.mb(r.server_peak_kb):.0f} |")
-    table = "\n".join([
-        f"{len(results)} learners ran `{HEAVIEST_LESSON}` (Run All: {expected_cells} code cells) at the same time",
-        f"through a JupyterHub: {wall:.0f} s for all of them, {wall / alone.wall:.1f} times the {alone.wall:.0f} s"
-        f" of one learner alone ({alone.kernel_cpu:.0f} s of kernel CPU); {_machine()}.", "", *rows])
+        rows.append(
+            f"| {r.learner} | {r.cells} | {r.wall:.0f} | {r.kernel_cpu:.1f} | {r.server_cpu:.1f} | "
+            f"{hub_lab.mb(r.kernel_peak_kb):.0f} | {hub_lab.mb(r.server_peak_kb):.0f} |"
+        )
+    table = "\n".join(
+        [
+            f"{len(results)} learners ran `{HEAVIEST_LESSON}` (Run All: {expected_cells} code cells) at the same time",
+            f"through a JupyterHub: {wall:.0f} s for all of them, {wall / alone.wall:.1f} times the {alone.wall:.0f} s"
+            f" of one learner alone ({alone.kernel_cpu:.0f} s of kernel CPU); {_machine()}.",
+            "",
+            *rows,
+        ]
+    )
     print("\n" + table)
-    _write_artifact("learners", table, {
-        "notebook": HEAVIEST_LESSON, "wall_seconds": wall, "alone": alone.__dict__, "machine": _machine(),
-        "learners": [r.__dict__ for r in results]})
+    _write_artifact(
+        "learners",
+        table,
+        {
+            "notebook": HEAVIEST_LESSON,
+            "wall_seconds": wall,
+            "alone": alone.__dict__,
+            "machine": _machine(),
+            "learners": [r.__dict__ for r in results],
+        },
+    )
     TOGETHER.update(wall=wall, alone=alone, results=results)
 
     for r in [alone, *results]:
@@ -250,18 +274,31 @@ def test_every_lesson_runs_on_the_hub_and_its_peak_memory_fits_the_limit(learner
     results = _run_together(runs, at_once=LESSON_RUNS_AT_ONCE)
     TIMINGS[f"{len(runs)} book notebooks, {LESSON_RUNS_AT_ONCE} at a time"] = time.perf_counter() - t0
 
-    rows = ["| lesson | cells | wall time (s) | CPU (s): kernel | server | kernel peak memory (MB) |",
-            "|---|---:|---:|---:|---:|---:|"]
+    rows = [
+        "| lesson | cells | wall time (s) | CPU (s): kernel | server | kernel peak memory (MB) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for r in results:
-        rows.append(f"| {Path(r.notebook).stem} | {r.cells} | {r.wall:.0f} | {r.kernel_cpu:.1f} | {r.server_cpu:.1f} | "
-                    f"{hub_lab.mb(r.kernel_peak_kb):.0f} |")
+        rows.append(
+            f"| {Path(r.notebook).stem} | {r.cells} | {r.wall:.0f} | {r.kernel_cpu:.1f} | {r.server_cpu:.1f} | "
+            f"{hub_lab.mb(r.kernel_peak_kb):.0f} |"
+        )
     server_peak = max(r.server_peak_kb for r in results)
-    table = "\n".join([
-        f"Every book notebook, Run All in a fresh kernel on the hub, {LESSON_RUNS_AT_ONCE} at a time ({_machine()}).",
-        f"Largest single-user server peak meanwhile: {hub_lab.mb(server_peak):.0f} MB.", "", *rows])
+    table = "\n".join(
+        [
+            f"Every book notebook, Run All in a fresh kernel on the hub, {LESSON_RUNS_AT_ONCE} at a time "
+            f"({_machine()}).",
+            f"Largest single-user server peak meanwhile: {hub_lab.mb(server_peak):.0f} MB.",
+            "",
+            *rows,
+        ]
+    )
     print("\n" + table)
-    _write_artifact("lessons", table, {"machine": _machine(), "server_peak_kb": server_peak,
-                                       "lessons": [r.__dict__ for r in results]})
+    _write_artifact(
+        "lessons",
+        table,
+        {"machine": _machine(), "server_peak_kb": server_peak, "lessons": [r.__dict__ for r in results]},
+    )
     _write_artifact("sizing", _sizing_table(results, server_peak), {})
 
     for r in results:
@@ -270,7 +307,8 @@ def test_every_lesson_runs_on_the_hub_and_its_peak_memory_fits_the_limit(learner
     heaviest_run = max(results, key=lambda r: r.kernel_peak_kb)
     assert Path(heaviest_run.notebook).name == Path(HEAVIEST_LESSON).name, (
         f"{heaviest_run.notebook} now needs the most memory ({hub_lab.mb(heaviest_run.kernel_peak_kb):.0f} MB):"
-        " make it HEAVIEST_LESSON, the lesson all learners run together")
+        " make it HEAVIEST_LESSON, the lesson all learners run together"
+    )
     # The Zero to JupyterHub limit in docs/hub/config.yaml must hold a learner's
     # server plus the heaviest lesson's kernel plus the contents page's kernel
     # (a learner keeps it open while working on a lesson).
@@ -282,9 +320,11 @@ def test_every_lesson_runs_on_the_hub_and_its_peak_memory_fits_the_limit(learner
         f"a learner needs {hub_lab.mb(need):.0f} MB (server {hub_lab.mb(server_peak):.0f} + heaviest lesson"
         f" {hub_lab.mb(heaviest):.0f} + contents page {hub_lab.mb(index):.0f}), more than the"
         f" {hub_lab.mb(limit_kb):.0f} MB singleuser.memory.limit in docs/hub/config.yaml: raise it and the"
-        " sizing table in docs/teaching.md")
+        " sizing table in docs/teaching.md"
+    )
     assert server_peak + heaviest <= _z2jh_memory("guarantee"), (
-        "the singleuser.memory.guarantee in docs/hub/config.yaml is below one server plus the heaviest lesson's kernel")
+        "the singleuser.memory.guarantee in docs/hub/config.yaml is below one server plus the heaviest lesson's kernel"
+    )
 
 
 @hub_test
@@ -299,8 +339,9 @@ def test_a_course_update_reaches_notebooks_and_library_together(learners, course
     # The teacher publishes a library change; the learners click the link again.
     stamp = f"hub-test-{time.time_ns()}"
     init = (course.work / "softmax_lib" / "__init__.py").read_text(encoding="utf-8")
-    commit = course.publish("softmax_lib/__init__.py", init + f"\nCOURSE_UPDATE = {stamp!r}\n",
-                            "A course update the learners pull")
+    commit = course.publish(
+        "softmax_lib/__init__.py", init + f"\nCOURSE_UPDATE = {stamp!r}\n", "A course update the learners pull"
+    )
     for learner in learners:
         learner.click(link)
         copy = learner.home / course_link.COURSE_DIR
@@ -311,7 +352,8 @@ def test_a_course_update_reaches_notebooks_and_library_together(learners, course
         # ... and the learner's own answer is still there.
         saved = json.loads((copy / HEAVIEST_LESSON).read_text(encoding="utf-8"))
         assert any(f"my_prediction = 'c'  # {learner.name}" in "".join(c["source"]) for c in saved["cells"]), (
-            f"{learner.name}'s saved answer was lost by the update")
+            f"{learner.name}'s saved answer was lost by the update"
+        )
 
 
 def _sizing_table(results, server_peak_kb) -> str:
@@ -327,18 +369,25 @@ def _sizing_table(results, server_peak_kb) -> str:
     ]
     for r in results:
         cpu = r.kernel_cpu + r.server_cpu
-        lines.append(f"| {Path(r.notebook).stem} | {mb(r.kernel_peak_kb):.0f}"
-                     f" | {mb(server_peak_kb + r.kernel_peak_kb):.0f} | {cpu:.0f}"
-                     f" | {max(1, int(ACCEPTED_WAIT // cpu))} |")
+        lines.append(
+            f"| {Path(r.notebook).stem} | {mb(r.kernel_peak_kb):.0f}"
+            f" | {mb(server_peak_kb + r.kernel_peak_kb):.0f} | {cpu:.0f}"
+            f" | {max(1, int(ACCEPTED_WAIT // cpu))} |"
+        )
     if TOGETHER:
         together, alone = TOGETHER["results"], TOGETHER["alone"]
-        lines += ["", (
-            f"{len(together)} learners running `{HEAVIEST_LESSON}` at the same moment on {os.cpu_count()} cores"
-            f" all finished in {TOGETHER['wall']:.0f} s,"
-            f" {TOGETHER['wall'] / alone.wall:.1f} times the {alone.wall:.0f} s"
-            f" of one learner alone; each used {mb(max(r.kernel_peak_kb for r in together)):.0f} MB in the kernel and"
-            f" {mb(max(r.server_peak_kb for r in together)):.0f} MB in the server at most."
-            " (The test machine was shared with other work, so the wall times are upper bounds.)")]
+        lines += [
+            "",
+            (
+                f"{len(together)} learners running `{HEAVIEST_LESSON}` at the same moment on {os.cpu_count()} cores"
+                f" all finished in {TOGETHER['wall']:.0f} s,"
+                f" {TOGETHER['wall'] / alone.wall:.1f} times the {alone.wall:.0f} s"
+                f" of one learner alone; each used {mb(max(r.kernel_peak_kb for r in together)):.0f} MB"
+                " in the kernel and"
+                f" {mb(max(r.server_peak_kb for r in together)):.0f} MB in the server at most."
+                " (The test machine was shared with other work, so the wall times are upper bounds.)"
+            ),
+        ]
     return "\n".join(lines)
 
 
@@ -370,9 +419,12 @@ def test_course_link_opens_the_contents_page_of_the_pulled_copy():
     base, _, query = link.partition("?")
     assert base == "https://hub.example.edu/hub/user-redirect/git-pull"
     params = dict(urllib.parse.parse_qsl(query))
-    assert params == {"repo": "https://github.com/me/softmax-lessons.git", "branch": "main",
-                      "targetpath": "softmax-lessons",
-                      "urlpath": "lab/tree/softmax-lessons/workbook/00-index.ipynb"}
+    assert params == {
+        "repo": "https://github.com/me/softmax-lessons.git",
+        "branch": "main",
+        "targetpath": "softmax-lessons",
+        "urlpath": "lab/tree/softmax-lessons/workbook/00-index.ipynb",
+    }
     # Every reserved character of the parameters is encoded (a link pasted into
     # a learning platform must survive as one URL).
     assert "/" not in query and ":" not in query
@@ -393,14 +445,19 @@ def test_course_link_reads_the_repository_from_pyproject(tmp_path):
         course_link.repository_url(pyproject)
 
 
-@pytest.mark.parametrize("line, answered", [
-    ("my_prediction = None   # 'a', 'b' or 'c'", "my_prediction = 'a'   # 'a', 'b' or 'c'"),
-    ('my_prediction = None   # a letter, or a set such as {"b", "c"}',
-     'my_prediction = \'b\'   # a letter, or a set such as {"b", "c"}'),
-    ("my_prediction = None  # a probability, e.g. 0.5", "my_prediction = 0.5  # a probability, e.g. 0.5"),
-    ("x = 1\nmy_prediction = None  # e.g. 40\nprint(x)", "x = 1\nmy_prediction = 40  # e.g. 40\nprint(x)"),
-    ("my_prediction = 'c'  # 'a', 'b' or 'c'", "my_prediction = 'c'  # 'a', 'b' or 'c'"),
-])
+@pytest.mark.parametrize(
+    "line, answered",
+    [
+        ("my_prediction = None   # 'a', 'b' or 'c'", "my_prediction = 'a'   # 'a', 'b' or 'c'"),
+        (
+            'my_prediction = None   # a letter, or a set such as {"b", "c"}',
+            'my_prediction = \'b\'   # a letter, or a set such as {"b", "c"}',
+        ),
+        ("my_prediction = None  # a probability, e.g. 0.5", "my_prediction = 0.5  # a probability, e.g. 0.5"),
+        ("x = 1\nmy_prediction = None  # e.g. 40\nprint(x)", "x = 1\nmy_prediction = 40  # e.g. 40\nprint(x)"),
+        ("my_prediction = 'c'  # 'a', 'b' or 'c'", "my_prediction = 'c'  # 'a', 'b' or 'c'"),
+    ],
+)
 def test_a_scripted_learner_answers_every_predict(line, answered):
     assert hub_lab.answer_predictions(line) == answered
 

@@ -67,7 +67,9 @@ def test_static_logits_probs_has_alt_text(fig):
     assert "cat 2.00 → 0.659" in plots.alt_text(fig)
 
 
-@pytest.mark.parametrize("z,labels", [((1.0, 2.0), ("a", "b")), ((1.0, 2.0, 3.0, 4.0), "abcd"), ((1.0, 2.0, 3.0), "ab")])
+@pytest.mark.parametrize(
+    "z,labels", [((1.0, 2.0), ("a", "b")), ((1.0, 2.0, 3.0, 4.0), "abcd"), ((1.0, 2.0, 3.0), "ab")]
+)
 def test_static_logits_probs_says_what_to_pass(fig, z, labels):
     with pytest.raises(ValueError, match="pass three logits and three labels"):
         lesson.draw_logits_probs(fig, z, labels)
@@ -106,7 +108,7 @@ def test_widget_caption_never_rounds_a_probability_to_0_or_1(fig):
     view = lesson.LogitsProbsView(fig)
     view.update(cat=6.0, dog=-6.0, bird=-6.0)
     e = np.exp([12.0, 0.0, 0.0])
-    p = e / e.sum()                                     # independent: [1 - 1.2e-05, 6.1e-06, 6.1e-06]
+    p = e / e.sum()  # independent: [1 - 1.2e-05, 6.1e-06, 6.1e-06]
     assert f"cat 6.00 → 1 − {1 - p[0]:.1e}" in view.alt and f"dog -6.00 → {p[1]:.1e}" in view.alt
     assert "0.000" not in view.alt and "1.000" not in view.alt
 
@@ -150,16 +152,20 @@ def test_misprint_is_wrong_both_ways_and_not_printed_before_its_checkpoint():
     claimed = np.array(lesson.MISPRINT)
     e = np.exp(z)
     true = e / e.sum()
-    assert abs(claimed.sum() - 1) > 0.02                 # (b): does not add up to 1
-    assert np.argmax(claimed) != np.argmax(z)             # (c): the order is lost
+    assert abs(claimed.sum() - 1) > 0.02  # (b): does not add up to 1
+    assert np.argmax(claimed) != np.argmax(z)  # (c): the order is lost
     # nothing a learner has seen before the checkpoint prints the true softmax of these logits
-    cells = json.loads((Path(__file__).resolve().parent.parent / "notebooks" / "01-intuition.ipynb").read_text())["cells"]
+    cells = json.loads((Path(__file__).resolve().parent.parent / "notebooks" / "01-intuition.ipynb").read_text())[
+        "cells"
+    ]
     before = []
     for c in cells:
         if c["cell_type"] == "markdown" and "**Predict.** One prints softmax" in "".join(c["source"]):
             break
         before.append("".join(c["source"]))
-        before += ["".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", "")) for o in c.get("outputs", [])]
+        before += [
+            "".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", "")) for o in c.get("outputs", [])
+        ]
     seen = "\n".join(before)
     assert f"{true[1]:.3f}" not in seen and f"{true[1]:.2f}" not in seen
 
@@ -290,8 +296,7 @@ def stored_as_a_learner_sees_it(path):
         check = next(j for j in range(nxt + 1, len(cells)) if "lesson.predict_" in src[j])
         out = "".join(cells[check]["outputs"][0]["data"]["text/plain"])
         assert out.startswith("… No prediction yet"), out
-    write_its = [i for i, s in enumerate(src) if re.search(r"lesson\.check_\w+\((?!answer)\w+\)", s)
-                 and "def " in s]
+    write_its = [i for i, s in enumerate(src) if re.search(r"lesson\.check_\w+\((?!answer)\w+\)", s) and "def " in s]
     for i in write_its:
         assert "return None" in src[i]  # the stub, not a solution
         out = "".join(cells[i]["outputs"][0]["data"]["text/plain"])

@@ -250,8 +250,12 @@ WRITE_IT = [
     (_always_rows, False, "one sample [2, 1, 0.1], axis=0", "axis 1 is out of bounds"),
     (_always_axis0, False, "[2, 1, 0.1] in three orders", "down axis 0 whatever axis says"),
     (_no_exp, False, "one sample [2, 1, 0.1], axis=0", "exponentiate first"),
-    (_max_without_keepdims, False, "(3, 3) batch of the lesson, axis=1 (square)",
-     "subtracts z.max(axis) without keepdims"),
+    (
+        _max_without_keepdims,
+        False,
+        "(3, 3) batch of the lesson, axis=1 (square)",
+        "subtracts z.max(axis) without keepdims",
+    ),
     (_no_return, False, "one sample", "return ..."),
 ]
 
@@ -267,8 +271,10 @@ def test_check_batch_softmax(fn, ok, title, hint):
 def test_batch_softmax_no_keepdims_also_fails_the_non_square_batch():
     fb = lesson.check_batch_softmax(_no_keepdims)
     rows = {name: (ok, what) for ok, name, what in fb.rows}
-    assert rows["(2, 3) batch, axis=1"] == (False, "raised ValueError: operands could not be broadcast "
-                                                   "together with shapes (2,3) (2,)")
+    assert rows["(2, 3) batch, axis=1"] == (
+        False,
+        "raised ValueError: operands could not be broadcast together with shapes (2,3) (2,)",
+    )
     assert rows["the (3, 3) batch transposed: samples in columns, axis=0"][0] is True  # harmless down axis 0
 
 
@@ -323,8 +329,8 @@ def test_check_q2(answer, ok, fragment):
         (None, None, "No answer yet"),
         (1.386, True, "ln 4"),
         (np.log(4), True, "Right"),
-        (1.39, True, "Right"),               # 1.386 rounded once more
-        (1.37, False, "natural log"),        # asked for three decimals: 1.37 is not ln 4
+        (1.39, True, "Right"),  # 1.386 rounded once more
+        (1.37, False, "natural log"),  # asked for three decimals: 1.37 is not ln 4
         (1.4, False, "natural log"),
         (4, False, "np.log"),
         (0.6, False, "difference of the probabilities"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 from html import escape as html_escape
+from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -19,7 +19,6 @@ from softmax_lib.lessons import lesson03_temperature as lesson
 
 ENDS = [lesson.T_MIN, lesson.T_MAX]
 TEMPS = [lesson.T_MIN, 0.1, 0.5, 1.0, 3.0, lesson.T_MAX]
-
 
 
 NAN = re.compile(r"\b(nan|inf)\b", re.IGNORECASE)  # a word: "banana" is fine
@@ -238,8 +237,10 @@ def test_entropy_curves_mark_both_limits():
     f, ax = plt.subplots()
     temps, curves = lesson.draw_entropy_curves(ax, {"z": lesson.LOGITS, "10z": 10 * np.array(lesson.LOGITS)})
     assert temps[0] == pytest.approx(0.01) and temps[-1] == pytest.approx(100)
-    assert {round(line.get_ydata()[0], 6) for line in ax.get_lines() if len(line.get_ydata()) == 2} \
-        == {0.0, round(math.log(3), 6)}
+    assert {round(line.get_ydata()[0], 6) for line in ax.get_lines() if len(line.get_ydata()) == 2} == {
+        0.0,
+        round(math.log(3), 6),
+    }
     # 10z at T is z at T/10: the curve moves one decade to the right
     assert np.allclose(curves["10z"][40:], curves["z"][:-40], atol=1e-9)
     plt.close(f)
@@ -598,6 +599,8 @@ def test_the_slider_answers_are_recomputed(notebook):
     p15 = softmax(w, temperature=0.15)
     assert f"p \\approx {1 - p15[0]:.4f}" in sampler
     only_mat = [sum(bool((lesson.sample_words(w, t, 200, s) == 0).all()) for s in range(10)) for t in (0.05, 0.15, 0.2)]
-    assert only_mat[0] == 10 and f"{only_mat[1]} of the 10 seeds" in sampler and f"only {only_mat[2]} of them" in sampler
+    assert (
+        only_mat[0] == 10 and f"{only_mat[1]} of the 10 seeds" in sampler and f"only {only_mat[2]} of them" in sampler
+    )
     roof = [int(np.sum(lesson.sample_words(w, 1.0, 200, s) == 4)) for s in range(10)]
     assert roof[0] == 16 and all(3 <= r <= 13 for r in roof[1:])  # "counts from about 3 to 13 are ordinary"

@@ -13,7 +13,6 @@ from softmax_lib.lessons import lesson04_stability as lesson
 from softmax_lib.plots import alt_text
 
 
-
 def _texts(ax):
     return [t.get_text() for t in ax.texts]
 
@@ -78,8 +77,11 @@ def test_naive_zones_cover_the_slider_range():
 
 def _bar_state(view, key):
     rects, values, nans = view.bars[key]
-    return [r.get_height() for r in rects], [t.get_text() for t in values if t.get_visible()], \
-        sum(t.get_visible() for t in nans)
+    return (
+        [r.get_height() for r in rects],
+        [t.get_text() for t in values if t.get_visible()],
+        sum(t.get_visible() for t in nans),
+    )
 
 
 @pytest.mark.parametrize("shift", [lesson.SHIFT_RANGE[0], 0.0, lesson.SHIFT_RANGE[1]])
@@ -108,9 +110,14 @@ def test_view_at_both_ends_with_warnings_as_errors(fig, shift):
 
 @pytest.mark.parametrize(
     "shift,status,nans,words",
-    [(707.0, "ok", 0, "matches"), (707.5, "zeros", 0, "overflowed, e^z / inf = 0"),
-     (708.0, "nan", 1, "inf/inf"), (-745.0, "wrong", 0, "subnormal"), (-748.0, "nan", 3, "0/0"),
-     (-500.0, "ok", 0, "matches")],
+    [
+        (707.0, "ok", 0, "matches"),
+        (707.5, "zeros", 0, "overflowed, e^z / inf = 0"),
+        (708.0, "nan", 1, "inf/inf"),
+        (-745.0, "wrong", 0, "subnormal"),
+        (-748.0, "nan", 3, "0/0"),
+        (-500.0, "ok", 0, "matches"),
+    ],
 )
 def test_view_breaks_where_it_says(fig, shift, status, nans, words):
     view = lesson.ShiftView(fig)
@@ -160,11 +167,14 @@ def test_batch_figure_keeps_nan_inside_its_row(fig):
 @pytest.mark.parametrize(
     "check,right,wrong,fragment",
     [
-        (lesson.predict_naive, "b", {"a": "np.exp(z) first", "c": "inf / inf", "d": "return inf and warn"},
-         "No exception stops"),
+        (
+            lesson.predict_naive,
+            "b",
+            {"a": "np.exp(z) first", "c": "inf / inf", "d": "return inf and warn"},
+            "No exception stops",
+        ),
         (lesson.predict_float32, "b", {"a": "float64 limit", "c": "inf / inf is NaN"}, "88.72"),
-        (lesson.predict_sum_overflow, "b", {"a": "Only the sum", "c": "further right", "d": "too large"},
-         "707.78"),
+        (lesson.predict_sum_overflow, "b", {"a": "Only the sum", "c": "further right", "d": "too large"}, "707.78"),
     ],
 )
 def test_predictions(check, right, wrong, fragment):
@@ -389,8 +399,12 @@ def test_reference_solution_notes_the_harmless_warning():
         (_in_place, 8, "ordinary", ["changed its input array in place", "shifted = z - m"]),
         (_no_return, 8, "ordinary", ["returned None", "return"]),
         (_flat, 1, "batch", ["wrong shape: (6,) instead of (2, 3)"]),
-        (_warns, 4, "[1000, 999, 0]", ["made NumPy warn: overflow encountered in exp", "values are right",
-                                       "call np.exp only on z - max"]),
+        (
+            _warns,
+            4,
+            "[1000, 999, 0]",
+            ["made NumPy warn: overflow encountered in exp", "values are right", "call np.exp only on z - max"],
+        ),
         (_range_scaled, 7, "ordinary", ["returned wrong values", "returned NaN: [nan nan nan nan]"]),
         (_typo, 8, "ordinary", ["raised AttributeError"]),
         (_complex, 8, "ordinary", ["returned complex numbers", "a probability is a real number"]),
@@ -414,8 +428,9 @@ def test_check_my_softmax_names_the_input_that_broke_it(fn, failed, first, fragm
     assert "<table" in html and "✗" in html
 
 
-@pytest.mark.parametrize("fn,fragment", [(_two_params, "missing a required argument: 'axis'"),
-                                         (_no_params, "too many positional arguments")])
+@pytest.mark.parametrize(
+    "fn,fragment", [(_two_params, "missing a required argument: 'axis'"), (_no_params, "too many positional arguments")]
+)
 def test_check_my_softmax_wrong_signature_gets_a_signature_hint(fn, fragment):
     fb = lesson.check_my_softmax(fn)
     assert fb.ok is False and fragment in fb.title

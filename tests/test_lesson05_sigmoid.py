@@ -14,7 +14,6 @@ from softmax_lib.lessons import lesson05_sigmoid as lesson
 from softmax_lib.plots import alt_text
 
 
-
 def _texts(fig):
     return [t.get_text() for ax in fig.axes for t in ax.texts] + [ax.get_title() for ax in fig.axes]
 
@@ -81,8 +80,11 @@ def test_widget_redraws_on_change():
 def test_widget_default_gives_no_answer_away():
     a0, b0 = lesson.WIDGET_DEFAULT
     shown = {round(float(v), 3) for v in softmax([a0, b0])} | {round(a0 - b0, 3)}
-    answers = {round(float(softmax(list(lesson.Q1_LOGITS))[0]), 3), round(float(lesson.Q3_LOGITS[0] - lesson.Q3_LOGITS[1]), 3),
-               round(float(sigmoid(lesson.Q3_LOGITS[0] - lesson.Q3_LOGITS[1])), 3)}
+    answers = {
+        round(float(softmax(list(lesson.Q1_LOGITS))[0]), 3),
+        round(float(lesson.Q3_LOGITS[0] - lesson.Q3_LOGITS[1]), 3),
+        round(float(sigmoid(lesson.Q3_LOGITS[0] - lesson.Q3_LOGITS[1])), 3),
+    }
     assert not shown & answers
 
 
@@ -193,8 +195,12 @@ def test_check_q3(answer, ok, fragment):
     "check,right,wrong,fragment",
     [
         (lesson.predict_difference, "a", {"b": "only the gap", "c": "not special"}, "σ(1.5) = 0.818"),
-        (lesson.predict_textbook, "c", {"a": "already too large", "b": "1 + inf = inf", "d": "does not raise"},
-         "inf / inf"),
+        (
+            lesson.predict_textbook,
+            "c",
+            {"a": "already too large", "b": "1 + inf = inf", "d": "does not raise"},
+            "inf / inf",
+        ),
         (lesson.predict_mirror, "b", {"a": "only in the denominator", "c": "still overflows"}, "no nan"),
     ],
 )
@@ -217,7 +223,9 @@ def test_predictions_match_what_numpy_does():
         e = np.exp(np.array([800.0]))
         textbook = e / (1 + e)
     assert np.isnan(textbook[0]) and {str(w.message) for w in caught} == {
-        "overflow encountered in exp", "invalid value encountered in divide"}
+        "overflow encountered in exp",
+        "invalid value encountered in divide",
+    }
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         mirror = 1 / (1 + np.exp(-np.array([-800.0])))

@@ -294,8 +294,9 @@ def test_reference_ce_and_grad_agrees_with_the_library_on_the_hostile_cases():
         z, y = case.args
         loss, grad = lesson.reference_ce_and_grad(z, y)
         assert loss == pytest.approx(float(cross_entropy(z.astype(float), y)), rel=1e-6)
-        np.testing.assert_allclose(grad, (softmax(z.astype(float)) - np.eye(z.shape[1])[y]) / len(z),
-                                   rtol=1e-5, atol=1e-12)
+        np.testing.assert_allclose(
+            grad, (softmax(z.astype(float)) - np.eye(z.shape[1])[y]) / len(z), rtol=1e-5, atol=1e-12
+        )
 
 
 # ---------------------------------------------------------------- check yourself

@@ -65,9 +65,9 @@ def test_the_trajectory_levels_off_in_accuracy_while_confidence_grows():
     acc = {s: lesson.summary(probs[s], labels)[0] for s in lesson.STEPS}
     conf = {s: lesson.summary(probs[s], labels)[1] for s in lesson.STEPS}
     later = [acc[s] for s in lesson.STEPS if s >= 100]
-    assert max(later) - min(later) < 0.01                      # accuracy has levelled off
+    assert max(later) - min(later) < 0.01  # accuracy has levelled off
     confs = [conf[s] for s in lesson.STEPS]
-    assert all(a < b for a, b in zip(confs, confs[1:]))        # confidence only grows
+    assert all(a < b for a, b in zip(confs, confs[1:]))  # confidence only grows
     assert conf[100] < acc[100] and conf[10000] > acc[10000] + 0.01
 
 
@@ -188,34 +188,43 @@ def test_check_my_train_step_without_a_function():
 def test_the_solution_in_the_notebook_is_the_one_tested():
     nb = json.loads(NOTEBOOK.read_text())
     sol = next("".join(c["source"]) for c in nb["cells"] if c.get("id") == "w07-sol")
-    for line in ("Z = Z - Z.max(axis=1, keepdims=True)", "G = (P - np.eye(W.shape[1])[y]) / len(X)",
-                 "return W - lr * X.T @ G, b - lr * G.sum(axis=0)"):
+    for line in (
+        "Z = Z - Z.max(axis=1, keepdims=True)",
+        "G = (P - np.eye(W.shape[1])[y]) / len(X)",
+        "return W - lr * X.T @ G, b - lr * G.sum(axis=0)",
+    ):
         assert line in sol
 
 
 # ---------------------------------------------------------------- check yourself
-@pytest.mark.parametrize("answer,ok,fragment", [
-    (None, None, "No answer yet"),
-    (-0.125, True, "-0.125"),
-    ("-0.125", True, "-0.125"),
-    (-0.5, False, "divided by N"),
-    (0.125, False, "wrong sign"),
-    (0.05, False, "class 0"),
-])
+@pytest.mark.parametrize(
+    "answer,ok,fragment",
+    [
+        (None, None, "No answer yet"),
+        (-0.125, True, "-0.125"),
+        ("-0.125", True, "-0.125"),
+        (-0.5, False, "divided by N"),
+        (0.125, False, "wrong sign"),
+        (0.05, False, "class 0"),
+    ],
+)
 def test_check_q1(answer, ok, fragment):
     fb = lesson.check_q1(answer)
     assert fb.ok is ok and fragment in repr(fb)
 
 
-@pytest.mark.parametrize("answer,ok,fragment", [
-    (None, None, "No answer yet"),
-    (math.log(21), True, "log 21"),
-    (3.045, True, "3.045"),
-    (21, False, "Take its log"),
-    (math.log(20), False, "its share ε/C too"),
-    (math.log(0.84 / 0.16), False, "all the others together"),
-    (math.log(4), False, "spreads nothing"),
-])
+@pytest.mark.parametrize(
+    "answer,ok,fragment",
+    [
+        (None, None, "No answer yet"),
+        (math.log(21), True, "log 21"),
+        (3.045, True, "3.045"),
+        (21, False, "Take its log"),
+        (math.log(20), False, "its share ε/C too"),
+        (math.log(0.84 / 0.16), False, "all the others together"),
+        (math.log(4), False, "spreads nothing"),
+    ],
+)
 def test_check_q2(answer, ok, fragment):
     fb = lesson.check_q2(answer)
     assert fb.ok is ok and fragment in repr(fb)
@@ -226,16 +235,19 @@ def test_q2_reference_is_where_descent_stops():
     assert gap[-1] == pytest.approx(math.log(21), abs=1e-6) and p0[-1] == pytest.approx(0.84, abs=1e-6)
 
 
-@pytest.mark.parametrize("answer,ok,fragment", [
-    (None, None, "No answer yet"),
-    (2.579, True, "2.579"),
-    (float(mpmath.log1p(mpmath.exp(2.5))), True, "softplus"),
-    (0.0759, False, "the probability"),
-    (0.0789, False, "t = 0"),
-    (-2.579, False, "wrong sign"),
-    (1.12, False, "log10"),
-    (2.5, False, "log1p"),
-])
+@pytest.mark.parametrize(
+    "answer,ok,fragment",
+    [
+        (None, None, "No answer yet"),
+        (2.579, True, "2.579"),
+        (float(mpmath.log1p(mpmath.exp(2.5))), True, "softplus"),
+        (0.0759, False, "the probability"),
+        (0.0789, False, "t = 0"),
+        (-2.579, False, "wrong sign"),
+        (1.12, False, "log10"),
+        (2.5, False, "log1p"),
+    ],
+)
 def test_check_q3(answer, ok, fragment):
     fb = lesson.check_q3(answer)
     assert fb.ok is ok and fragment in repr(fb)
@@ -253,7 +265,9 @@ def test_check_yourself_answers_are_not_printed_above_their_questions():
     text = "\n".join(shown)
     for answer in ("0.125", "3.045", "3.04", "2.579", "2.58"):
         hit = re.search(rf"(?<![\d.]){re.escape(answer)}(?!\d)", text)
-        assert hit is None, f"{answer} appears above the check-yourself questions: {text[hit.start() - 80:hit.end()]!r}"
+        assert hit is None, (
+            f"{answer} appears above the check-yourself questions: {text[hit.start() - 80 : hit.end()]!r}"
+        )
 
 
 # ---------------------------------------------------------------- binary and multi-label helpers
@@ -267,8 +281,25 @@ def _mp_softplus(x: float) -> float:
         return float(mpmath.log1p(mpmath.exp(mpmath.mpf(x))))
 
 
-HOSTILE = [-1e308, -1000.0, -745.14, -745.13, -40.0, -1e-300, 0.0, 5e-324, 1e-8, 36.7, 40.0, 709.79, 800.0,
-           1e308, np.inf, -np.inf, np.nan]
+HOSTILE = [
+    -1e308,
+    -1000.0,
+    -745.14,
+    -745.13,
+    -40.0,
+    -1e-300,
+    0.0,
+    5e-324,
+    1e-8,
+    36.7,
+    40.0,
+    709.79,
+    800.0,
+    1e308,
+    np.inf,
+    -np.inf,
+    np.nan,
+]
 
 
 @pytest.mark.parametrize("x", HOSTILE)
@@ -323,13 +354,13 @@ def test_binary_cross_entropy_matches_two_class_cross_entropy():
 @pytest.mark.parametrize(
     "z,t,want",
     [
-        (-800.0, 1.0, 800.0),          # -np.log(sigmoid(-800)) is inf
+        (-800.0, 1.0, 800.0),  # -np.log(sigmoid(-800)) is inf
         (800.0, 0.0, 800.0),
         (40.0, 1.0, 4.248354255291589e-18),
-        (np.inf, 1.0, 0.0),            # a matching infinite logit costs 0, not NaN
+        (np.inf, 1.0, 0.0),  # a matching infinite logit costs 0, not NaN
         (-np.inf, 0.0, 0.0),
         (np.inf, 0.0, np.inf),
-        (0.0, 0.5, np.log(2)),         # soft target
+        (0.0, 0.5, np.log(2)),  # soft target
     ],
 )
 def test_binary_cross_entropy_on_hostile_input(z, t, want):
@@ -387,8 +418,6 @@ def test_label_smoothing_figure(fig):
     alt = plots.alt_text(fig)
     assert "0.91" in alt and "4.51" in alt
     fig.canvas.draw()
-
-
 
 
 PREDICT_TABLE = [

@@ -14,7 +14,6 @@ from softmax_lib.lessons import lesson08_calibration as lesson
 from softmax_lib.widgets import STATIC_TEXT
 
 
-
 @pytest.fixture(scope="module")
 def data():
     return lesson.load_digit_splits(seed=0)
@@ -23,8 +22,9 @@ def data():
 @pytest.fixture(scope="module")
 def trained(data):
     """The notebook's model, logits and fitted temperature (same settings as the notebook)."""
-    model = lesson.train_mlp(data.X_train, data.y_train, data.X_val, data.y_val,
-                             hidden=32, epochs=3000, lr=0.01, weight_decay=0.0, seed=0)
+    model = lesson.train_mlp(
+        data.X_train, data.y_train, data.X_val, data.y_val, hidden=32, epochs=3000, lr=0.01, weight_decay=0.0, seed=0
+    )
     z_test = model.logits(data.X_test)
     t = fit_temperature(model.logits(data.X_val), data.y_val)
     return model, z_test, t
@@ -51,14 +51,14 @@ def test_splits_are_stratified_disjoint_and_complete(data):
     for X, y in [(data.X_train, data.y_train), (data.X_val, data.y_val), (data.X_test, data.y_test)]:
         assert X.shape == (len(y), 64) and X.min() >= 0 and X.max() <= 1
         assert set(np.unique(y)) == set(range(10))
-    assert np.bincount(data.y_train).min() >= 17       # every digit about 10 % of its images
+    assert np.bincount(data.y_train).min() >= 17  # every digit about 10 % of its images
 
 
 def test_stratified_split_indices():
     y = np.repeat(np.arange(4), [10, 20, 30, 40])
     parts = lesson.stratified_split(y, (0.1, 0.2, 0.7), seed=3)
     joined = np.concatenate(parts)
-    assert sorted(joined.tolist()) == list(range(100))            # disjoint and complete
+    assert sorted(joined.tolist()) == list(range(100))  # disjoint and complete
     for part, frac in zip(parts, (0.1, 0.2, 0.7)):
         counts = np.bincount(y[part], minlength=4)
         np.testing.assert_allclose(counts, frac * np.array([10, 20, 30, 40]), atol=1)
@@ -81,8 +81,9 @@ def test_training_is_deterministic_and_logged(data):
 
 
 def test_verbose_training_prints_one_line(data, capsys):
-    model = lesson.train_mlp(data.X_train, data.y_train, data.X_val, data.y_val,
-                             hidden=8, epochs=20, seed=0, verbose=True)
+    model = lesson.train_mlp(
+        data.X_train, data.y_train, data.X_val, data.y_val, hidden=8, epochs=20, seed=0, verbose=True
+    )
     out = capsys.readouterr().out
     assert out.count("\n") == 1 and out.startswith("trained 20 epochs: training loss ")
     assert model.history["epoch"][-1] == 20
@@ -91,11 +92,11 @@ def test_verbose_training_prints_one_line(data, capsys):
 def test_the_notebook_model_is_overconfident_and_temperature_scaling_helps(data, trained):
     model, z, t = trained
     h = model.history
-    assert h["train_acc"][-1] == 1.0 and h["train_loss"][-1] < 1e-3       # trained to ~0 loss
-    assert h["val_nll"][-1] > h["val_nll"].min() + 0.1                      # NLL overfitting
+    assert h["train_acc"][-1] == 1.0 and h["train_loss"][-1] < 1e-3  # trained to ~0 loss
+    assert h["val_nll"][-1] > h["val_nll"].min() + 0.1  # NLL overfitting
     p = softmax(z)
     ece_raw = expected_calibration_error(p, data.y_test)
-    assert ece_raw > 0.03                                                   # meaningfully > 0
+    assert ece_raw > 0.03  # meaningfully > 0
     assert p.max(axis=1).mean() > np.mean(p.argmax(axis=1) == data.y_test)  # overconfident
     assert t > 1.5
     p_t = softmax(z / t)
@@ -206,7 +207,7 @@ def test_bootstrap_temperature_is_seeded_and_brackets_the_fit(data, trained):
 
 
 def test_sklearn_temperature_scaling_finds_the_same_t(data, trained):
-    from sklearn.calibration import CalibratedClassifierCV   # method="temperature" needs scikit-learn >= 1.8
+    from sklearn.calibration import CalibratedClassifierCV  # method="temperature" needs scikit-learn >= 1.8
     from sklearn.frozen import FrozenEstimator
 
     model, z, t = trained
@@ -241,9 +242,9 @@ def test_temperature_view(fig, data, trained, temperature):
     out = view.update(temperature=temperature)
     p = softmax(z / temperature)
     assert out["ece"] == pytest.approx(expected_calibration_error(p, data.y_test))
-    assert out["accuracy"] == pytest.approx(np.mean(z.argmax(axis=1) == data.y_test))   # never changes
+    assert out["accuracy"] == pytest.approx(np.mean(z.argmax(axis=1) == data.y_test))  # never changes
     assert out["mean_confidence"] == pytest.approx(p.max(axis=1).mean())
-    assert list(fig.axes) == axes_before                                              # built once
+    assert list(fig.axes) == axes_before  # built once
     assert f"T = {temperature:.2f}" in view.alt and f"{100 * out['ece']:.1f} %" in view.alt
     assert ("underconfident" in view.alt) == (out["mean_confidence"] < out["accuracy"])
     assert not any("nan" in s.lower() for s in _texts(fig))
@@ -319,7 +320,7 @@ def test_threshold_widget_tick_labels_fit_in_the_figure(data, trained):
     for ax in w.figure.axes:
         for label in ax.get_xticklabels():
             box = label.get_window_extent(renderer)
-            assert box.x0 >= 5 and box.x1 <= width - 5, label.get_text()   # not clipped, not touching the edge
+            assert box.x0 >= 5 and box.x1 <= width - 5, label.get_text()  # not clipped, not touching the edge
     plt.close(w.figure)
 
 
@@ -358,8 +359,10 @@ def test_predict_training_quotes_the_history(trained):
 
 @pytest.mark.parametrize("confidence,answer", [(0.809, "c"), (0.94, "b"), (0.99, "a")])
 def test_predict_weight_decay_reads_the_answer_from_the_run(confidence, answer):
-    rows = [{"weight_decay": 0.0, "accuracy": 0.93, "confidence": 0.97, "ece": 0.04, "T": 2.4},
-            {"weight_decay": 0.01, "accuracy": 0.935, "confidence": confidence, "ece": 0.1, "T": 0.55}]
+    rows = [
+        {"weight_decay": 0.0, "accuracy": 0.93, "confidence": 0.97, "ece": 0.04, "T": 2.4},
+        {"weight_decay": 0.01, "accuracy": 0.935, "confidence": confidence, "ece": 0.1, "T": 0.55},
+    ]
     assert lesson.predict_weight_decay(answer, rows).ok is True
     assert f"mean confidence {confidence:.3f}" in lesson.predict_weight_decay(answer, rows).detail
 
@@ -379,8 +382,9 @@ def _nlls(z, y, temps, scale=lambda z, t: z / t, at=None):
     from softmax_lib import log_softmax
 
     rows = np.arange(len(y))
-    return np.array([-np.mean((log_softmax(scale(z, t))[rows, y] if at is None else at(log_softmax(scale(z, t)))))
-                     for t in temps])
+    return np.array(
+        [-np.mean(log_softmax(scale(z, t))[rows, y] if at is None else at(log_softmax(scale(z, t)))) for t in temps]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -392,35 +396,54 @@ def fit_case(data, trained):
 WRONG_FITS = {
     "test set (reads the notebook's logits_test)": (
         lambda ctx: lambda z, y, temps: lesson.reference_fit_temperature(ctx[2], ctx[3], temps),
-        "fits the TEST split"),
+        "fits the TEST split",
+    ),
     "validation globals": (
         lambda ctx: lambda z, y, temps: lesson.reference_fit_temperature(ctx[0], ctx[1], temps),
-        "the T of the notebook's digits, for made-up data"),
+        "the T of the notebook's digits, for made-up data",
+    ),
     "logits * T": (
         lambda ctx: lambda z, y, temps: temps[np.argmin(_nlls(z, y, temps, scale=lambda z, t: z * t))],
-        "logits * T instead of logits / T"),
+        "logits * T instead of logits / T",
+    ),
     "predicted class, not the label": (
         lambda ctx: lambda z, y, temps: temps[np.argmin(_nlls(z, y, temps, at=lambda lp: lp.max(axis=1)))],
-        "smallest T in the grid"),
+        "smallest T in the grid",
+    ),
     "argmax": (lambda ctx: lambda z, y, temps: temps[np.argmax(_nlls(z, y, temps))], "argmax instead of argmin"),
     "an index": (lambda ctx: lambda z, y, temps: np.argmin(_nlls(z, y, temps)), "the position in temps"),
     "the NLL itself": (lambda ctx: lambda z, y, temps: float(np.min(_nlls(z, y, temps))), "the lowest NLL itself"),
     "no return": (lambda ctx: lambda z, y, temps: None, "without it a Python function returns None"),
     "naive exp": (lambda ctx: _fit_naive, "overflow encountered in exp"),
     "naive exp, then np.argmin over the NLLs": (
-        lambda ctx: lambda z, y, temps: temps[np.argmin([
-            -np.log((np.exp(z / t) / np.exp(z / t).sum(axis=1, keepdims=True))[np.arange(len(y)), y]).mean()
-            for t in temps])],
-        "np.argmin returns the position of the first NaN"),
+        lambda ctx: (
+            lambda z, y, temps: temps[
+                np.argmin(
+                    [
+                        -np.log((np.exp(z / t) / np.exp(z / t).sum(axis=1, keepdims=True))[np.arange(len(y)), y]).mean()
+                        for t in temps
+                    ]
+                )
+            ]
+        ),
+        "np.argmin returns the position of the first NaN",
+    ),
     "the ECE minimised instead of the NLL": (
-        lambda ctx: lambda z, y, temps: temps[np.argmin([expected_calibration_error(softmax(z / t), y)
-                                                         for t in temps])],
-        "the T with the lowest ECE, not the lowest NLL"),
-    "only T >= 1": (lambda ctx: lambda z, y, temps: max(1.0, lesson.reference_fit_temperature(z, y, temps)),
-                    "The grid goes below 1 too"),
-    "changes its input": (lambda ctx: lambda z, y, temps: (z.__itruediv__(1.0), y.sort(),
-                                                           lesson.reference_fit_temperature(z, y, temps))[-1],
-                          "changed its input array in place"),
+        lambda ctx: (
+            lambda z, y, temps: temps[np.argmin([expected_calibration_error(softmax(z / t), y) for t in temps])]
+        ),
+        "the T with the lowest ECE, not the lowest NLL",
+    ),
+    "only T >= 1": (
+        lambda ctx: lambda z, y, temps: max(1.0, lesson.reference_fit_temperature(z, y, temps)),
+        "The grid goes below 1 too",
+    ),
+    "changes its input": (
+        lambda ctx: (
+            lambda z, y, temps: (z.__itruediv__(1.0), y.sort(), lesson.reference_fit_temperature(z, y, temps))[-1]
+        ),
+        "changed its input array in place",
+    ),
 }
 
 
@@ -468,8 +491,8 @@ def test_check_fit_temperature_rejects_each_mistake_with_its_own_hint(fit_case, 
         ("0.08", True, "Right"),
         (np.float64(0.0805), True, "Right"),
         (0.0875, False, "plain average"),
-        (0.04, False, "|mean confidence - accuracy|"),     # the bins' gaps cancelled (either sign):
-        (-0.04, False, "|mean confidence - accuracy|"),    # one mistake, one hint
+        (0.04, False, "|mean confidence - accuracy|"),  # the bins' gaps cancelled (either sign):
+        (-0.04, False, "|mean confidence - accuracy|"),  # one mistake, one hint
         (8, False, "percent"),
         (0.1, False, "largest gap"),
         (0.5, False, "For each bin"),
@@ -484,9 +507,16 @@ def test_check_q1(answer, ok, fragment):
 
 @pytest.mark.parametrize(
     "answer,ok,fragment",
-    [(None, None, "No answer yet"), (100, True, "20 + 80 = 100"), ("100", True, "Right"),
-     (500, False, "RIGHT predictions"), (20, False, "add the mistakes among the 200"),
-     (80, False, "add the mistakes among the 400"), (1 / 6, False, "error rate"), (30, False, "add 1 - p")],
+    [
+        (None, None, "No answer yet"),
+        (100, True, "20 + 80 = 100"),
+        ("100", True, "Right"),
+        (500, False, "RIGHT predictions"),
+        (20, False, "add the mistakes among the 200"),
+        (80, False, "add the mistakes among the 400"),
+        (1 / 6, False, "error rate"),
+        (30, False, "add 1 - p"),
+    ],
 )
 def test_check_q2(answer, ok, fragment):
     fb = lesson.check_q2(answer)
@@ -496,12 +526,21 @@ def test_check_q2(answer, ok, fragment):
 
 @pytest.mark.parametrize(
     "answer,ok,fragment",
-    [(None, None, "No answer yet"), ("c, d", True, "never the order"), ({"D", "c"}, True, "Right"),
-     ("a c d", False, "accuracy, cannot change"), ("b, c, d", False, "predicted class cannot change"),
-     ("c", False, "can cross 0.9"), ("c", False, "section 7"),
-     ("(c) and (d)", True, "Right"), ("C AND D", True, "Right"), ("", None, "No answer yet"),
-     ("c and b", False, "predicted class cannot change"), ("d", False, "every class's probability"),
-     ("e", False, "not an option")],
+    [
+        (None, None, "No answer yet"),
+        ("c, d", True, "never the order"),
+        ({"D", "c"}, True, "Right"),
+        ("a c d", False, "accuracy, cannot change"),
+        ("b, c, d", False, "predicted class cannot change"),
+        ("c", False, "can cross 0.9"),
+        ("c", False, "section 7"),
+        ("(c) and (d)", True, "Right"),
+        ("C AND D", True, "Right"),
+        ("", None, "No answer yet"),
+        ("c and b", False, "predicted class cannot change"),
+        ("d", False, "every class's probability"),
+        ("e", False, "not an option"),
+    ],
 )
 def test_check_q3(answer, ok, fragment):
     fb = lesson.check_q3(answer)

@@ -45,7 +45,7 @@ def test_model_rows_are_log_probabilities(model):
 def test_model_blends_counts_with_the_shorter_context(model):
     # p = (n + beta q) / (N + beta), q the 2-character model's row for "he"
     train = lesson.load_text()[0]
-    after = Counter(train[i + 3] for i in range(len(train) - 3) if train[i:i + 3] == "the")
+    after = Counter(train[i + 3] for i in range(len(train) - 3) if train[i : i + 3] == "the")
     n = np.array([after.get(c, 0) for c in lesson.ALPHABET], dtype=float)
     q = np.exp(lesson.CharModel(train, context=2).logits("he"))
     want = (n + lesson.BETA * q) / (n.sum() + lesson.BETA)
@@ -75,7 +75,7 @@ def test_generate_is_seeded_and_greedy_loops(model):
 def test_perplexity_curve_is_lowest_near_one():
     temps = 2.0 ** (np.arange(-8, 9) / 4)
     ppl = lesson.perplexity_curve(temps)
-    assert temps[np.argmin(ppl)] in (1.0, 2 ** 0.25)
+    assert temps[np.argmin(ppl)] in (1.0, 2**0.25)
     assert np.all(ppl < 32) and ppl[0] > ppl[8] < ppl[-1]
     # the numbers the report quotes, computed from the committed snapshot
     assert np.allclose(lesson.perplexity_curve([0.5, 1, 2]), [7.047, 4.747, 5.733], atol=5e-4)
@@ -155,10 +155,14 @@ def test_tiled_attention_equals_direct():
 
 # ---------------------------------------------------------------- views at both ends of every slider
 DECODING_ENDS = [
-    dict(T=lesson.T_MIN, k=32, p=1.0), dict(T=lesson.T_MAX, k=32, p=1.0),
-    dict(T=1.0, k=1, p=1.0), dict(T=1.0, k=32, p=1.0),
-    dict(T=1.0, k=32, p=lesson.P_MIN), dict(T=lesson.T_MAX, k=1, p=lesson.P_MIN),
-    dict(T=lesson.T_MIN, k=32, p=lesson.P_MIN), dict(T=lesson.T_MAX, k=32, p=0.9),
+    dict(T=lesson.T_MIN, k=32, p=1.0),
+    dict(T=lesson.T_MAX, k=32, p=1.0),
+    dict(T=1.0, k=1, p=1.0),
+    dict(T=1.0, k=32, p=1.0),
+    dict(T=1.0, k=32, p=lesson.P_MIN),
+    dict(T=lesson.T_MAX, k=1, p=lesson.P_MIN),
+    dict(T=lesson.T_MIN, k=32, p=lesson.P_MIN),
+    dict(T=lesson.T_MAX, k=32, p=0.9),
 ]
 
 
@@ -221,21 +225,24 @@ def test_widgets_build_and_update():
 
 
 # ---------------------------------------------------------------- Predict checkpoints
-@pytest.mark.parametrize("check,answer,ok,fragment", [
-    (lesson.predict_perplexity, None, None, "No prediction yet"),
-    (lesson.predict_perplexity, "b", True, "4.75"),
-    (lesson.predict_perplexity, "a", False, "punishes every surprise"),
-    (lesson.predict_perplexity, "c", False, "too little"),
-    (lesson.predict_top_p, None, None, "No prediction yet"),
-    (lesson.predict_top_p, "b", True, "keeps 2 of 32"),
-    (lesson.predict_top_p, "a", False, "not of the vocabulary"),
-    (lesson.predict_top_p, "c", False, "at least 0.9"),
-    (lesson.predict_attention, None, None, "No prediction yet"),
-    (lesson.predict_attention, "b", True, "lowering the temperature"),
-    (lesson.predict_attention, "a", False, "sum of d products"),
-    (lesson.predict_attention, "c", False, "spread apart"),
-    (lesson.predict_attention, "z", False, "not an option"),
-])
+@pytest.mark.parametrize(
+    "check,answer,ok,fragment",
+    [
+        (lesson.predict_perplexity, None, None, "No prediction yet"),
+        (lesson.predict_perplexity, "b", True, "4.75"),
+        (lesson.predict_perplexity, "a", False, "punishes every surprise"),
+        (lesson.predict_perplexity, "c", False, "too little"),
+        (lesson.predict_top_p, None, None, "No prediction yet"),
+        (lesson.predict_top_p, "b", True, "keeps 2 of 32"),
+        (lesson.predict_top_p, "a", False, "not of the vocabulary"),
+        (lesson.predict_top_p, "c", False, "at least 0.9"),
+        (lesson.predict_attention, None, None, "No prediction yet"),
+        (lesson.predict_attention, "b", True, "lowering the temperature"),
+        (lesson.predict_attention, "a", False, "sum of d products"),
+        (lesson.predict_attention, "c", False, "spread apart"),
+        (lesson.predict_attention, "z", False, "not an option"),
+    ],
+)
 def test_predictions(check, answer, ok, fragment):
     fb = check(answer)
     assert fb.ok is ok
@@ -328,18 +335,21 @@ def float32_naive_online(chunks):  # rescales, but exponentiates raw values in t
     return np.log(total) if total is not None else -np.inf
 
 
-@pytest.mark.parametrize("fn,ok,first,hint", [
-    (None, None, None, "No function yet"),
-    (lesson.reference_online_logsumexp, True, None, "All 10 cases passed"),
-    (lambda chunks: None, False, "two chunks", "return"),
-    (naive, False, "the max keeps growing", "Never take exp of a raw value"),
-    (no_rescale, False, "two chunks", "multiply it by exp(m - m_new)"),
-    (no_minus_inf_guard, False, "starts with a chunk of -inf", "exp(NaN)"),
-    (per_chunk_shift, False, "starts with a chunk of -inf", "Skip chunks whose max is -inf"),
-    (guarded_but_no_empty_check, False, "an empty chunk", "skip it"),
-    (drops_non_finite, False, "a NaN", "do not filter it out"),
-    (stable_concatenate, False, "one buffer, refilled", "no np.concatenate"),
-])
+@pytest.mark.parametrize(
+    "fn,ok,first,hint",
+    [
+        (None, None, None, "No function yet"),
+        (lesson.reference_online_logsumexp, True, None, "All 10 cases passed"),
+        (lambda chunks: None, False, "two chunks", "return"),
+        (naive, False, "the max keeps growing", "Never take exp of a raw value"),
+        (no_rescale, False, "two chunks", "multiply it by exp(m - m_new)"),
+        (no_minus_inf_guard, False, "starts with a chunk of -inf", "exp(NaN)"),
+        (per_chunk_shift, False, "starts with a chunk of -inf", "Skip chunks whose max is -inf"),
+        (guarded_but_no_empty_check, False, "an empty chunk", "skip it"),
+        (drops_non_finite, False, "a NaN", "do not filter it out"),
+        (stable_concatenate, False, "one buffer, refilled", "no np.concatenate"),
+    ],
+)
 def test_check_online_logsumexp(fn, ok, first, hint):
     fb = lesson.check_online_logsumexp(fn)
     assert fb.ok is ok
@@ -358,8 +368,8 @@ def test_one_buffer_stream_overwrites_kept_chunks_and_restarts():
     stream = lesson.OneBufferStream([[1.0, 2.0, 3.0], [0.5, 4.0], [7.0]])
     kept = list(stream)
     assert all(np.shares_memory(kept[0], c) for c in kept[1:])
-    assert kept[0][0] == 7.0                                  # the first chunk was overwritten
-    assert [c.tolist() for c in stream] == [[1.0, 2.0, 3.0], [0.5, 4.0], [7.0]]   # read as it comes: intact
+    assert kept[0][0] == 7.0  # the first chunk was overwritten
+    assert [c.tolist() for c in stream] == [[1.0, 2.0, 3.0], [0.5, 4.0], [7.0]]  # read as it comes: intact
     assert np.isclose(lesson.reference_online_logsumexp(stream), np.log(np.exp([1, 2, 3, 0.5, 4, 7]).sum()))
 
 
@@ -371,31 +381,34 @@ def test_float32_case_catches_unshifted_exp():
 
 
 # ---------------------------------------------------------------- check yourself
-@pytest.mark.parametrize("check,answer,ok,fragment", [
-    (lesson.check_q1, None, None, "No answer yet"),
-    (lesson.check_q1, 5, True, "fair choice among 5"),
-    (lesson.check_q1, 0.2, False, "exp(-log 0.2)"),
-    (lesson.check_q1, 1.609, False, "cross-entropy, log 5"),
-    (lesson.check_q1, 2.32, False, "in bits"),
-    (lesson.check_q1, 32, False, "uniform guessing"),
-    (lesson.check_q1, 7, False, "mean of -log p"),
-    (lesson.check_q2, 0.588, True, "0.5 / 0.85"),
-    (lesson.check_q2, 0.5, False, "Renormalise"),
-    (lesson.check_q2, 0.714, False, "kept two tokens"),
-    (lesson.check_q2, 0.526, False, "share of probability"),
-    (lesson.check_q2, 0.625, False, "not by p"),
-    (lesson.check_q2, 58.8, False, "percentage"),
-    (lesson.check_q3, 16, True, "√256 = 16"),
-    (lesson.check_q3, 256, False, "square root"),
-    (lesson.check_q3, 1, False, "after dividing"),
-    (lesson.check_q3, 65536, False, "add"),
-    (lesson.check_q4, 1.271, True, "1.271"),
-    (lesson.check_q4, 3, False, "without rescaling"),
-    (lesson.check_q4, 15.78, False, "e^(−2), not e^2"),
-    (lesson.check_q4, 9.389, False, "measure everything from 7"),
-    (lesson.check_q4, 0.271, False, "adds its own term"),
-    (lesson.check_q4, "x", False, "Expected a number"),
-])
+@pytest.mark.parametrize(
+    "check,answer,ok,fragment",
+    [
+        (lesson.check_q1, None, None, "No answer yet"),
+        (lesson.check_q1, 5, True, "fair choice among 5"),
+        (lesson.check_q1, 0.2, False, "exp(-log 0.2)"),
+        (lesson.check_q1, 1.609, False, "cross-entropy, log 5"),
+        (lesson.check_q1, 2.32, False, "in bits"),
+        (lesson.check_q1, 32, False, "uniform guessing"),
+        (lesson.check_q1, 7, False, "mean of -log p"),
+        (lesson.check_q2, 0.588, True, "0.5 / 0.85"),
+        (lesson.check_q2, 0.5, False, "Renormalise"),
+        (lesson.check_q2, 0.714, False, "kept two tokens"),
+        (lesson.check_q2, 0.526, False, "share of probability"),
+        (lesson.check_q2, 0.625, False, "not by p"),
+        (lesson.check_q2, 58.8, False, "percentage"),
+        (lesson.check_q3, 16, True, "√256 = 16"),
+        (lesson.check_q3, 256, False, "square root"),
+        (lesson.check_q3, 1, False, "after dividing"),
+        (lesson.check_q3, 65536, False, "add"),
+        (lesson.check_q4, 1.271, True, "1.271"),
+        (lesson.check_q4, 3, False, "without rescaling"),
+        (lesson.check_q4, 15.78, False, "e^(−2), not e^2"),
+        (lesson.check_q4, 9.389, False, "measure everything from 7"),
+        (lesson.check_q4, 0.271, False, "adds its own term"),
+        (lesson.check_q4, "x", False, "Expected a number"),
+    ],
+)
 def test_questions(check, answer, ok, fragment):
     fb = check(answer)
     assert fb.ok is ok

@@ -11,10 +11,9 @@ import softmax_lib
 PACKAGE = Path(softmax_lib.__file__).parent
 
 # Imports of a private name that are known and being removed by their owners: each may only
-# disappear from this list, never be added to.  (checks.py: use formatting.short_repr;
-# lesson 07: use core.softplus, log_sigmoid and binary_cross_entropy, or _validate.as_real_array.)
+# disappear from this list, never be added to.  (lesson 07: use core.softplus, log_sigmoid and
+# binary_cross_entropy, or _validate.as_real_array.)
 KNOWN = {
-    ("softmax_lib.checks", "softmax_lib.core", "_short_repr"),
     ("softmax_lib.lessons.lesson07_training", "softmax_lib.core", "_as_real_array"),
 }
 
@@ -37,8 +36,12 @@ def _imports():
 
 
 def test_no_module_imports_another_modules_private_name():
-    private = {(me, target, name) for me, target, names in _imports() for name in names
-               if name.startswith("_") and not name.startswith("__")}
+    private = {
+        (me, target, name)
+        for me, target, names in _imports()
+        for name in names
+        if name.startswith("_") and not name.startswith("__")
+    }
     new = private - KNOWN
     assert not new, f"imports of another module's private name: {sorted(new)}; make the name public"
 
@@ -61,8 +64,9 @@ def test_no_import_circles():
                 elif nxt not in path:
                     stack.append((nxt, path + [nxt]))
     # a package importing its own submodules (softmax_lib -> softmax_lib.core) is not a circle
-    circles = [c for c in circles if not any(b.startswith(a + ".") or a.startswith(b + ".")
-                                             for a, b in zip(c, c[1:] + c[:1]))]
+    circles = [
+        c for c in circles if not any(b.startswith(a + ".") or a.startswith(b + ".") for a, b in zip(c, c[1:] + c[:1]))
+    ]
     assert not circles, f"import circles: {circles}"
 
 

@@ -11,17 +11,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from lessons import present
 from PIL import Image
 
+from lessons import present
 from softmax_lib import style
 from softmax_lib.widgets import FigureView, live_figure, render_png, slider
 
 # Every live figure of every lesson, as the registry (tools/lessons.py) names them.
 WIDGETS = {
-    f"{lesson.number} {name}": getattr(lesson.import_module(), name)
-    for lesson in present()
-    for name in lesson.figures
+    f"{lesson.number} {name}": getattr(lesson.import_module(), name) for lesson in present() for name in lesson.figures
 }
 
 

@@ -32,6 +32,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+
 from lessons import BY_NAME
 
 try:  # tests/ as a package or as a plain directory on sys.path
@@ -46,8 +47,16 @@ REQUIRE_BROWSER = os.environ.get("SOFTMAX_REQUIRE_BROWSER") == "1"
 RUN_TIMEOUT_S = float(os.environ.get("SOFTMAX_BROWSER_RUN_TIMEOUT", "120"))
 LESSON = BY_NAME["01-intuition.ipynb"]
 # key -> +1 (value goes up), -1 (down); in the order pressed, from the start value.
-KEYS = [("ArrowRight", +1), ("ArrowLeft", -1), ("ArrowUp", +1), ("ArrowDown", -1),
-        ("PageUp", +1), ("PageDown", -1), ("End", +1), ("Home", -1)]
+KEYS = [
+    ("ArrowRight", +1),
+    ("ArrowLeft", -1),
+    ("ArrowUp", +1),
+    ("ArrowDown", -1),
+    ("PageUp", +1),
+    ("PageDown", -1),
+    ("End", +1),
+    ("Home", -1),
+]
 
 pytestmark = [pytest.mark.browser]
 
@@ -88,8 +97,13 @@ def test_slider_keys(app):
         root = tmp / "root"
         root.mkdir()
         lab.copy_tree_for_serving(REPO / "notebooks", REPO / "softmax_lib", root)
-        server = lab.JupyterLabServer(root_dir=root, workdir=tmp / "jupyter", pythonpath=root, app=app,
-                                      env={"JUPYTER_CONFIG_PATH": str(REPO / "jupyter-config")}).start()
+        server = lab.JupyterLabServer(
+            root_dir=root,
+            workdir=tmp / "jupyter",
+            pythonpath=root,
+            app=app,
+            env={"JUPYTER_CONFIG_PATH": str(REPO / "jupyter-config")},
+        ).start()
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=lab.CHROMIUM, headless=True, args=lab.CHROMIUM_ARGS)
             try:
@@ -126,12 +140,17 @@ def test_slider_keys(app):
 
     print(f"\n[{LESSON.stem} in {app}] slider {info['label']!r}:")
     for key, _sign, before, after, _focused, move in moves:
-        print(f"  {key:>10}: {before:g} -> {after:g}" + (f", redrawn in {move.latency_ms:.0f} ms"
-                                                           if move.latency_ms is not None else f" ({move.note})"))
-    wrong = [f"{key}: {before:g} -> {after:g}" for key, sign, before, after, _, _ in moves
-             if (after - before) * sign <= 0]
-    assert not wrong, (f"in {app} these keys did not move the focused slider the right way: {wrong} "
-                       "(jupyter-config/lab-settings/overrides.json loaded?)")
+        print(
+            f"  {key:>10}: {before:g} -> {after:g}"
+            + (f", redrawn in {move.latency_ms:.0f} ms" if move.latency_ms is not None else f" ({move.note})")
+        )
+    wrong = [
+        f"{key}: {before:g} -> {after:g}" for key, sign, before, after, _, _ in moves if (after - before) * sign <= 0
+    ]
+    assert not wrong, (
+        f"in {app} these keys did not move the focused slider the right way: {wrong} "
+        "(jupyter-config/lab-settings/overrides.json loaded?)"
+    )
     lost = [key for key, *_, focused, _ in moves if not focused]
     assert not lost, f"the slider handle lost the focus after {lost}"
     not_redrawn = [f"{key}: {move.note}" for key, *_, move in moves if not move.changed]

@@ -7,8 +7,9 @@ import json
 import re
 from pathlib import Path
 
-import navigation
 import pytest
+
+import navigation
 from lessons import LESSONS, present
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,20 +129,34 @@ def test_stored_form_of_a_live_figure(tmp_path):
 
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("# NBVAL_IGNORE_OUTPUT\nlesson.widget()")
-    cell.outputs = [nbformat.v4.new_output(
-        "execute_result",
-        data={VIEW: {"model_id": "box", "version_major": 2, "version_minor": 0},
-              "image/png": "iVBORw0KGgo=", "text/plain": "Interactive figure"},
-        metadata={"image/png": {"alt": "Three bars: 0.66, 0.24 and 0.10."}},
-        execution_count=1,
-    )]
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "execute_result",
+            data={
+                VIEW: {"model_id": "box", "version_major": 2, "version_minor": 0},
+                "image/png": "iVBORw0KGgo=",
+                "text/plain": "Interactive figure",
+            },
+            metadata={"image/png": {"alt": "Three bars: 0.66, 0.24 and 0.10."}},
+            execution_count=1,
+        )
+    ]
     nb.cells = [cell]
-    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {
-        "box": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_s", "IPY_MODEL_o", "IPY_MODEL_c"]}},
-        "s": {"model_name": "FloatSliderModel", "state": {"disabled": False, "value": 1.0}},
-        "o": {"model_name": "OutputModel", "state": {"outputs": [{"data": {"image/png": "x"}}]}},
-        "c": {"model_name": "HTMLModel", "state": {"value": "Three bars", "disabled": False}},
-    }, "version_major": 2, "version_minor": 0}}
+    nb.metadata["widgets"] = {
+        "application/vnd.jupyter.widget-state+json": {
+            "state": {
+                "box": {
+                    "model_name": "VBoxModel",
+                    "state": {"children": ["IPY_MODEL_s", "IPY_MODEL_o", "IPY_MODEL_c"]},
+                },
+                "s": {"model_name": "FloatSliderModel", "state": {"disabled": False, "value": 1.0}},
+                "o": {"model_name": "OutputModel", "state": {"outputs": [{"data": {"image/png": "x"}}]}},
+                "c": {"model_name": "HTMLModel", "state": {"value": "Three bars", "disabled": False}},
+            },
+            "version_major": 2,
+            "version_minor": 0,
+        }
+    }
     ex.stored_form(nb)
     once = copy.deepcopy(nb)
     ex.stored_form(nb)

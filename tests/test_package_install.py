@@ -43,17 +43,36 @@ pytestmark = pytest.mark.install
 #: What every route assumes is there already: a kernel and a way to run notebooks.
 HOST = ["ipykernel", "nbconvert"]
 #: What the lessons import (the names pip lists), to see whether requirements.txt changed any.
-LESSON_STACK = {"numpy", "matplotlib", "seaborn", "ipywidgets", "scikit-learn", "scipy", "pillow",
-                "ipython", "ipykernel"}
+LESSON_STACK = {
+    "numpy",
+    "matplotlib",
+    "seaborn",
+    "ipywidgets",
+    "scikit-learn",
+    "scipy",
+    "pillow",
+    "ipython",
+    "ipykernel",
+}
 TEST_TOOLS = {"pytest", "nbval", "hypothesis", "playwright", "mpmath", "ruff"}
 #: pip settings that say where packages come from (a mirror, a cache) pass through; nothing else does.
-PIP_PASS = {"PIP_CACHE_DIR", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_TRUSTED_HOST", "PIP_CERT",
-            "PIP_FIND_LINKS", "PIP_NO_INDEX"}
+PIP_PASS = {
+    "PIP_CACHE_DIR",
+    "PIP_INDEX_URL",
+    "PIP_EXTRA_INDEX_URL",
+    "PIP_TRUSTED_HOST",
+    "PIP_CERT",
+    "PIP_FIND_LINKS",
+    "PIP_NO_INDEX",
+}
 
 
 def _clean_env(tmp: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k in PIP_PASS or not k.startswith(("PYTHON", "JUPYTER", "VIRTUAL_ENV", "PIP_", "CONDA", "IPYTHON"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k in PIP_PASS or not k.startswith(("PYTHON", "JUPYTER", "VIRTUAL_ENV", "PIP_", "CONDA", "IPYTHON"))
+    }
     # Nothing from the user's Jupyter or IPython setup (a python3 kernelspec there
     # could point to another environment).
     for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR", "MPLCONFIGDIR"):
@@ -75,8 +94,9 @@ def venv(tmp_path_factory):
     """One fresh venv with only the notebook host, and a copy of the tracked files."""
     tmp = tmp_path_factory.mktemp("install")
     python = os.environ.get("SOFTMAX_INSTALL_PYTHON") or getattr(sys, "_base_executable", sys.executable)
-    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True,
-                             check=True).stdout.split("\0")
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split("\0")
     course = tmp / "course"
     for name in filter(None, tracked):
         src = ROOT / name
@@ -107,8 +127,22 @@ def _where(v, cwd: Path) -> tuple[str, Path]:
 
 def _execute(v, notebooks: list[Path], cwd: Path) -> float:
     out = v.tmp / f"executed-{cwd.name}"
-    _, seconds = _run([v.bindir / "jupyter", "nbconvert", "--to", "notebook", "--execute",
-                       "--ExecutePreprocessor.timeout=600", "--output-dir", out, *notebooks], cwd, v.env, 3600)
+    _, seconds = _run(
+        [
+            v.bindir / "jupyter",
+            "nbconvert",
+            "--to",
+            "notebook",
+            "--execute",
+            "--ExecutePreprocessor.timeout=600",
+            "--output-dir",
+            out,
+            *notebooks,
+        ],
+        cwd,
+        v.env,
+        3600,
+    )
     for nb in notebooks:
         done = nbformat.read(out / nb.name, as_version=4)
         errors = [o for c in done.cells for o in c.get("outputs", []) if o["output_type"] == "error"]
@@ -146,14 +180,24 @@ def test_the_course_as_a_package_runs_every_lesson_from_any_folder(venv):
         data = lib_file.parent / "data"
         shipped = sorted(p.name for p in (hidden / "softmax_lib" / "data").iterdir() if p.suffix in {".txt", ".md"})
         assert shipped and all((data / name).is_file() for name in shipped), f"package data missing from {data}"
-        r, _ = _run([v.python, "-c", "import importlib.metadata as m; "
-                     "print('\\n'.join(m.metadata('softmax-lib').get_all('Project-URL')))"], lessons, v.env, 60)
+        r, _ = _run(
+            [
+                v.python,
+                "-c",
+                "import importlib.metadata as m; print('\\n'.join(m.metadata('softmax-lib').get_all('Project-URL')))",
+            ],
+            lessons,
+            v.env,
+            60,
+        )
         assert f"Repository, {navigation.repository_url(hidden / 'pyproject.toml')}" in r.stdout.splitlines()
         t_exec = _execute(v, names, lessons)
     finally:
         hidden.rename(v.course)
-    print(f"\nPython {version}: pip install <course> {t_install:.0f} s (as a package, not editable), "
-          f"{len(names)} lessons executed from {lessons} in {t_exec:.0f} s")
+    print(
+        f"\nPython {version}: pip install <course> {t_install:.0f} s (as a package, not editable), "
+        f"{len(names)} lessons executed from {lessons} in {t_exec:.0f} s"
+    )
 
 
 def test_requirements_txt_adds_jupyterlab_and_the_editable_library(venv):
@@ -171,5 +215,7 @@ def test_requirements_txt_adds_jupyterlab_and_the_editable_library(venv):
     if not changed:
         notebooks = [nb for nb in notebooks if nb.name == "00-index.ipynb"]
     t_exec = _execute(v, notebooks, v.course / "notebooks")
-    print(f"\npip install -r requirements.txt on top: {t_install:.0f} s; versions it changed among the lessons' "
-          f"imports: {changed or 'none'}; {len(notebooks)} notebook(s) executed in {t_exec:.0f} s")
+    print(
+        f"\npip install -r requirements.txt on top: {t_install:.0f} s; versions it changed among the lessons' "
+        f"imports: {changed or 'none'}; {len(notebooks)} notebook(s) executed in {t_exec:.0f} s"
+    )

@@ -27,9 +27,7 @@ EPS = {np.float32: float(np.finfo(np.float32).eps), np.float64: float(np.finfo(n
 
 
 def floats(dtype, bound):
-    return st.floats(
-        -bound, bound, allow_nan=False, allow_infinity=False, width=32 if dtype == np.float32 else 64
-    )
+    return st.floats(-bound, bound, allow_nan=False, allow_infinity=False, width=32 if dtype == np.float32 else 64)
 
 
 def logits(dtype=np.float64, bound=1e3, max_dims=2, min_side=1, max_side=12):
@@ -293,8 +291,9 @@ def test_a_masked_entry_is_the_same_as_minus_inf(data):
     filled = np.where(mask, -np.inf, z)
     with np.errstate(all="raise"):  # neither path may warn
         for f in (softmax, log_softmax):
-            np.testing.assert_array_equal(f(np.ma.array(z, mask=mask), axis=axis, temperature=t),
-                                          f(filled, axis=axis, temperature=t))
+            np.testing.assert_array_equal(
+                f(np.ma.array(z, mask=mask), axis=axis, temperature=t), f(filled, axis=axis, temperature=t)
+            )
         np.testing.assert_array_equal(logsumexp(np.ma.array(z, mask=mask), axis=axis), logsumexp(filled, axis=axis))
 
 
@@ -303,9 +302,16 @@ def test_a_masked_entry_is_the_same_as_minus_inf(data):
 def test_byte_order_never_changes_a_result(data):
     dtype = data.draw(st.sampled_from([np.float16, np.float32, np.float64]), label="dtype")
     bound = float(np.finfo(dtype).max) if dtype != np.float16 else 6e4
-    z = data.draw(hnp.arrays(dtype, hnp.array_shapes(min_dims=1, max_dims=2, max_side=12),
-                             elements=st.floats(-bound, bound, allow_nan=False, allow_infinity=False,
-                                                width=np.dtype(dtype).itemsize * 8)), label="z")
+    z = data.draw(
+        hnp.arrays(
+            dtype,
+            hnp.array_shapes(min_dims=1, max_dims=2, max_side=12),
+            elements=st.floats(
+                -bound, bound, allow_nan=False, allow_infinity=False, width=np.dtype(dtype).itemsize * 8
+            ),
+        ),
+        label="z",
+    )
     swapped = z.astype(z.dtype.newbyteorder(">" if z.dtype.byteorder in "=<" else "<"))
     for f in (softmax, log_softmax, logsumexp):
         got, want = f(swapped), f(z)

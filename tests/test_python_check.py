@@ -53,14 +53,17 @@ def old_python(request, tmp_path) -> str:
     return str(path)
 
 
-@pytest.mark.parametrize("version, line", [
-    ((3, 10, 13, "final", 0), "Python 3.11 or newer is needed (found 3.10)"),
-    ((3, 9, 0), "Python 3.11 or newer is needed (found 3.9)"),
-    ((2, 7, 18), "Python 3.11 or newer is needed (found 2.7)"),
-    ((3, 11, 0), None),
-    ((3, 13, 1), None),
-    ((4, 0, 0), None),
-])
+@pytest.mark.parametrize(
+    "version, line",
+    [
+        ((3, 10, 13, "final", 0), "Python 3.11 or newer is needed (found 3.10)"),
+        ((3, 9, 0), "Python 3.11 or newer is needed (found 3.9)"),
+        ((2, 7, 18), "Python 3.11 or newer is needed (found 2.7)"),
+        ((3, 11, 0), None),
+        ((3, 13, 1), None),
+        ((4, 0, 0), None),
+    ],
+)
 def test_the_line_for_each_version(version, line):
     assert check_python.problem(version) == line
 
@@ -137,7 +140,12 @@ def test_the_readme_route_on_python_310(tmp_path, old_python):
     bindir.mkdir()
     (bindir / "python3").symlink_to(old_python)
     env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}"}
-    r = subprocess.run(["bash", "-c", "python3 tools/check_python.py && python3 -m venv .venv"], cwd=course,
-                       env=env, capture_output=True, text=True)
+    r = subprocess.run(
+        ["bash", "-c", "python3 tools/check_python.py && python3 -m venv .venv"],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 1 and r.stderr == "Python 3.11 or newer is needed (found 3.10)\n"
     assert not (course / ".venv").exists()

@@ -8,9 +8,10 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 import lessons
 import navigation
-import pytest
 from lessons import LESSONS, Lesson
 
 ROOT = lessons.ROOT
@@ -18,8 +19,9 @@ ROOT = lessons.ROOT
 
 def _notebook(path: Path, *markdown: str) -> Path:
     cells = [{"cell_type": "markdown", "metadata": {}, "source": m} for m in markdown]
-    cells.insert(1, {"cell_type": "code", "metadata": {}, "source": "# not a heading", "outputs": [],
-                     "execution_count": None})
+    cells.insert(
+        1, {"cell_type": "code", "metadata": {}, "source": "# not a heading", "outputs": [], "execution_count": None}
+    )
     path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
     return path
 
@@ -28,7 +30,10 @@ def _notebook(path: Path, *markdown: str) -> Path:
     "markdown, want",
     [
         (["# 03 · Temperature and sharpness\n\nOne line."], "Temperature and sharpness"),
-        (["Intro without a heading", "## A subsection", "# 09 · Decoding: greedy to top-p  "], "Decoding: greedy to top-p"),
+        (
+            ["Intro without a heading", "## A subsection", "# 09 · Decoding: greedy to top-p  "],
+            "Decoding: greedy to top-p",
+        ),
         ([["# 05 · Sigmoid is ", "two-class softmax\n", "text"]], "Sigmoid is two-class softmax"),
         (["# A title without a number"], "A title without a number"),
     ],
@@ -52,17 +57,22 @@ def test_title_falls_back_to_the_planned_one(tmp_path):
 
 def test_navigation_and_contents_show_the_notebooks_own_title(tmp_path, monkeypatch):
     monkeypatch.setattr(navigation, "NOTEBOOKS", tmp_path)
-    monkeypatch.setattr(navigation, "LESSONS", [
-        Lesson("00", "index", "Contents", "Start here."),
-        Lesson("01", "a", "Planned A", "About A."),
-        Lesson("02", "b", "Planned B", "About B."),
-        Lesson("03", "c", "Planned C", "About C."),
-    ])
+    monkeypatch.setattr(
+        navigation,
+        "LESSONS",
+        [
+            Lesson("00", "index", "Contents", "Start here."),
+            Lesson("01", "a", "Planned A", "About A."),
+            Lesson("02", "b", "Planned B", "About B."),
+            Lesson("03", "c", "Planned C", "About C."),
+        ],
+    )
     _notebook(tmp_path / "00-index.ipynb", "# Softmax, one lesson at a time")
     _notebook(tmp_path / "01-a.ipynb", "# 01 · A as the notebook says")
     _notebook(tmp_path / "02-b.ipynb", "# 02 · B as the notebook says")
     assert navigation.nav_line("01-a.ipynb").splitlines()[1] == (
-        "[< 00 · Contents](00-index.ipynb) | [Contents](00-index.ipynb) | [02 · B as the notebook says >](02-b.ipynb)")
+        "[< 00 · Contents](00-index.ipynb) | [Contents](00-index.ipynb) | [02 · B as the notebook says >](02-b.ipynb)"
+    )
     table = navigation.contents_table()
     assert "| 01 | [A as the notebook says](01-a.ipynb) | About A. |" in table
     assert "| 03 | Planned C *(coming)* | About C. |" in table
@@ -98,12 +108,19 @@ def test_nothing_lesson_shaped_lives_outside_the_registry():
     registered = {lesson.stem for lesson in LESSONS}
     modules = {lesson.module for lesson in LESSONS}
     stray = [p.relative_to(ROOT).as_posix() for p in (ROOT / "notebooks").glob("*.ipynb") if p.stem not in registered]
-    stray += [p.relative_to(ROOT).as_posix() for p in (ROOT / "docs" / "teaching").glob("*.md")
-              if p.stem not in registered]
-    stray += [p.relative_to(ROOT).as_posix() for p in (ROOT / "softmax_lib" / "lessons").glob("*.py")
-              if p.stem != "__init__" and p.stem not in modules]
-    stray += [p.relative_to(ROOT).as_posix() for p in (ROOT / "tests").glob("test_lesson*.py")
-              if p.stem.removeprefix("test_") not in modules]
+    stray += [
+        p.relative_to(ROOT).as_posix() for p in (ROOT / "docs" / "teaching").glob("*.md") if p.stem not in registered
+    ]
+    stray += [
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "softmax_lib" / "lessons").glob("*.py")
+        if p.stem != "__init__" and p.stem not in modules
+    ]
+    stray += [
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "tests").glob("test_lesson*.py")
+        if p.stem.removeprefix("test_") not in modules
+    ]
     assert not stray, f"not in tools/lessons.py (or misnamed): {stray}"
 
 

@@ -25,11 +25,18 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not 
 
 
 def git(cwd: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_CONFIG_NOSYSTEM": "1",
-           "HOME": str(cwd)}
-    r = subprocess.run(["git", "-c", "init.defaultBranch=main", *args], cwd=cwd, env=env,
-                       capture_output=True, text=True)
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "HOME": str(cwd),
+    }
+    r = subprocess.run(
+        ["git", "-c", "init.defaultBranch=main", *args], cwd=cwd, env=env, capture_output=True, text=True
+    )
     assert r.returncode == 0, f"git {' '.join(args)}: {r.stderr}"
     return r.stdout
 
@@ -157,7 +164,8 @@ def test_the_workbook_is_handled_like_the_book(course):
     assert (dest / "workbook" / "scratch.ipynb").read_text() == "my scratch"
     assert (dest / "notebooks" / "02.ipynb").read_text() == "my run of 02"
     assert git(course, "status", "--porcelain") == "" and (course / "workbook" / "01.ipynb").read_text() == (
-        "stored workbook 01")
+        "stored workbook 01"
+    )
     assert "Restored the stored lessons: notebooks/02.ipynb, workbook/01.ipynb." in lines
 
 
@@ -187,8 +195,9 @@ def test_after_reset_git_pull_adds_the_update(course, tmp_path):
 
 def _script(root: Path, python: str = sys.executable) -> subprocess.CompletedProcess:
     env = {**os.environ, "GIT_CEILING_DIRECTORIES": str(root.parent)}
-    return subprocess.run([python, str(ROOT / "tools" / "reset.py"), "--root", str(root)],
-                          capture_output=True, text=True, env=env)
+    return subprocess.run(
+        [python, str(ROOT / "tools" / "reset.py"), "--root", str(root)], capture_output=True, text=True, env=env
+    )
 
 
 def test_outside_a_git_checkout_one_line_and_a_failure(tmp_path):

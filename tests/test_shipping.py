@@ -46,8 +46,9 @@ def test_the_package_declares_what_the_lessons_import_with_the_ranges_of_require
     assert lab.keys() == {"jupyterlab", "ipykernel"}
     assert str(declared["ipywidgets"].specifier) == "<9,>=8.1" and ">=1.8" in str(declared["scikit-learn"].specifier)
     # requirements.txt, the pinned route: the same range for every package both name.
-    pinned = {Requirement(r).name.lower(): Requirement(r) for r in _lines(ROOT / "requirements.txt")
-              if not r.startswith("-")}
+    pinned = {
+        Requirement(r).name.lower(): Requirement(r) for r in _lines(ROOT / "requirements.txt") if not r.startswith("-")
+    }
     for name, req in pinned.items():
         source = declared.get(name) or lab.get(name)
         assert source is not None, f"requirements.txt installs {name}, which pyproject.toml does not declare"
@@ -57,11 +58,20 @@ def test_the_package_declares_what_the_lessons_import_with_the_ranges_of_require
     for path in [*(ROOT / "softmax_lib").rglob("*.py"), *(ROOT / "notebooks").glob("*.ipynb")]:
         text = path.read_text(encoding="utf-8")
         imported |= set(re.findall(r'(?m)^[\s"]*(?:from|import) ([A-Za-z_]\w*)', text))
-    provided = {"numpy", "matplotlib", "seaborn", "ipywidgets", "sklearn", "scipy", "PIL", "softmax_lib",
-                "IPython",            # ipywidgets depends on it
-                "matplotlib_inline",  # the notebook host's (ipykernel's); used only inside a kernel
-                "threadpoolctl",      # scikit-learn depends on it; imported with a fallback
-                "google"}             # google.colab: the Colab cell imports it on Colab only
+    provided = {
+        "numpy",
+        "matplotlib",
+        "seaborn",
+        "ipywidgets",
+        "sklearn",
+        "scipy",
+        "PIL",
+        "softmax_lib",
+        "IPython",  # ipywidgets depends on it
+        "matplotlib_inline",  # the notebook host's (ipykernel's); used only inside a kernel
+        "threadpoolctl",  # scikit-learn depends on it; imported with a fallback
+        "google",
+    }  # google.colab: the Colab cell imports it on Colab only
     third_party = {m for m in imported - set(sys.stdlib_module_names) if m != "the"}
     assert third_party <= provided, f"imported but not declared in pyproject.toml: {third_party - provided}"
 
@@ -116,10 +126,22 @@ def test_course_jupyterlab_opens_the_index_without_news(tmp_path):
     # JupyterLab started as `make lab` starts it: the URL it prints opens 00-index, and
     # the page it serves has news and the announcements plugin turned off.
     port = _free_port()
-    env = {**os.environ, "JUPYTER_CONFIG_PATH": str(ROOT / "jupyter-config"),
-           "JUPYTER_CONFIG_DIR": str(tmp_path / "cfg"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt")}
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-           "--ServerApp.port_retries=0", "--allow-root"]
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_PATH": str(ROOT / "jupyter-config"),
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "cfg"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"),
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        f"--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        "--ServerApp.port_retries=0",
+        "--allow-root",
+    ]
     log = tmp_path / "lab.log"
     with open(log, "w") as fh:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)

@@ -26,8 +26,9 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import build_html
 import pytest
+
+import build_html
 from execute_notebooks import STATIC_NOTE
 from lessons import heading_title, present
 
@@ -90,9 +91,15 @@ def _formulas(path: Path) -> int:
 
     nb = json.loads(path.read_text())
     for cell in nb["cells"]:
-        texts = ["".join(cell["source"])] if cell["cell_type"] == "markdown" else [
-            "".join(o["data"]["text/markdown"]) for o in cell.get("outputs", [])
-            if "text/markdown" in o.get("data", {})]
+        texts = (
+            ["".join(cell["source"])]
+            if cell["cell_type"] == "markdown"
+            else [
+                "".join(o["data"]["text/markdown"])
+                for o in cell.get("outputs", [])
+                if "text/markdown" in o.get("data", {})
+            ]
+        )
         for text in texts:
             MarkdownWithMath(renderer=Counter(escape=False)).render(text)
     return count
@@ -101,8 +108,12 @@ def _formulas(path: Path) -> int:
 def _stored_notes(path: Path) -> int:
     head = STATIC_NOTE.split("{alt}")[0]
     nb = json.loads(path.read_text())
-    return sum("".join(o["data"]["text/markdown"]).startswith(head)
-               for c in nb["cells"] for o in c.get("outputs", []) if "text/markdown" in o.get("data", {}))
+    return sum(
+        "".join(o["data"]["text/markdown"]).startswith(head)
+        for c in nb["cells"]
+        for o in c.get("outputs", [])
+        if "text/markdown" in o.get("data", {})
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -164,7 +175,8 @@ def test_figure_notes_fit_a_web_page(site, path):
 
 def test_every_live_figure_note_is_found():
     assert sum(_stored_notes(p) for p in NOTEBOOKS) >= len(NOTEBOOKS) - 1, (
-        "the stored notes no longer start with STATIC_NOTE's words: build_html cannot find them")
+        "the stored notes no longer start with STATIC_NOTE's words: build_html cannot find them"
+    )
 
 
 # -- the build's pieces, without a browser -----------------------------------
@@ -179,23 +191,31 @@ def test_tex_to_mathml_named_functions_and_spacing():
     assert 'display="block"' in display and "<munder>" in display
 
 
-@pytest.mark.parametrize("tex, words", [
-    (r"\foo{x}", r"\foo, which latex2mathml does not know"),
-    (r"\operatorname{a\b}", "may hold letters, digits"),
-    (r"\text{a<b}", "does not parse"),
-])
+@pytest.mark.parametrize(
+    "tex, words",
+    [
+        (r"\foo{x}", r"\foo, which latex2mathml does not know"),
+        (r"\operatorname{a\b}", "may hold letters, digits"),
+        (r"\text{a<b}", "does not parse"),
+    ],
+)
 def test_tex_to_mathml_says_what_it_cannot_typeset(tex, words):
     with pytest.raises(build_html.MathError, match=re.escape(words)) as err:
         build_html.tex_to_mathml(tex, display=False, where="01-intuition.ipynb cell c07")
     assert "01-intuition.ipynb cell c07" in str(err.value)
 
 
-@pytest.mark.parametrize("urls, expected", [
-    ("", None),
-    ('Repository = "https://github.com/OWNER/softmax-lessons"', None),
-    ('Homepage = "https://example.org"\nRepository = "https://github.com/jo-teach/softmax-lessons.git"',
-     "jo-teach/softmax-lessons"),
-])
+@pytest.mark.parametrize(
+    "urls, expected",
+    [
+        ("", None),
+        ('Repository = "https://github.com/OWNER/softmax-lessons"', None),
+        (
+            'Homepage = "https://example.org"\nRepository = "https://github.com/jo-teach/softmax-lessons.git"',
+            "jo-teach/softmax-lessons",
+        ),
+    ],
+)
 def test_repository_comes_only_from_a_real_project_url(tmp_path, urls, expected):
     pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text(f'[project]\nname = "x"\n[project.urls]\n{urls}\n')
@@ -208,8 +228,9 @@ def test_web_note_links_binder_and_colab_only_with_a_repository():
     assert "Kernel" not in local and "`notebooks/03-temperature.ipynb`" in local and "Two bars." in local
     assert "mybinder" not in local
     live = build_html.web_note(stored, "03-temperature.ipynb", "jo-teach/softmax-lessons")
-    assert ("https://mybinder.org/v2/gh/jo-teach/softmax-lessons/HEAD?urlpath=lab/tree/notebooks/"
-            "03-temperature.ipynb") in live
+    assert (
+        "https://mybinder.org/v2/gh/jo-teach/softmax-lessons/HEAD?urlpath=lab/tree/notebooks/03-temperature.ipynb"
+    ) in live
     assert "https://colab.research.google.com/github/jo-teach/softmax-lessons/blob/main/notebooks/" in live
     assert build_html.web_note("Some other text", "03-temperature.ipynb", None) == "Some other text"
 
@@ -286,6 +307,8 @@ def test_offline_pages_show_every_figure_and_no_live_slider(site):
         assert m["maths"] == expected, f"{name}: {m['maths']} <math> elements for {expected} formulas"
         assert m["laid_out"] == expected, f"{name}: only {m['laid_out']} of {expected} formulas laid out as MathML"
         assert m["stacked"] == m["fracs"], f"{name}: {m['fracs'] - m['stacked']} fractions not stacked"
-    print(f"offline: {sum(r['decoded'] for r in results.values())} figures visible, "
-          f"{sum(m['laid_out'] for m in maths.values())} formulas typeset "
-          f"({sum(m['fracs'] for m in maths.values())} fractions), no network request")
+    print(
+        f"offline: {sum(r['decoded'] for r in results.values())} figures visible, "
+        f"{sum(m['laid_out'] for m in maths.values())} formulas typeset "
+        f"({sum(m['fracs'] for m in maths.values())} fractions), no network request"
+    )

@@ -8,16 +8,14 @@ import io
 
 import numpy as np
 import pytest
-from lessons import present
 from PIL import Image
 
+from lessons import present
 from softmax_lib import style
 from softmax_lib.widgets import FigureView, _BlitRenderer, live_figure, png_bytes, render_png, slider
 
 WIDGETS = {
-    f"{lesson.number} {name}": getattr(lesson.import_module(), name)
-    for lesson in present()
-    for name in lesson.figures
+    f"{lesson.number} {name}": getattr(lesson.import_module(), name) for lesson in present() for name in lesson.figures
 }
 
 

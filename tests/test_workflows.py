@@ -82,9 +82,12 @@ def test_ci_run_calls_the_same_command():
 def test_the_check_can_fail(tmp_path, monkeypatch, workflow):
     # A workflow that drops a Python, or calls another command, is caught.
     broken = dict(workflow)
-    (name, job), = workflow["jobs"].items()
-    job = {**job, "strategy": {**job["strategy"], "matrix": {"python": ["3.11", "3.12"]}},
-           "steps": [s for s in job["steps"] if s.get("run", "").strip() != "make test"]}
+    ((name, job),) = workflow["jobs"].items()
+    job = {
+        **job,
+        "strategy": {**job["strategy"], "matrix": {"python": ["3.11", "3.12"]}},
+        "steps": [s for s in job["steps"] if s.get("run", "").strip() != "make test"],
+    }
     broken["jobs"] = {name: job}
     with pytest.raises(AssertionError):
         test_it_calls_the_readmes_command_on_every_python_the_readme_names(broken)

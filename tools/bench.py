@@ -39,7 +39,8 @@ import platform
 import statistics
 import sys
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import scipy
@@ -138,9 +139,7 @@ def format_report(results: list[dict], repeats: int = 7, warmup: int = 1) -> str
         f"{'dtype':<8} {'softmax':>9} {'scipy':>9} {'np.exp(x)':>10}   (ms)",
     ]
     for r in results:
-        lines.append(
-            f"{r['dtype']:<8} {r['softmax_ms']:9.1f} {r['scipy_ms']:9.1f} {r['exp_new_ms']:10.1f}"
-        )
+        lines.append(f"{r['dtype']:<8} {r['softmax_ms']:9.1f} {r['scipy_ms']:9.1f} {r['exp_new_ms']:10.1f}")
     lines += ["", f"{'dtype':<8} {'ratio':<36} {'value':>6}   goal"]
     for r in results:
         rows = [
@@ -156,8 +155,7 @@ def format_report(results: list[dict], repeats: int = 7, warmup: int = 1) -> str
             lines.append(f"{r['dtype']:<8} {name:<36} {value:6.2f}   {status}")
     lines.append("")
     lines.append(
-        "sanity: max |softmax - scipy| = "
-        + ", ".join(f"{r['max_abs_diff']:.1e} ({r['dtype']})" for r in results)
+        "sanity: max |softmax - scipy| = " + ", ".join(f"{r['max_abs_diff']:.1e} ({r['dtype']})" for r in results)
     )
     return "\n".join(lines)
 
@@ -208,6 +206,7 @@ def measure_redraw(box: Any, moves: int = 24) -> list[dict]:
                 return fn(*args, **kwargs)
             finally:
                 stage[name] = stage.get(name, 0.0) + time.perf_counter() - t0
+
         return wrapper
 
     view = box.view
@@ -252,7 +251,6 @@ def measure_redraw(box: Any, moves: int = 24) -> list[dict]:
 def measure_lessons(moves: int = 24, only: str | None = None) -> list[dict]:
     """:func:`measure_redraw` for every live figure of every lesson (``only``: one lesson number)."""
     import lessons
-
     from softmax_lib import style
 
     style.use()
@@ -304,8 +302,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.redraw:
         import matplotlib
 
-        print(f"matplotlib {matplotlib.__version__}, numpy {np.__version__}, python {platform.python_version()}, "
-              f"{platform.machine()}, {os.cpu_count()} CPUs")
+        print(
+            f"matplotlib {matplotlib.__version__}, numpy {np.__version__}, python {platform.python_version()}, "
+            f"{platform.machine()}, {os.cpu_count()} CPUs"
+        )
         print(format_redraw_report(measure_lessons(args.moves, args.lesson)))
         print(f"(total {time.perf_counter() - t0:.1f} s)")
         return 0

@@ -79,12 +79,13 @@ def live_links(notebook_name: str, repository: str | None) -> str:
     repository is known, and running the notebook in Jupyter."""
     local = f"`notebooks/{notebook_name}`"
     if repository is None:
-        return (f"In Jupyter its sliders redraw it: run {local} there "
-                "(the course's README, *Run it*, says how).")
+        return f"In Jupyter its sliders redraw it: run {local} there (the course's README, *Run it*, says how)."
     binder = f"https://mybinder.org/v2/gh/{repository}/HEAD?urlpath=lab/tree/notebooks/{notebook_name}"
     colab = f"https://colab.research.google.com/github/{repository}/blob/main/notebooks/{notebook_name}"
-    return (f"In Jupyter its sliders redraw it: open this lesson live in [Binder]({binder}) or "
-            f"[Colab]({colab}), or run {local} in your own Jupyter.")
+    return (
+        f"In Jupyter its sliders redraw it: open this lesson live in [Binder]({binder}) or "
+        f"[Colab]({colab}), or run {local} in your own Jupyter."
+    )
 
 
 _NOTE_HEAD, _NOTE_TAIL = STATIC_NOTE.split("{alt}")
@@ -97,8 +98,7 @@ def web_note(stored: str, notebook_name: str, repository: str | None) -> str:
     m = _NOTE.fullmatch(stored.strip())
     if m is None:
         return stored
-    return f"*Static picture at the sliders' starting values.* {m.group('alt')}" + live_links(
-        notebook_name, repository)
+    return f"*Static picture at the sliders' starting values.* {m.group('alt')}" + live_links(notebook_name, repository)
 
 
 # --------------------------------------------------------------------------
@@ -168,8 +168,9 @@ def tex_to_mathml(tex: str, display: bool, where: str = "") -> str:
     def name(m: re.Match) -> str:
         text = m.group(1).replace("\\,", "\u2009").strip()
         if not re.fullmatch(r"[\w\u2009-]+", text):
-            raise MathError(f"{where}: ${tex}$: \\operatorname{{{m.group(1)}}} may hold letters, digits, "
-                            "- and \\, only")
+            raise MathError(
+                f"{where}: ${tex}$: \\operatorname{{{m.group(1)}}} may hold letters, digits, - and \\, only"
+            )
         key = _placeholder(len(names))
         names[key] = text
         return f"\\operatorname{{{key}}}"
@@ -189,8 +190,9 @@ def tex_to_mathml(tex: str, display: bool, where: str = "") -> str:
     try:
         root = ET.fromstring(out)
     except ET.ParseError as exc:
-        raise MathError(f"{where}: ${tex}$ gives MathML that does not parse ({exc}); "
-                        "a < or & inside \\text{…} is the usual cause") from exc
+        raise MathError(
+            f"{where}: ${tex}$ gives MathML that does not parse ({exc}); a < or & inside \\text{{…}} is the usual cause"
+        ) from exc
     for el in root.iter():
         if el.text in names:
             el.text = names[el.text]

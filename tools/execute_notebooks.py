@@ -150,8 +150,9 @@ def execute(path: Path) -> float:
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("paths", nargs="*", type=Path)
-    ap.add_argument("--static-only", action="store_true",
-                    help="do not re-run: only bring the stored form of the outputs up to date")
+    ap.add_argument(
+        "--static-only", action="store_true", help="do not re-run: only bring the stored form of the outputs up to date"
+    )
     args = ap.parse_args(argv)
     paths = args.paths
     # With no arguments: every notebook, and every navigation link and lesson list.

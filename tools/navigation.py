@@ -101,8 +101,11 @@ class PublicRepo:
         the learner's home and opens ``path``; later clicks pull updates and keep the learner's changes."""
         if not re.match(r"https?://[^/\s]+", hub):
             raise ValueError(f"the hub's address must start with https:// (e.g. https://hub.example.edu), got {hub!r}")
-        query = urlencode({"repo": self.url, "branch": self.branch, "urlpath": f"lab/tree/{self.name}/{path}"},
-                          quote_via=quote, safe="/")
+        query = urlencode(
+            {"repo": self.url, "branch": self.branch, "urlpath": f"lab/tree/{self.name}/{path}"},
+            quote_via=quote,
+            safe="/",
+        )
         return f"{hub.rstrip('/')}/hub/user-redirect/git-pull?{query}"
 
 
@@ -117,8 +120,9 @@ def repository_url(pyproject: Path | None = None) -> str:
     path = PYPROJECT if pyproject is None else pyproject
     urls = tomllib.loads(path.read_text(encoding="utf-8")).get("project", {}).get("urls", {})
     if "Repository" not in urls:
-        raise ValueError(f"{path.name} has no Repository under [project.urls]: add "
-                         'Repository = "https://github.com/<owner>/<name>"')
+        raise ValueError(
+            f'{path.name} has no Repository under [project.urls]: add Repository = "https://github.com/<owner>/<name>"'
+        )
     return urls["Repository"]
 
 
@@ -126,9 +130,11 @@ def parse_repository(url: str) -> PublicRepo | None:
     """The repository ``url`` names, or None while it is the placeholder (owner ``OWNER``)."""
     m = _GITHUB.fullmatch(url.strip())
     if not m:
-        raise ValueError(f"[project.urls] Repository in pyproject.toml must be https://github.com/<owner>/<name> "
-                         f"or https://github.com/<owner>/<name>/tree/<branch> (Colab and Binder open GitHub "
-                         f"repositories), got {url!r}")
+        raise ValueError(
+            f"[project.urls] Repository in pyproject.toml must be https://github.com/<owner>/<name> "
+            f"or https://github.com/<owner>/<name>/tree/<branch> (Colab and Binder open GitHub "
+            f"repositories), got {url!r}"
+        )
     if m["owner"] == PLACEHOLDER_OWNER:
         return None
     return PublicRepo(m["owner"], m["name"], m["branch"] or "main")
@@ -156,10 +162,14 @@ def colab_link(name: str, folder: str = "notebooks", repo=_UNSET) -> str:
         raise ValueError(f"folder must be one of {FOLDERS}, got {folder!r}")
     repo = _repo(repo)
     if repo is None:
-        return ("*Google Colab:* no link yet, because this copy of the course does not name its public "
-                "repository (see the top of the README).")
-    return (f"[Open this notebook in Google Colab]({repo.colab(f'{folder}/{name}')}): it runs in the "
-            "browser, and its first code cell installs the course there.")
+        return (
+            "*Google Colab:* no link yet, because this copy of the course does not name its public "
+            "repository (see the top of the README)."
+        )
+    return (
+        f"[Open this notebook in Google Colab]({repo.colab(f'{folder}/{name}')}): it runs in the "
+        "browser, and its first code cell installs the course there."
+    )
 
 
 _COLAB_HEAD = f"""{COLAB_MARK} install the course and turn on the widget manager its sliders need.
@@ -214,8 +224,9 @@ def is_generated(cell) -> bool:
     return cell.cell_type == "code" and cell.source.startswith(COLAB_MARK)
 
 
-def with_generated_cells(nb: nbformat.NotebookNode, name: str, folder: str = "notebooks",
-                         repo=_UNSET) -> nbformat.NotebookNode:
+def with_generated_cells(
+    nb: nbformat.NotebookNode, name: str, folder: str = "notebooks", repo=_UNSET
+) -> nbformat.NotebookNode:
     """``nb`` (lesson ``name``, stored in ``folder``) with its generated cells made current, in place:
 
     * the navigation as the second cell (with the Colab link) and as the last cell;
@@ -250,25 +261,33 @@ def badges(repo=_UNSET) -> str:
     repository is the placeholder."""
     repo = _repo(repo)
     if repo is None:
-        return ("**Publishing this course?** Its public address is not set yet: put the GitHub URL in "
-                "`pyproject.toml` (`Repository` under `[project.urls]`, now a placeholder naming `OWNER`), then "
-                "run `make nav`. That writes the Binder and Colab badges here and every lesson's Colab link; "
-                "until then there are none, because they would point at a repository that does not exist.")
-    return (f"[![Open the course in Binder](https://mybinder.org/badge_logo.svg)]({repo.binder()})\n"
-            f"[![Open the course in Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
-            f"({repo.colab(INDEX_PATH)})")
+        return (
+            "**Publishing this course?** Its public address is not set yet: put the GitHub URL in "
+            "`pyproject.toml` (`Repository` under `[project.urls]`, now a placeholder naming `OWNER`), then "
+            "run `make nav`. That writes the Binder and Colab badges here and every lesson's Colab link; "
+            "until then there are none, because they would point at a repository that does not exist."
+        )
+    return (
+        f"[![Open the course in Binder](https://mybinder.org/badge_logo.svg)]({repo.binder()})\n"
+        f"[![Open the course in Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+        f"({repo.colab(INDEX_PATH)})"
+    )
 
 
 def nbgitpuller_note(repo=_UNSET) -> str:
     """The README's nbgitpuller line (a JupyterHub's address is the teacher's own)."""
     repo = _repo(repo)
     if repo is None:
-        return ("Once the course's public address is set (see the top of this page), `make nav` writes its "
-                "nbgitpuller link here.")
+        return (
+            "Once the course's public address is set (see the top of this page), `make nav` writes its "
+            "nbgitpuller link here."
+        )
     link = repo.nbgitpuller("https://YOUR-HUB")
-    return (f"The course's nbgitpuller link, with your hub's address in place of `https://YOUR-HUB` "
-            f"(or `python tools/navigation.py --nbgitpuller https://your.hub` prints it):\n"
-            f"`{link}`")
+    return (
+        f"The course's nbgitpuller link, with your hub's address in place of `https://YOUR-HUB` "
+        f"(or `python tools/navigation.py --nbgitpuller https://your.hub` prints it):\n"
+        f"`{link}`"
+    )
 
 
 def _label(lesson: Lesson) -> str:
@@ -385,8 +404,11 @@ def write_all(only: list[Path] | None = None) -> list[str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="only report stale files")
-    ap.add_argument("--nbgitpuller", metavar="HUB_URL",
-                    help="print the course's nbgitpuller link for the JupyterHub at HUB_URL, and nothing else")
+    ap.add_argument(
+        "--nbgitpuller",
+        metavar="HUB_URL",
+        help="print the course's nbgitpuller link for the JupyterHub at HUB_URL, and nothing else",
+    )
     args = ap.parse_args()
     try:
         repo = public_repo()
@@ -395,8 +417,10 @@ def main() -> int:
         return 2
     if args.nbgitpuller:
         if repo is None:
-            print("No nbgitpuller link: the course's public repository is not set "
-                  "(pyproject.toml, Repository under [project.urls], names OWNER).")
+            print(
+                "No nbgitpuller link: the course's public repository is not set "
+                "(pyproject.toml, Repository under [project.urls], names OWNER)."
+            )
             return 1
         try:
             print(repo.nbgitpuller(args.nbgitpuller))

@@ -47,8 +47,10 @@ def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProc
     try:
         r = subprocess.run(["git", *args], cwd=root, capture_output=True)
     except FileNotFoundError:
-        raise ResetError("make reset needs git, which is not installed: copy any notebook you want to keep "
-                         "out of notebooks/ and workbook/, then download a fresh copy of the course.") from None
+        raise ResetError(
+            "make reset needs git, which is not installed: copy any notebook you want to keep "
+            "out of notebooks/ and workbook/, then download a fresh copy of the course."
+        ) from None
     if check and r.returncode != 0:
         raise ResetError(f"git {' '.join(args)} failed: {r.stderr.decode(errors='replace').strip()}")
     return r
@@ -67,17 +69,22 @@ def _check_checkout(root: Path) -> list[str]:
     """The lesson folders the last commit has; ResetError where there is nothing to restore from."""
     inside = _git(root, "rev-parse", "--is-inside-work-tree", check=False)
     if inside.returncode != 0 or inside.stdout.strip() != b"true":
-        raise ResetError(f"make reset restores the lessons from git, but {root} is not a git checkout (a downloaded "
-                         "copy?): nothing was changed. Copy any notebook you want to keep out of notebooks/ and "
-                         "workbook/, and "
-                         "download the course again.")
+        raise ResetError(
+            f"make reset restores the lessons from git, but {root} is not a git checkout (a downloaded "
+            "copy?): nothing was changed. Copy any notebook you want to keep out of notebooks/ and "
+            "workbook/, and "
+            "download the course again."
+        )
     if _git(root, "rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode != 0:
-        raise ResetError("this git checkout has no commit yet, so there are no stored lessons to restore: "
-                         "nothing was changed.")
+        raise ResetError(
+            "this git checkout has no commit yet, so there are no stored lessons to restore: nothing was changed."
+        )
     folders = [f for f in FOLDERS if _git(root, "ls-tree", "-z", "--name-only", "HEAD", "--", f).stdout]
     if not folders:
-        raise ResetError(f"git does not track {_names(FOLDERS).replace(' and ', ' or ')} in {root}, so there is "
-                         "nothing to restore them from: nothing was changed.")
+        raise ResetError(
+            f"git does not track {_names(FOLDERS).replace(' and ', ' or ')} in {root}, so there is "
+            "nothing to restore them from: nothing was changed."
+        )
     return folders
 
 
@@ -160,8 +167,10 @@ def reset(root: Path = ROOT, now: datetime.datetime | None = None, out=print) ->
         out(f"Restored the stored lessons: {', '.join(restored)}.")
     moved = sorted(set(untracked) | set(added))
     if moved:
-        out(f"Moved out of {_names(folders)} (git does not store them, and an update might add files with "
-            f"these names): {', '.join(moved)}.")
+        out(
+            f"Moved out of {_names(folders)} (git does not store them, and an update might add files with "
+            f"these names): {', '.join(moved)}."
+        )
     if dest is not None:
         where = dest.relative_to(root).as_posix()
         out(f"Your versions are in {where}/ (git ignores {WORK}/): {', '.join(sorted(saved))}.")

@@ -44,8 +44,9 @@ def repository_url(pyproject: Path = ROOT / "pyproject.toml") -> str:
     )
 
 
-def course_link(hub_url: str, repo: str, branch: str = "main", course_dir: str = COURSE_DIR,
-                start_page: str = START_PAGE) -> str:
+def course_link(
+    hub_url: str, repo: str, branch: str = "main", course_dir: str = COURSE_DIR, start_page: str = START_PAGE
+) -> str:
     r"""The nbgitpuller link: clone ``repo`` into ``~/course_dir`` and open ``start_page``.
 
     >>> print(course_link("https://hub.example.edu/", "https://github.com/me/softmax-lessons.git")
@@ -57,24 +58,28 @@ def course_link(hub_url: str, repo: str, branch: str = "main", course_dir: str =
     """
     hub = urlsplit(hub_url)
     if hub.scheme not in ("http", "https") or not hub.netloc:
-        raise ValueError(f"hub URL {hub_url!r} is not an http(s) address; pass the hub's address,"
-                         " e.g. https://hub.example.edu")
+        raise ValueError(
+            f"hub URL {hub_url!r} is not an http(s) address; pass the hub's address, e.g. https://hub.example.edu"
+        )
     if not repo:
         raise ValueError("the repository URL is empty; pass the course's git URL")
-    query = urlencode({
-        "repo": repo,
-        "branch": branch,
-        "targetpath": course_dir,
-        "urlpath": f"lab/tree/{course_dir}/{start_page}",
-    }, quote_via=quote, safe="")
+    query = urlencode(
+        {
+            "repo": repo,
+            "branch": branch,
+            "targetpath": course_dir,
+            "urlpath": f"lab/tree/{course_dir}/{start_page}",
+        },
+        quote_via=quote,
+        safe="",
+    )
     return f"{hub_url.rstrip('/')}/hub/user-redirect/git-pull?{query}"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("hub_url", help="the hub's address, e.g. https://hub.example.edu")
-    parser.add_argument("--repo",
-                        help="the course's git repository (default: pyproject.toml's [project.urls])")
+    parser.add_argument("--repo", help="the course's git repository (default: pyproject.toml's [project.urls])")
     parser.add_argument("--branch", default="main", help="the branch learners get (default: main)")
     args = parser.parse_args(argv)
     try:

@@ -61,7 +61,9 @@ c = get_config()  # noqa: F821 (defined by JupyterHub when it loads this file)
 c.Spawner.environment.update({"PYTHONPATH": course_pythonpath})
 
 # Nothing over a projected lesson: no news feed, no update check.
-c.Spawner.args.extend([
-    "--LabApp.news_url=None",
-    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-])
+c.Spawner.args.extend(
+    [
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+)

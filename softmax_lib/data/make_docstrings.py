@@ -23,14 +23,72 @@ import inspect
 import re
 from pathlib import Path
 
-TRAIN = ["argparse", "calendar", "collections", "csv", "datetime", "decimal", "difflib", "email.message",
-         "fractions", "functools", "gettext", "heapq", "html.parser", "http.client", "imaplib", "inspect", "io",
-         "ipaddress", "itertools", "json", "logging", "mailbox", "numbers", "optparse", "os", "pathlib", "pickle",
-         "pprint", "queue", "random", "re", "shutil", "smtplib", "socket", "statistics", "string", "subprocess",
-         "tarfile", "tempfile", "textwrap", "threading", "typing", "unittest", "urllib.parse", "urllib.request",
-         "uuid", "warnings", "zipfile"]
-HELD_OUT = ["asyncio.events", "contextlib", "copy", "enum", "fnmatch", "glob", "locale", "operator", "shlex",
-            "struct", "sched", "timeit", "traceback", "weakref"]
+TRAIN = [
+    "argparse",
+    "calendar",
+    "collections",
+    "csv",
+    "datetime",
+    "decimal",
+    "difflib",
+    "email.message",
+    "fractions",
+    "functools",
+    "gettext",
+    "heapq",
+    "html.parser",
+    "http.client",
+    "imaplib",
+    "inspect",
+    "io",
+    "ipaddress",
+    "itertools",
+    "json",
+    "logging",
+    "mailbox",
+    "numbers",
+    "optparse",
+    "os",
+    "pathlib",
+    "pickle",
+    "pprint",
+    "queue",
+    "random",
+    "re",
+    "shutil",
+    "smtplib",
+    "socket",
+    "statistics",
+    "string",
+    "subprocess",
+    "tarfile",
+    "tempfile",
+    "textwrap",
+    "threading",
+    "typing",
+    "unittest",
+    "urllib.parse",
+    "urllib.request",
+    "uuid",
+    "warnings",
+    "zipfile",
+]
+HELD_OUT = [
+    "asyncio.events",
+    "contextlib",
+    "copy",
+    "enum",
+    "fnmatch",
+    "glob",
+    "locale",
+    "operator",
+    "shlex",
+    "struct",
+    "sched",
+    "timeit",
+    "traceback",
+    "weakref",
+]
 
 
 def docstrings(name: str) -> list[str]:
@@ -53,8 +111,11 @@ def docstrings(name: str) -> list[str]:
 
 def clean(text: str) -> str:
     """Prose only, lowercase, in the lesson's 32-character alphabet."""
-    lines = [line.strip() for line in text.splitlines()
-             if not line.strip().startswith((">>>", "...")) and not line.startswith("    ")]
+    lines = [
+        line.strip()
+        for line in text.splitlines()
+        if not line.strip().startswith((">>>", "...")) and not line.startswith("    ")
+    ]
     text = re.sub(r"[^a-z .,'()]", " ", " ".join(lines).lower())
     return re.sub(r"\s+", " ", text).strip()
 

@@ -12,14 +12,30 @@ import numpy as np
 
 from ..checks import Case, Feedback, Near, check_choice, check_function, check_number, check_prediction, expect_array
 from ..core import sigmoid, softmax
+from ..examples import ANIMALS, LOGITS
 from ..plots import bars, ensure_axes, set_alt
 from ..style import COLORS
 from ..widgets import FigureView
-from ..examples import ANIMALS, LOGITS
 
-__all__ = ["ANIMALS", "LOGITS", "LogitsProbsView", "draw_logits_probs", "draw_normalisers", "draw_soft_argmax",
-           "draw_pie", "fmt_probability", "largest_slope", "widget", "check_q1", "check_q2", "check_two_step_softmax",
-           "reference_two_step_softmax", "predict_shift", "predict_misprint", "predict_slope"]
+__all__ = [
+    "ANIMALS",
+    "LOGITS",
+    "LogitsProbsView",
+    "draw_logits_probs",
+    "draw_normalisers",
+    "draw_soft_argmax",
+    "draw_pie",
+    "fmt_probability",
+    "largest_slope",
+    "widget",
+    "check_q1",
+    "check_q2",
+    "check_two_step_softmax",
+    "reference_two_step_softmax",
+    "predict_shift",
+    "predict_misprint",
+    "predict_slope",
+]
 
 LOGIT_RANGE = (-6.0, 6.0)
 
@@ -66,20 +82,39 @@ class LogitsProbsView(FigureView):
         n = len(self.labels)
         self.ax_z, self.ax_p = fig.subplots(1, 2)
         zeros = np.zeros(n)
-        bars(zeros, self.labels, ax=self.ax_z, color=COLORS["logit"], title="logits (any real numbers)",
-             ylabel="logit", ylim=(LOGIT_RANGE[0] - 0.5, LOGIT_RANGE[1] + 0.8), fmt=None)
-        bars(zeros, self.labels, ax=self.ax_p, color=COLORS["prob"], title="softmax: probabilities",
-             ylabel="probability", ylim=(0, 1.15), fmt=None)
+        bars(
+            zeros,
+            self.labels,
+            ax=self.ax_z,
+            color=COLORS["logit"],
+            title="logits (any real numbers)",
+            ylabel="logit",
+            ylim=(LOGIT_RANGE[0] - 0.5, LOGIT_RANGE[1] + 0.8),
+            fmt=None,
+        )
+        bars(
+            zeros,
+            self.labels,
+            ax=self.ax_p,
+            color=COLORS["prob"],
+            title="softmax: probabilities",
+            ylabel="probability",
+            ylim=(0, 1.15),
+            fmt=None,
+        )
         self.ax_p.axhline(1.0, color=COLORS["reference"], linestyle=":", linewidth=1.5)
         self.rects_z, self.rects_p = list(self.ax_z.patches), list(self.ax_p.patches)
 
         def new_labels(ax):
-            return [ax.annotate("", (i, 0.0), xytext=(0, 4), textcoords="offset points", ha="center",
-                                va="bottom", fontsize=13) for i in range(n)]
+            return [
+                ax.annotate(
+                    "", (i, 0.0), xytext=(0, 4), textcoords="offset points", ha="center", va="bottom", fontsize=13
+                )
+                for i in range(n)
+            ]
 
         self.text_z, self.text_p = new_labels(self.ax_z), new_labels(self.ax_p)
-        self.total = self.ax_p.text(0.98, 0.97, "", transform=self.ax_p.transAxes, ha="right", va="top",
-                                    fontsize=13)
+        self.total = self.ax_p.text(0.98, 0.97, "", transform=self.ax_p.transAxes, ha="right", va="top", fontsize=13)
 
     def update(self, cat: float = LOGITS[0], dog: float = LOGITS[1], bird: float = LOGITS[2]) -> np.ndarray:
         z = np.array([cat, dog, bird], dtype=float)
@@ -103,9 +138,11 @@ def draw_logits_probs(fig, z=LOGITS, labels=ANIMALS) -> np.ndarray:
     """
     z = np.asarray(z, dtype=float)
     if z.shape != (3,) or len(labels) != 3:
-        raise ValueError(f"draw_logits_probs draws three classes, like the widget: pass three logits and three "
-                         f"labels, e.g. z=(2.0, 1.0, 0.1), labels=('cat', 'dog', 'bird'); got shape {z.shape} "
-                         f"and {len(labels)} labels.")
+        raise ValueError(
+            f"draw_logits_probs draws three classes, like the widget: pass three logits and three "
+            f"labels, e.g. z=(2.0, 1.0, 0.1), labels=('cat', 'dog', 'bird'); got shape {z.shape} "
+            f"and {len(labels)} labels."
+        )
     view = LogitsProbsView(fig, labels)
     p = view.update(*z)
     set_alt(fig, view.alt)
@@ -134,28 +171,38 @@ def draw_normalisers(fig, cases: dict[str, list[float]]):
     """
     fig.clear()
     axes = fig.subplots(len(cases), 3, sharex=True, sharey=True, squeeze=False)
-    results = {name: (np.asarray(z, float), _divide_by_sum(np.asarray(z, float)), softmax(np.asarray(z, float)))
-               for name, z in cases.items()}
+    results = {
+        name: (np.asarray(z, float), _divide_by_sum(np.asarray(z, float)), softmax(np.asarray(z, float)))
+        for name, z in cases.items()
+    }
     finite = np.concatenate([v[np.isfinite(v)] for triple in results.values() for v in triple])
     lo, hi = min(0.0, float(finite.min())) - 0.45, max(1.0, float(finite.max())) + 0.45
     words = []
     for row, (name, (z, div, p)) in enumerate(results.items()):
         total = z.sum()
-        panels = [(z, COLORS["logit"], f"{name} = {z.tolist()}"),
-                  (div, COLORS["wrong"], "divide by sum" + (" (sum is 0!)" if total == 0 else "")),
-                  (p, COLORS["prob"], "softmax")]
+        panels = [
+            (z, COLORS["logit"], f"{name} = {z.tolist()}"),
+            (div, COLORS["wrong"], "divide by sum" + (" (sum is 0!)" if total == 0 else "")),
+            (p, COLORS["prob"], "softmax"),
+        ]
         for col, (vals, color, title) in enumerate(panels):
             ax = axes[row, col]
             if col:
                 ax.axhspan(0, 1, color=COLORS["right"], alpha=0.12, zorder=0, gid="band")
             bars(vals, [f"[{i}]" for i in range(len(z))], ax=ax, color=color, ylim=(lo, hi), fontsize=12)
             ax.set_title(title, fontsize=13)
-        words.append(f"{name} {z.tolist()}: divide by sum gives "
-                     f"[{', '.join(f'{v:.2f}' for v in div)}], softmax gives [{', '.join(f'{v:.2f}' for v in p)}]")
+        words.append(
+            f"{name} {z.tolist()}: divide by sum gives "
+            f"[{', '.join(f'{v:.2f}' for v in div)}], softmax gives [{', '.join(f'{v:.2f}' for v in p)}]"
+        )
     for ax in axes[:, 0]:
         ax.set_ylabel("value")
-    set_alt(fig, "Three columns of bars, one row per case, on one y-scale with the band 0 to 1 shaded: "
-                 + "; ".join(words) + ".")
+    set_alt(
+        fig,
+        "Three columns of bars, one row per case, on one y-scale with the band 0 to 1 shaded: "
+        + "; ".join(words)
+        + ".",
+    )
     return axes
 
 
@@ -190,8 +237,14 @@ def draw_soft_argmax(fig, z=LOGITS, scales=(1, 3, 10), labels=ANIMALS):
     axes[-1].set_title("argmax (one-hot)\nslope 0", fontsize=14)
     axes[0].set_ylim(0, 1.2)
     axes[0].set_ylabel("probability")
-    set_alt(fig, "Softmax of the logits times 1, 3 and 10, next to argmax's one-hot answer: "
-                 + "; ".join(words) + "; argmax gives [" + ", ".join(f"{v:.0f}" for v in onehot) + "] with slope 0.")
+    set_alt(
+        fig,
+        "Softmax of the logits times 1, 3 and 10, next to argmax's one-hot answer: "
+        + "; ".join(words)
+        + "; argmax gives ["
+        + ", ".join(f"{v:.0f}" for v in onehot)
+        + "] with slope 0.",
+    )
     return axes
 
 
@@ -202,12 +255,22 @@ def draw_pie(ax, probs, labels):
     """
     ax = ensure_axes(ax)
     colors = [COLORS["prob"], COLORS["sky"], COLORS["accent"], COLORS["yellow"]][: len(probs)]
-    ax.pie(probs, labels=[f"{lab}\n{p:.1%}" for lab, p in zip(labels, probs)], colors=colors,
-           startangle=90, counterclock=False, wedgeprops={"edgecolor": "white", "linewidth": 2},
-           textprops={"fontsize": 14})
+    ax.pie(
+        probs,
+        labels=[f"{lab}\n{p:.1%}" for lab, p in zip(labels, probs)],
+        colors=colors,
+        startangle=90,
+        counterclock=False,
+        wedgeprops={"edgecolor": "white", "linewidth": 2},
+        textprops={"fontsize": 14},
+    )
     ax.set_aspect("equal")
-    set_alt(ax.figure, "A pie of confidence shared out by softmax: "
-                       + ", ".join(f"{lab} {p:.1%}" for lab, p in zip(labels, probs)) + ".")
+    set_alt(
+        ax.figure,
+        "A pie of confidence shared out by softmax: "
+        + ", ".join(f"{lab} {p:.1%}" for lab, p in zip(labels, probs))
+        + ".",
+    )
     return ax
 
 
@@ -215,12 +278,16 @@ def draw_pie(ax, probs, labels):
 def predict_shift(prediction) -> Feedback:
     """Predict: add 2 to every logit; what happens to the three probabilities?"""
     return check_prediction(
-        prediction, "b", options=("a", "b", "c"),
+        prediction,
+        "b",
+        options=("a", "b", "c"),
         why="Adding 2 to every logit multiplies every e^z by the same e^2, which cancels between the top "
-            "and the bottom of the fraction: softmax([4, 3, 2.1]) = softmax([2, 1, 0.1]). Only the "
-            "differences between logits matter.",
-        hints={"a": "All three cannot go up: they still have to add up to 1.",
-               "c": "The cat's lead over the others is the same gap as before, so its share does not grow."},
+        "and the bottom of the fraction: softmax([4, 3, 2.1]) = softmax([2, 1, 0.1]). Only the "
+        "differences between logits matter.",
+        hints={
+            "a": "All three cannot go up: they still have to add up to 1.",
+            "c": "The cat's lead over the others is the same gap as before, so its share does not grow.",
+        },
     )
 
 
@@ -236,27 +303,35 @@ def predict_misprint(prediction) -> Feedback:
     total = sum(MISPRINT)
     top = int(np.argmax(MISPRINT))
     return check_prediction(
-        prediction, {"b", "c"}, options=("a", "b", "c"),
+        prediction,
+        {"b", "c"},
+        options=("a", "b", "c"),
         why=f"Two things are wrong with it: the entries add up to {total:.3f}, not 1, and the largest "
-            f"probability, {MISPRINT[top]}, sits on the logit {MISPRINT_LOGITS[top]} although "
-            f"{max(MISPRINT_LOGITS)} is the largest logit. Softmax keeps the order of the logits.",
-        hints={"a": "Check the two promises of softmax: the outputs add up to 1, and a larger logit gets a "
-                    "larger probability."},
+        f"probability, {MISPRINT[top]}, sits on the logit {MISPRINT_LOGITS[top]} although "
+        f"{max(MISPRINT_LOGITS)} is the largest logit. Softmax keeps the order of the logits.",
+        hints={
+            "a": "Check the two promises of softmax: the outputs add up to 1, and a larger logit gets a "
+            "larger probability."
+        },
     )
 
 
 def predict_slope(prediction) -> Feedback:
     """Predict: at 1000 · z, how large is the largest slope ∂p/∂z in float64?"""
     return check_prediction(
-        prediction, "c", options=("a", "b", "c"),
+        prediction,
+        "c",
+        options=("a", "b", "c"),
         why=f"The largest slope is p(1 − p) for the top class, and 1 − p shrinks like e^(−gap): "
-            f"{largest_slope(LOGITS, 1):.3f} at 1·z, {largest_slope(LOGITS, 10):.1e} at 10·z, "
-            f"{largest_slope(LOGITS, 50):.1e} at 50·z. At 1000·z the gap is 1000, e^−1000 is far below "
-            "the smallest float64 (about 5e-324), so p rounds to exactly [1, 0, 0] and the slope to exactly 0.",
-        hints={"a": "The slope does shrink: once the top class has nearly all the probability, a nudge "
-                    "has almost nothing left to move.",
-               "b": "Mathematically it stays positive, but a computer stores floats, and e^−1000 is below "
-                    "the smallest positive float64."},
+        f"{largest_slope(LOGITS, 1):.3f} at 1·z, {largest_slope(LOGITS, 10):.1e} at 10·z, "
+        f"{largest_slope(LOGITS, 50):.1e} at 50·z. At 1000·z the gap is 1000, e^−1000 is far below "
+        "the smallest float64 (about 5e-324), so p rounds to exactly [1, 0, 0] and the slope to exactly 0.",
+        hints={
+            "a": "The slope does shrink: once the top class has nearly all the probability, a nudge "
+            "has almost nothing left to move.",
+            "b": "Mathematically it stays positive, but a computer stores floats, and e^−1000 is below "
+            "the smallest positive float64.",
+        },
     )
 
 
@@ -264,8 +339,8 @@ def predict_slope(prediction) -> Feedback:
 def reference_two_step_softmax(z):
     """Softmax in its two steps: exponentiate, then normalise."""
     z = np.asarray(z, dtype=float)
-    weights = np.exp(z)                # step 1: exponentiate
-    return weights / weights.sum()     # step 2: normalise
+    weights = np.exp(z)  # step 1: exponentiate
+    return weights / weights.sum()  # step 2: normalise
 
 
 def _two_step_cases() -> list[Case]:
@@ -275,36 +350,57 @@ def _two_step_cases() -> list[Case]:
             mistakes = [
                 (z_arr / z_arr.sum(), "which is the logits divided by their sum: step 1, np.exp, is missing"),
                 (np.exp(z_arr), "which is e^z before step 2: divide the weights by their total"),
-                (np.exp(z_arr) / z_arr.sum(), "which divides e^z by the sum of the LOGITS; divide by the sum "
-                                              "of the weights e^z"),
+                (
+                    np.exp(z_arr) / z_arr.sum(),
+                    "which divides e^z by the sum of the LOGITS; divide by the sum of the weights e^z",
+                ),
                 (sigmoid(z_arr), "which is a sigmoid of each logit: those do not add up to 1"),
                 (np.exp(z_arr) / np.exp(z_arr).max(), "which divides by the largest weight, not by their total"),
             ]
         return Case(name, (z,), expect_array(softmax(z_arr), mistakes=mistakes), hint)
 
     return [
-        case("[2, 1, 0.1]", np.array([2.0, 1.0, 0.1]),
-             "Step 1: weights = np.exp(z). Step 2: return weights / weights.sum()."),
-        case("[0.25, 1.23, -0.8] (a negative logit)", np.array([0.25, 1.23, -0.8]),
-             "A negative logit must still give a positive probability: exponentiate before you divide."),
-        case("[-0.25, 1, -0.75] (logits that sum to 0)", np.array([-0.25, 1.0, -0.75]),
-             "The logits sum to 0: never divide by the sum of the logits, only by the sum of e^z."),
-        case("[0, 0, 0] (a tie)", np.array([0.0, 0.0, 0.0]),
-             "Three equal logits must give 1/3 each: e^0 = 1 for each, divided by a total of 3."),
-        case("[102, 101, 100.1] (every logit + 100)", np.array([102.0, 101.0, 100.1]),
-             "Adding 100 to every logit must not change the answer: it multiplies every weight by the "
-             "same e^100."),
-        case("[1.5, -0.5, 0] as a Python list", [1.5, -0.5, 0.0],
-             "A list has no .sum(): start with z = np.asarray(z, dtype=float), or use np.exp and np.sum."),
+        case(
+            "[2, 1, 0.1]",
+            np.array([2.0, 1.0, 0.1]),
+            "Step 1: weights = np.exp(z). Step 2: return weights / weights.sum().",
+        ),
+        case(
+            "[0.25, 1.23, -0.8] (a negative logit)",
+            np.array([0.25, 1.23, -0.8]),
+            "A negative logit must still give a positive probability: exponentiate before you divide.",
+        ),
+        case(
+            "[-0.25, 1, -0.75] (logits that sum to 0)",
+            np.array([-0.25, 1.0, -0.75]),
+            "The logits sum to 0: never divide by the sum of the logits, only by the sum of e^z.",
+        ),
+        case(
+            "[0, 0, 0] (a tie)",
+            np.array([0.0, 0.0, 0.0]),
+            "Three equal logits must give 1/3 each: e^0 = 1 for each, divided by a total of 3.",
+        ),
+        case(
+            "[102, 101, 100.1] (every logit + 100)",
+            np.array([102.0, 101.0, 100.1]),
+            "Adding 100 to every logit must not change the answer: it multiplies every weight by the same e^100.",
+        ),
+        case(
+            "[1.5, -0.5, 0] as a Python list",
+            [1.5, -0.5, 0.0],
+            "A list has no .sum(): start with z = np.asarray(z, dtype=float), or use np.exp and np.sum.",
+        ),
     ]
 
 
 def check_two_step_softmax(fn: Any) -> Feedback:
     """Run a learner's ``two_step_softmax(z)`` on ordinary, hostile and property cases."""
     return check_function(
-        fn, _two_step_cases(), name="two_step_softmax",
+        fn,
+        _two_step_cases(),
+        name="two_step_softmax",
         success="Exponentiate, then normalise: positive, in the order of the logits, summing to 1, "
-                "and only the differences between logits matter.",
+        "and only the differences between logits matter.",
     )
 
 
@@ -318,18 +414,29 @@ def check_q1(answer) -> Feedback:
     p = softmax(z)
     e = np.exp(z)
     return check_number(
-        answer, float(p[2]), tol=0.006, what="a probability such as 0.42",
+        answer,
+        float(p[2]),
+        tol=0.006,
+        what="a probability such as 0.42",
         why=f"e^2 / (e^0.5 + e^-1 + e^2) = {e[2]:.2f} / {e.sum():.2f} = {p[2]:.3f}.",
         mistakes=[
             Near(2.0 / z.sum(), "That is 2 / (0.5 - 1 + 2): dividing the logits by their sum. Exponentiate first."),
             Near(1.0, "That is argmax's answer. Softmax gives the other classes some probability too."),
-            Near(float(sigmoid(2.0)), "That is sigmoid(2), which ignores the other logits. "
-                                      "Softmax divides by the sum over all classes."),
+            Near(
+                float(sigmoid(2.0)),
+                "That is sigmoid(2), which ignores the other logits. Softmax divides by the sum over all classes.",
+            ),
             Near(float(e[2]), "That is e^2, the first step. Now divide by the sum of all three exponentials."),
-            Near(float(p[0]), "That is the probability of the first class (logit 0.5). "
-                              "The question asks for the last one (logit 2.0)."),
-            Near(float(p[1]), "That is the probability of the middle class (logit -1.0). "
-                              "The question asks for the last one (logit 2.0)."),
+            Near(
+                float(p[0]),
+                "That is the probability of the first class (logit 0.5). "
+                "The question asks for the last one (logit 2.0).",
+            ),
+            Near(
+                float(p[1]),
+                "That is the probability of the middle class (logit -1.0). "
+                "The question asks for the last one (logit 2.0).",
+            ),
         ],
         hint="Compute e^0.5, e^-1 and e^2, add them up, and divide e^2 by the total.",
     )
@@ -346,12 +453,14 @@ Q2_OPTIONS = {
 def check_q2(answer) -> Feedback:
     """Q2: which changes to the logits leave the softmax output unchanged?"""
     return check_choice(
-        answer, {"a", "c"}, options=tuple(Q2_OPTIONS),
+        answer,
+        {"a", "c"},
+        options=tuple(Q2_OPTIONS),
         why="Softmax only sees differences between logits: adding or subtracting the same "
-            "number from all of them cancels in the fraction. (c) is exactly the overflow trick of lesson 04.",
+        "number from all of them cancels in the fraction. (c) is exactly the overflow trick of lesson 04.",
         hints={
             "b": "Multiplying by 2 doubles every gap, and e^gap grows: the output gets sharper. "
-                 "Try it with the sliders: cat 2, dog 1, bird 0.1 against cat 4, dog 2, bird 0.2.",
+            "Try it with the sliders: cat 2, dog 1, bird 0.1 against cat 4, dog 2, bird 0.2.",
             "d": "Dividing by the sum rescales the gaps (and flips their signs if the sum is negative).",
             "a": "Look again at (a): adding 5 to every logit multiplies every e^z by e^5, which cancels.",
             "c": "Look again at (c): subtracting the same number from every logit cancels in the fraction.",

@@ -7,23 +7,46 @@ Every figure of the lesson is drawn here; read one with ``lesson.draw_entropy_cu
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from ..checks import Case, Feedback, Near, check_choice, check_function, check_number, check_prediction
 from ..core import softmax
+from ..examples import ANIMALS, LOGITS
 from ..plots import annotate_bars, bars, log_t_axis, set_alt
 from ..style import COLORS, OKABE_ITO
 from ..widgets import FigureView
-from ..examples import ANIMALS, LOGITS
 
-__all__ = ["ANIMALS", "LOGITS", "entropy", "entropy_over_temperature", "sample_words",
-           "draw_sharpness_pair", "draw_temperature_row", "draw_entropy_curves", "draw_training",
-           "draw_sampling_grid", "draw_distillation", "draw_boltzmann", "TemperatureView", "SamplerView",
-           "widget", "sampler_widget", "predict_scale", "predict_tie", "predict_hot", "predict_banana",
-           "reference_my_sample", "check_my_sample", "check_q1", "check_q2", "check_q3"]
+__all__ = [
+    "ANIMALS",
+    "LOGITS",
+    "entropy",
+    "entropy_over_temperature",
+    "sample_words",
+    "draw_sharpness_pair",
+    "draw_temperature_row",
+    "draw_entropy_curves",
+    "draw_training",
+    "draw_sampling_grid",
+    "draw_distillation",
+    "draw_boltzmann",
+    "TemperatureView",
+    "SamplerView",
+    "widget",
+    "sampler_widget",
+    "predict_scale",
+    "predict_tie",
+    "predict_hot",
+    "predict_banana",
+    "reference_my_sample",
+    "check_my_sample",
+    "check_q1",
+    "check_q2",
+    "check_q3",
+]
 
 #: Six classes for the temperature slider.
 CLASSES = ("cat", "dog", "fox", "owl", "fish", "frog")
@@ -118,14 +141,23 @@ def draw_sharpness_pair(fig, small=(1.0, 2.0), scale: float = 10.0):
         p = softmax(z)
         out.append(p)
         ratio = math.exp(z[1] - z[0])
-        bars(p, [f"z = {v:g}" for v in z], ax=ax, fmt="{:.5f}", fontsize=13,
-             title=f"softmax({[float(v) for v in z]})\nweight ratio e^{z[1] - z[0]:g} = {ratio:,.1f}")
+        bars(
+            p,
+            [f"z = {v:g}" for v in z],
+            ax=ax,
+            fmt="{:.5f}",
+            fontsize=13,
+            title=f"softmax({[float(v) for v in z]})\nweight ratio e^{z[1] - z[0]:g} = {ratio:,.1f}",
+        )
         ax.title.set_fontsize(15)
     axes[0].set_ylim(0, 1.18)
     axes[0].set_ylabel("probability")
-    set_alt(fig, f"Two bar charts. softmax({_fmt_list(small, '{:g}')}) = {_fmt_list(out[0], '{:.5f}')}: "
-                 f"a mild preference. softmax({_fmt_list(big, '{:g}')}) = {_fmt_list(out[1], '{:.5f}')}: "
-                 "practically one-hot.")
+    set_alt(
+        fig,
+        f"Two bar charts. softmax({_fmt_list(small, '{:g}')}) = {_fmt_list(out[0], '{:.5f}')}: "
+        f"a mild preference. softmax({_fmt_list(big, '{:g}')}) = {_fmt_list(out[1], '{:.5f}')}: "
+        "practically one-hot.",
+    )
     return out
 
 
@@ -143,8 +175,11 @@ def draw_temperature_row(fig, z=LOGITS, labels=ANIMALS, temperatures=(0.1, 0.5, 
     axes[0].set_ylim(0, 1.15)
     axes[0].set_ylabel("probability")
     words = "; ".join(f"T = {t:g}: {_fmt_list(p)}" for t, p in zip(temperatures, rows))
-    set_alt(fig, f"softmax of the logits {_fmt_list(z, '{:g}')} ({', '.join(labels)}) at {len(rows)} "
-                 f"temperatures, from nearly one-hot to nearly uniform; the first class stays on top. {words}.")
+    set_alt(
+        fig,
+        f"softmax of the logits {_fmt_list(z, '{:g}')} ({', '.join(labels)}) at {len(rows)} "
+        f"temperatures, from nearly one-hot to nearly uniform; the first class stays on top. {words}.",
+    )
     return np.array(rows)
 
 
@@ -173,16 +208,26 @@ def draw_entropy_curves(ax, curves: Mapping[str, ArrayLike], t_range=(0.01, 100.
     ax.text(t_range[0] * 1.15, log_n - 0.04, f"uniform: log {n} = {log_n:.3f}", va="top", fontsize=13)
     ax.text(t_range[1] / 1.15, 0.04, "one-hot: 0", ha="right", va="bottom", fontsize=13)
     first = next(iter(curves.values()))
-    ax.annotate("T = 1: plain softmax", (1.0, float(entropy(softmax(first)))), xytext=(-12, 6),
-                textcoords="offset points", ha="right", va="bottom", fontsize=13)
+    ax.annotate(
+        "T = 1: plain softmax",
+        (1.0, float(entropy(softmax(first)))),
+        xytext=(-12, 6),
+        textcoords="offset points",
+        ha="right",
+        va="bottom",
+        fontsize=13,
+    )
     log_t_axis(ax, temps)
     ax.set_ylim(-0.08, log_n * 1.12)
     ax.set_ylabel("entropy (nats)")
     ax.set_title("Entropy of softmax(z / T): sharp at small T, flat at large T")
     ax.legend(loc="center right")
-    set_alt(ax.figure, f"Entropy of softmax(z / T) against T from {t_range[0]:g} to {t_range[1]:g} on a log axis, "
-                       f"for {', '.join(curves)}. Each curve rises from 0 (one-hot) to log {n} = {log_n:.3f} "
-                       f"(uniform). Entropy at T = 1: {'; '.join(dots)}.")
+    set_alt(
+        ax.figure,
+        f"Entropy of softmax(z / T) against T from {t_range[0]:g} to {t_range[1]:g} on a log axis, "
+        f"for {', '.join(curves)}. Each curve rises from 0 (one-hot) to log {n} = {log_n:.3f} "
+        f"(uniform). Entropy at T = 1: {'; '.join(dots)}.",
+    )
     return temps, out
 
 
@@ -201,13 +246,17 @@ def draw_training(ax, steps, gaps, top_probs):
     ax.set_title("Training keeps widening the gap: softmax grows ever more sure")
     lines = ax.get_lines() + ax2.get_lines()
     ax.legend(lines, [line.get_label() for line in lines], loc="lower right")  # an empty corner
-    set_alt(ax.figure, f"Over {len(steps)} training steps (log axis) the logit gap grows from {gaps[0]:.2f} to "
-                       f"{gaps[-1]:.2f}, and the top probability from {top_probs[0]:.3f} to {top_probs[-1]:.4f}.")
+    set_alt(
+        ax.figure,
+        f"Over {len(steps)} training steps (log axis) the logit gap grows from {gaps[0]:.2f} to "
+        f"{gaps[-1]:.2f}, and the top probability from {top_probs[0]:.3f} to {top_probs[-1]:.4f}.",
+    )
     return ax, ax2
 
 
-def draw_sampling_grid(fig, logits=WORD_LOGITS, vocab=VOCAB, temperatures=(0.2, 1.0, 2.0, 5.0),
-                       n: int = 200, seed: int = 0):
+def draw_sampling_grid(
+    fig, logits=WORD_LOGITS, vocab=VOCAB, temperatures=(0.2, 1.0, 2.0, 5.0), n: int = 200, seed: int = 0
+):
     """Histograms of ``n`` sampled words at each T (one seeded generator per T).
 
     Each panel shows the sampled fraction as bars and softmax's probability as
@@ -222,8 +271,7 @@ def draw_sampling_grid(fig, logits=WORD_LOGITS, vocab=VOCAB, temperatures=(0.2, 
         counts = np.bincount(idx, minlength=len(vocab))
         all_counts.append(counts)
         p = softmax(logits, temperature=t)
-        ax.barh(x, counts / n, color=COLORS["sky"], edgecolor="black", linewidth=0.8,
-                label=f"sampled ({n})")
+        ax.barh(x, counts / n, color=COLORS["sky"], edgecolor="black", linewidth=0.8, label=f"sampled ({n})")
         ax.plot(p, x, "|", color="black", markersize=18, markeredgewidth=3, label="softmax p")
         ax.set_title(f"T = {t:g}")
         ax.set_xlim(0, 1.05)
@@ -231,15 +279,20 @@ def draw_sampling_grid(fig, logits=WORD_LOGITS, vocab=VOCAB, temperatures=(0.2, 
     axes[0].set_yticks(x, list(vocab))
     axes[0].invert_yaxis()
     axes[-1].legend(loc="lower right", fontsize=12)
-    words = "; ".join(f"T = {t:g}: '{vocab[0]}' {c[0]}, '{vocab[-1]}' {c[-1]}"
-                      for t, c in zip(temperatures, all_counts))
-    set_alt(fig, f"{n} sampled next words at each of {len(temperatures)} temperatures, as fractions beside "
-                 f"softmax's probabilities: the higher T, the more evenly spread. Counts: {words}.")
+    words = "; ".join(
+        f"T = {t:g}: '{vocab[0]}' {c[0]}, '{vocab[-1]}' {c[-1]}" for t, c in zip(temperatures, all_counts)
+    )
+    set_alt(
+        fig,
+        f"{n} sampled next words at each of {len(temperatures)} temperatures, as fractions beside "
+        f"softmax's probabilities: the higher T, the more evenly spread. Counts: {words}.",
+    )
     return np.array(all_counts)
 
 
-def draw_distillation(fig, logits, temperatures=(1.0, 4.0), true_class: int = 7, look_alike: int = 1,
-                      labelled=(1, 7, 9)):
+def draw_distillation(
+    fig, logits, temperatures=(1.0, 4.0), true_class: int = 7, look_alike: int = 1, labelled=(1, 7, 9)
+):
     """A teacher's softmax over the ten digits at two temperatures; return both rows."""
     fig.clear()
     axes = fig.subplots(1, len(temperatures), sharey=True)
@@ -248,8 +301,10 @@ def draw_distillation(fig, logits, temperatures=(1.0, 4.0), true_class: int = 7,
     for ax, t in zip(axes, temperatures):
         p = softmax(logits, temperature=t)
         rows.append(p)
-        colors = [COLORS["prob"] if i == true_class else COLORS["accent"] if i == look_alike
-                  else COLORS["reference"] for i in range(len(p))]
+        colors = [
+            COLORS["prob"] if i == true_class else COLORS["accent"] if i == look_alike else COLORS["reference"]
+            for i in range(len(p))
+        ]
         bars(p, digits, ax=ax, color=colors, fmt=None)
         annotate_bars(ax, p[list(labelled)], x=list(labelled), fmt="{:.3f}", fontsize=13)
         rest = 1 - p[true_class]
@@ -257,9 +312,11 @@ def draw_distillation(fig, logits, temperatures=(1.0, 4.0), true_class: int = 7,
         ax.set_xlabel("digit")
     axes[0].set_ylim(0, 1.12)
     axes[0].set_ylabel("probability")
-    words = "; ".join(f"at T = {t:g}, p('{true_class}') = {p[true_class]:.3f}, p('{look_alike}') = "
-                      f"{p[look_alike]:.3f}, all wrong digits {1 - p[true_class]:.2g}"
-                      for t, p in zip(temperatures, rows))
+    words = "; ".join(
+        f"at T = {t:g}, p('{true_class}') = {p[true_class]:.3f}, p('{look_alike}') = "
+        f"{p[look_alike]:.3f}, all wrong digits {1 - p[true_class]:.2g}"
+        for t, p in zip(temperatures, rows)
+    )
     set_alt(fig, f"A teacher's softmax over the ten digits for a handwritten {true_class}: {words}.")
     return np.array(rows)
 
@@ -277,8 +334,11 @@ def draw_boltzmann(ax, q, actions, t_range=(0.01, 100.0), n_points: int = 161):
     ax.set_ylabel("P(choose action)")
     ax.set_title("Boltzmann exploration: greedy at small T, random at large T")
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
-    set_alt(ax.figure, f"P(action) = softmax(Q / T) for actions {', '.join(actions)} against T on a log axis: "
-                       f"{_fmt_list(probs[0])} at T = {t_range[0]:g}, {_fmt_list(probs[-1])} at T = {t_range[1]:g}.")
+    set_alt(
+        ax.figure,
+        f"P(action) = softmax(Q / T) for actions {', '.join(actions)} against T on a log axis: "
+        f"{_fmt_list(probs[0])} at T = {t_range[0]:g}, {_fmt_list(probs[-1])} at T = {t_range[1]:g}.",
+    )
     return temps, probs
 
 
@@ -296,21 +356,47 @@ class TemperatureView(FigureView):
         n = len(self.z)
         fig.set_layout_engine("constrained")
         ax_z, ax_p = fig.subplots(1, 2)
-        bars(self.z, self.labels, ax=ax_z, color=COLORS["logit"], fmt="{:.1f}", fontsize=12,
-             ylim=(min(0.0, self.z.min()) - 0.8, max(0.0, self.z.max()) + 1.6), title="logits z\n(fixed)",
-             ylabel="logit")
+        bars(
+            self.z,
+            self.labels,
+            ax=ax_z,
+            color=COLORS["logit"],
+            fmt="{:.1f}",
+            fontsize=12,
+            ylim=(min(0.0, self.z.min()) - 0.8, max(0.0, self.z.max()) + 1.6),
+            title="logits z\n(fixed)",
+            ylabel="logit",
+        )
         self.gap = ax_z.text(0.98, 0.97, "", transform=ax_z.transAxes, ha="right", va="top", fontsize=13)
         # the uniform line sits behind the bars and the labels (white boxes) stay readable on it
         ax_p.axhline(1 / n, color=COLORS["reference"], linestyle="--", linewidth=1.8, zorder=0.5)
-        self.bars = bars(np.zeros(n), self.labels, ax=ax_p, fmt=None, ylim=(0, 1.12), ylabel="probability",
-                         zero_line=False).containers[-1]
-        self.notes = [ax_p.annotate("", (i, 0.0), xytext=(0, 3), textcoords="offset points", ha="center",
-                                    va="bottom", fontsize=12, zorder=3,
-                                    bbox={"boxstyle": "round,pad=0.1", "facecolor": "white",
-                                          "edgecolor": "none", "alpha": 0.85})
-                      for i in range(n)]
-        ax_p.text(0.98, 0.97, f"dashed: uniform 1/{n}", transform=ax_p.transAxes, ha="right", va="top",
-                  fontsize=13, color=COLORS["reference"])
+        self.bars = bars(
+            np.zeros(n), self.labels, ax=ax_p, fmt=None, ylim=(0, 1.12), ylabel="probability", zero_line=False
+        ).containers[-1]
+        self.notes = [
+            ax_p.annotate(
+                "",
+                (i, 0.0),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=12,
+                zorder=3,
+                bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+            )
+            for i in range(n)
+        ]
+        ax_p.text(
+            0.98,
+            0.97,
+            f"dashed: uniform 1/{n}",
+            transform=ax_p.transAxes,
+            ha="right",
+            va="top",
+            fontsize=13,
+            color=COLORS["reference"],
+        )
         self.title = ax_p.set_title(" ", fontsize=15)
         for ax in (ax_z, ax_p):
             ax.tick_params(axis="x", labelsize=13)
@@ -328,9 +414,11 @@ class TemperatureView(FigureView):
         self.title.set_text(f"softmax(z / T) at T = {T:.3g}\nentropy {h:.2f} (max log {n} = {math.log(n):.2f})")
         self.gap.set_text(f"softmax sees z / T:\nevery gap × {1 / T:.3g}")
         top = int(p.argmax())
-        self.alt = (f"At T = {T:.3g} every gap between the logits is multiplied by {1 / T:.3g}; softmax gives "
-                    + ", ".join(f"{c} {v:.2f}" for c, v in zip(self.labels, p))
-                    + f". Tallest: {self.labels[top]}. Entropy {h:.2f} of at most log {n} = {math.log(n):.2f}.")
+        self.alt = (
+            f"At T = {T:.3g} every gap between the logits is multiplied by {1 / T:.3g}; softmax gives "
+            + ", ".join(f"{c} {v:.2f}" for c, v in zip(self.labels, p))
+            + f". Tallest: {self.labels[top]}. Entropy {h:.2f} of at most log {n} = {math.log(n):.2f}."
+        )
         return p, h
 
 
@@ -338,8 +426,7 @@ def widget():
     """A log-scale temperature slider over six classes."""
     from ..widgets import live_figure, log_slider
 
-    return live_figure(TemperatureView, {"T": log_slider("temperature T", 1.0, T_MIN, T_MAX)},
-                       figsize=(10, 4.2))
+    return live_figure(TemperatureView, {"T": log_slider("temperature T", 1.0, T_MIN, T_MAX)}, figsize=(10, 4.2))
 
 
 # ---------------------------------------------------------------- widget 2: the word sampler
@@ -359,10 +446,12 @@ class SamplerView(FigureView):
         x = np.arange(len(self.vocab))
         w = 0.4
         zeros = np.zeros(len(x))
-        self.p_bars = ax.bar(x - w / 2, zeros, w, color=COLORS["prob"], edgecolor="black", linewidth=0.8,
-                             label="softmax p")
-        self.s_bars = ax.bar(x + w / 2, zeros, w, color=COLORS["sky"], edgecolor="black", linewidth=0.8,
-                             label=f"fraction of {n} samples")
+        self.p_bars = ax.bar(
+            x - w / 2, zeros, w, color=COLORS["prob"], edgecolor="black", linewidth=0.8, label="softmax p"
+        )
+        self.s_bars = ax.bar(
+            x + w / 2, zeros, w, color=COLORS["sky"], edgecolor="black", linewidth=0.8, label=f"fraction of {n} samples"
+        )
         ax.set_xticks(x, list(self.vocab))
         ax.set_ylim(0, 1.1)
         ax.set_ylabel("probability / fraction")
@@ -382,9 +471,11 @@ class SamplerView(FigureView):
         h = float(entropy(p))
         self.title.set_text(f"{PROMPT} ___   (T = {T:.3g}, seed {seed}, entropy {h:.2f})")
         self.xlabel.set_text("first six samples: " + " | ".join(self.vocab[i] for i in idx[:6]))
-        self.alt = (f"{PROMPT} ___ at T = {T:.3g}, seed {seed}: "
-                    + ", ".join(f"{w} p {v:.2f} drawn {c}" for w, v, c in zip(self.vocab, p, counts))
-                    + f" (of {self.n}).")
+        self.alt = (
+            f"{PROMPT} ___ at T = {T:.3g}, seed {seed}: "
+            + ", ".join(f"{w} p {v:.2f} drawn {c}" for w, v, c in zip(self.vocab, p, counts))
+            + f" (of {self.n})."
+        )
         return p, counts
 
 
@@ -394,10 +485,18 @@ def sampler_widget():
 
     from ..widgets import live_figure, log_slider
 
-    seed = W.IntSlider(value=0, min=0, max=9, description="seed", continuous_update=True,
-                       style={"description_width": "initial"}, layout=W.Layout(width="300px"))
-    return live_figure(SamplerView, {"T": log_slider("temperature T", 1.0, T_MIN, T_MAX), "seed": seed},
-                       figsize=(10, 4.2), columns=2)
+    seed = W.IntSlider(
+        value=0,
+        min=0,
+        max=9,
+        description="seed",
+        continuous_update=True,
+        style={"description_width": "initial"},
+        layout=W.Layout(width="300px"),
+    )
+    return live_figure(
+        SamplerView, {"T": log_slider("temperature T", 1.0, T_MIN, T_MAX), "seed": seed}, figsize=(10, 4.2), columns=2
+    )
 
 
 # ---------------------------------------------------------------- Predict checkpoints
@@ -408,13 +507,17 @@ def predict_scale(prediction) -> Feedback:
     """Predict: do [1, 2] and [10, 20] give the same probabilities? a same, b [10, 20] sharper, c flatter."""
     small, big = softmax([1.0, 2.0]), softmax([10.0, 20.0])
     return check_prediction(
-        prediction, "b", options=SCALE_OPTIONS,
+        prediction,
+        "b",
+        options=SCALE_OPTIONS,
         why=f"softmax weighs classes by e^z, so a gap becomes a ratio: e^1 = {math.e:.3f} for [1, 2] "
-            f"(p = {small[1]:.3f}) but e^10 = {math.exp(10):,.0f} for [10, 20] (p = {big[1]:.5f}). "
-            "Same order, much sharper output: softmax depends on the scale of the logits, not only their order.",
-        hints={"a": "Both vectors prefer the second class by the same factor of 2, but softmax does not "
-                    "divide by the sum: it exponentiates, so it sees the differences 1 and 10.",
-               "c": "Larger logits are not 'more spread out' for softmax: their gap is larger, 10 instead of 1."},
+        f"(p = {small[1]:.3f}) but e^10 = {math.exp(10):,.0f} for [10, 20] (p = {big[1]:.5f}). "
+        "Same order, much sharper output: softmax depends on the scale of the logits, not only their order.",
+        hints={
+            "a": "Both vectors prefer the second class by the same factor of 2, but softmax does not "
+            "divide by the sum: it exponentiates, so it sees the differences 1 and 10.",
+            "c": "Larger logits are not 'more spread out' for softmax: their gap is larger, 10 instead of 1.",
+        },
     )
 
 
@@ -426,14 +529,18 @@ def predict_tie(prediction) -> Feedback:
     """Predict: the T -> 0 limit of softmax([2, 2, 1] / T). a [1,0,0], b [.5,.5,0], c uniform, d NaN."""
     p = softmax(TIE_LOGITS, temperature=0.01)
     return check_prediction(
-        prediction, "b", options=TIE_OPTIONS,
+        prediction,
+        "b",
+        options=TIE_OPTIONS,
         why=f"The two tied logits always have the same weight, e^(2/T), so they always share equally; the third "
-            f"one's weight relative to them, e^(-1/T), goes to 0. At T = 0.01: {_fmt_list(p, '{:.3f}')}.",
-        hints={"a": "softmax treats the two tied classes exactly alike, so it cannot give one of them everything. "
-                    "(np.argmax does pick the first, but that is a convention of argmax, not the limit.)",
-               "c": "Uniform is the T → ∞ end. As T → 0 the gap to the third class grows without bound.",
-               "d": "softmax_lib subtracts the largest logit first, so nothing overflows: every z / T stays finite "
-                    "and the limit is a plain number."},
+        f"one's weight relative to them, e^(-1/T), goes to 0. At T = 0.01: {_fmt_list(p, '{:.3f}')}.",
+        hints={
+            "a": "softmax treats the two tied classes exactly alike, so it cannot give one of them everything. "
+            "(np.argmax does pick the first, but that is a convention of argmax, not the limit.)",
+            "c": "Uniform is the T → ∞ end. As T → 0 the gap to the third class grows without bound.",
+            "d": "softmax_lib subtracts the largest logit first, so nothing overflows: every z / T stays finite "
+            "and the limit is a plain number.",
+        },
     )
 
 
@@ -446,14 +553,18 @@ def predict_hot(prediction) -> Feedback:
     hot = softmax(z, temperature=T_MAX)
     gap = float(z.max() - z.min())
     return check_prediction(
-        prediction, "b", options=HOT_OPTIONS,
+        prediction,
+        "b",
+        options=HOT_OPTIONS,
         why=f"T = {T_MAX:g} divides every gap by {T_MAX:g}: the largest, cat − frog = {gap:g}, becomes "
-            f"{gap / T_MAX:g}, and e^{gap / T_MAX:g} = {math.exp(gap / T_MAX):.2f} is the whole ratio between the "
-            f"tallest and the shortest bar. So cat gets {hot[0]:.3f} and frog {hot[-1]:.3f}, close to the "
-            f"uniform 1/{len(z)} = {1 / len(z):.3f} but still in the same order.",
-        hints={"a": f"At T = 1 cat has {softmax(z)[0]:.2f}, but at T = {T_MAX:g} every gap is {T_MAX:g} times "
-                    "smaller, and small gaps mean nearly equal weights.",
-               "c": "Exactly uniform is the limit T → ∞; at any finite T the gaps shrink but do not vanish."},
+        f"{gap / T_MAX:g}, and e^{gap / T_MAX:g} = {math.exp(gap / T_MAX):.2f} is the whole ratio between the "
+        f"tallest and the shortest bar. So cat gets {hot[0]:.3f} and frog {hot[-1]:.3f}, close to the "
+        f"uniform 1/{len(z)} = {1 / len(z):.3f} but still in the same order.",
+        hints={
+            "a": f"At T = 1 cat has {softmax(z)[0]:.2f}, but at T = {T_MAX:g} every gap is {T_MAX:g} times "
+            "smaller, and small gaps mean nearly equal weights.",
+            "c": "Exactly uniform is the limit T → ∞; at any finite T the gaps shrink but do not vanish.",
+        },
     )
 
 
@@ -466,16 +577,27 @@ def predict_banana(prediction) -> Feedback:
     sd = math.sqrt(n * p[-1] * (1 - p[-1]))
     drawn = int(np.sum(sample_words(WORD_LOGITS, t, n, 0) == len(p) - 1))
     return check_prediction(
-        prediction, expected, tol=2 * sd,
+        prediction,
+        expected,
+        tol=2 * sd,
         why=f"At T = 5, p('banana') = {p[-1]:.3f}, so 200 samples hold {expected:.1f} on average, give or take "
-            f"{sd:.1f} (one standard deviation); seed 0 drew {drawn}. At T = 1 it would be {n * p1[-1]:.1f}, "
-            f"and uniform (T → ∞) {n / len(p):.0f}: T = 5 is hot, but far from infinite.",
-        mistakes=[Near(float(p1[-1]), "That is p('banana') at T = 1, a probability (printed above the question); "
-                                      "the question asks how many of the 200 words are 'banana'.", tol=0.0015),
-                  Near(float(p[-1]), "That looks like a probability, not a count: multiply it by the 200 words "
-                                     "drawn.", tol=0.03),
-                  Near(n * float(p1[-1]), "That is about the count at T = 1.", tol=1.0),
-                  Near(n / len(p), "That is the uniform share, 200 / 8: the T → ∞ limit.", tol=1.0)],
+        f"{sd:.1f} (one standard deviation); seed 0 drew {drawn}. At T = 1 it would be {n * p1[-1]:.1f}, "
+        f"and uniform (T → ∞) {n / len(p):.0f}: T = 5 is hot, but far from infinite.",
+        mistakes=[
+            Near(
+                float(p1[-1]),
+                "That is p('banana') at T = 1, a probability (printed above the question); "
+                "the question asks how many of the 200 words are 'banana'.",
+                tol=0.0015,
+            ),
+            Near(
+                float(p[-1]),
+                "That looks like a probability, not a count: multiply it by the 200 words drawn.",
+                tol=0.03,
+            ),
+            Near(n * float(p1[-1]), "That is about the count at T = 1.", tol=1.0),
+            Near(n / len(p), "That is the uniform share, 200 / 8: the T → ∞ limit.", tol=1.0),
+        ],
     )
 
 
@@ -483,7 +605,7 @@ def predict_banana(prediction) -> Feedback:
 def reference_my_sample(logits, T, n, rng):
     """Draw ``n`` class indices from softmax(logits / T) with the generator ``rng``."""
     z = np.asarray(logits, dtype=float) / T
-    w = np.exp(z - z.max())          # the largest weight is e^0 = 1: no overflow
+    w = np.exp(z - z.max())  # the largest weight is e^0 = 1: no overflow
     p = w / w.sum()
     return rng.choice(len(p), size=n, p=p)
 
@@ -559,9 +681,13 @@ def _reproducible_case(fn) -> Case:
             return "gave the same draws for generators with seeds 5 and 6: it does not use the rng it is given"
         return None
 
-    return Case("same seed, same draws", (z, 1.0, 50, np.random.default_rng(5)), check,
-                "Draw with the generator you are given, rng.choice(len(p), size=n, p=p): not np.random.choice "
-                "(a global generator) and not a new np.random.default_rng(...) of your own.")
+    return Case(
+        "same seed, same draws",
+        (z, 1.0, 50, np.random.default_rng(5)),
+        check,
+        "Draw with the generator you are given, rng.choice(len(p), size=n, p=p): not np.random.choice "
+        "(a global generator) and not a new np.random.default_rng(...) of your own.",
+    )
 
 
 def check_my_sample(fn) -> Feedback:
@@ -569,35 +695,71 @@ def check_my_sample(fn) -> Feedback:
     z = np.asarray(LOGITS, dtype=float)
     big = np.array([1000.0, 999.0, 0.0])
     cases = [
-        _case("[2, 1, 0.1] at T = 0.5", z, 0.5,
-              "Divide the logits by T, exponentiate, normalise, then draw n indices with rng.choice(len(p), size=n, p=p).",
-              suspects={"softmax(z · T): multiply by T instead of dividing": softmax(z * 0.5),
-                        "softmax(z) at T = 1: T is not used": softmax(z),
-                        "always the top class: argmax (greedy decoding), not sampling": np.eye(3)[0]}),
-        _case("[2, 1, 0.1] at T = 2", z, 2.0,
-              "T = 2 flattens: the same code as for T = 0.5 should pass here.",
-              suspects={"softmax(z · T): multiply by T instead of dividing": softmax(z * 2.0),
-                        "softmax(z) at T = 1: T is not used": softmax(z)}),
-        _case("T = 0.001 (z / T reaches 2000)", z, 0.001,
-              "exp(2000) overflows to inf and inf / inf is NaN. Subtract the largest value of z / T before "
-              "np.exp: the result is the same and the largest weight is e^0 = 1."),
-        _case("T = 1e6 (almost uniform)", z, 1e6,
-              "At a huge T every z / T is nearly 0, so every class is nearly equally likely."),
-        _case("a tie at the top, [3, 3, 0] at T = 0.01", [3.0, 3.0, 0.0], 0.01,
-              "Two tied logits must share the draws about equally, even at a tiny T: do not replace small T "
-              "by argmax, which always picks the first of the tied classes."),
-        _case("large logits [1000, 999, 0] at T = 1", big, 1.0,
-              "np.exp(1000) overflows to inf. Subtract the largest logit first: exp(z - max) gives the same "
-              "probabilities and cannot overflow."),
-        _case("a masked class, [1, -inf, 0.5] at T = 1", [1.0, -np.inf, 0.5], 1.0,
-              "A logit of -inf means 'never': e^-inf = 0 by itself. Keep every class in its place (dropping the "
-              "-inf entry shifts the indices after it), and shift by the largest logit (finite here), not by "
-              "the mean or the smallest, which are -inf and turn every weight into NaN."),
+        _case(
+            "[2, 1, 0.1] at T = 0.5",
+            z,
+            0.5,
+            "Divide the logits by T, exponentiate, normalise, then draw n indices with rng.choice(len(p), size=n, p=p).",
+            suspects={
+                "softmax(z · T): multiply by T instead of dividing": softmax(z * 0.5),
+                "softmax(z) at T = 1: T is not used": softmax(z),
+                "always the top class: argmax (greedy decoding), not sampling": np.eye(3)[0],
+            },
+        ),
+        _case(
+            "[2, 1, 0.1] at T = 2",
+            z,
+            2.0,
+            "T = 2 flattens: the same code as for T = 0.5 should pass here.",
+            suspects={
+                "softmax(z · T): multiply by T instead of dividing": softmax(z * 2.0),
+                "softmax(z) at T = 1: T is not used": softmax(z),
+            },
+        ),
+        _case(
+            "T = 0.001 (z / T reaches 2000)",
+            z,
+            0.001,
+            "exp(2000) overflows to inf and inf / inf is NaN. Subtract the largest value of z / T before "
+            "np.exp: the result is the same and the largest weight is e^0 = 1.",
+        ),
+        _case(
+            "T = 1e6 (almost uniform)",
+            z,
+            1e6,
+            "At a huge T every z / T is nearly 0, so every class is nearly equally likely.",
+        ),
+        _case(
+            "a tie at the top, [3, 3, 0] at T = 0.01",
+            [3.0, 3.0, 0.0],
+            0.01,
+            "Two tied logits must share the draws about equally, even at a tiny T: do not replace small T "
+            "by argmax, which always picks the first of the tied classes.",
+        ),
+        _case(
+            "large logits [1000, 999, 0] at T = 1",
+            big,
+            1.0,
+            "np.exp(1000) overflows to inf. Subtract the largest logit first: exp(z - max) gives the same "
+            "probabilities and cannot overflow.",
+        ),
+        _case(
+            "a masked class, [1, -inf, 0.5] at T = 1",
+            [1.0, -np.inf, 0.5],
+            1.0,
+            "A logit of -inf means 'never': e^-inf = 0 by itself. Keep every class in its place (dropping the "
+            "-inf entry shifts the indices after it), and shift by the largest logit (finite here), not by "
+            "the mean or the smallest, which are -inf and turn every weight into NaN.",
+        ),
         _reproducible_case(fn),
     ]
-    return check_function(fn, cases, name="my_sample",
-                          success="Your sampler follows softmax(z / T), survives tiny and huge T, ties, huge "
-                                  "logits and masked classes, and is reproducible from its generator.")
+    return check_function(
+        fn,
+        cases,
+        name="my_sample",
+        success="Your sampler follows softmax(z / T), survives tiny and huge T, ties, huge "
+        "logits and masked classes, and is reproducible from its generator.",
+    )
 
 
 # ---------------------------------------------------------------- check yourself
@@ -605,9 +767,12 @@ def check_q1(answer) -> Feedback:
     """Q1: the entropy (natural log) of the uniform distribution over 4 classes."""
     expected = math.log(4)
     return check_number(
-        answer, expected, tol=0.006, what="a number of nats such as 0.7",
+        answer,
+        expected,
+        tol=0.006,
+        what="a number of nats such as 0.7",
         why=f"-4 · (1/4) · log(1/4) = log 4 = {expected:.3f}. The uniform distribution has the "
-            "largest entropy there is for 4 classes: the T → ∞ end of the curve.",
+        "largest entropy there is for 4 classes: the T → ∞ end of the curve.",
         mistakes=[
             Near(2.0, "2 is log₂ 4, the entropy in bits. This lesson uses the natural log (nats): np.log."),
             Near(math.log10(4), "That is log₁₀ 4. Entropy here uses the natural log, np.log."),
@@ -635,9 +800,11 @@ def check_q2(answer) -> Feedback:
     p1 = softmax(Q2_LOGITS)
     p2 = softmax(Q2_LOGITS, temperature=2.0)
     return check_choice(
-        answer, "a", options=tuple(Q2_OPTIONS),
+        answer,
+        "a",
+        options=tuple(Q2_OPTIONS),
         why=f"Dividing by a positive T keeps the order of the logits, so argmax cannot change; the gaps "
-            f"halve, so the output flattens: the top probability drops from {p1[0]:.3f} to {p2[0]:.3f}.",
+        f"halve, so the output flattens: the top probability drops from {p1[0]:.3f} to {p2[0]:.3f}.",
         hints={
             "b": "Dividing every logit by the same positive number keeps their order: 3/2 > 1/2 > 0.5/2.",
             "c": "Probabilities always add up to 1, so they cannot all be halved.",
@@ -655,20 +822,26 @@ def check_q3(answer) -> Feedback:
     z = np.array(Q3_LOGITS)
     p = float(softmax(z, temperature=Q3_T)[1])
     return check_number(
-        answer, p, tol=0.006, what="a probability such as 0.42",
+        answer,
+        p,
+        tol=0.006,
+        what="a probability such as 0.42",
         why=f"z / T = [2, 4], and e^4 / (e^2 + e^4) = 1 / (1 + e^-2) = {p:.3f}: "
-            f"sharper than at T = 1 ({float(softmax(z)[1]):.3f}).",
+        f"sharper than at T = 1 ({float(softmax(z)[1]):.3f}).",
         mistakes=[
-            Near(float(softmax(z * Q3_T)[1]), "That is softmax(z · T) = softmax([0.5, 1]): you multiplied by T. "
-                                              "Temperature divides: z / 0.5 = [2, 4]."),
+            Near(
+                float(softmax(z * Q3_T)[1]),
+                "That is softmax(z · T) = softmax([0.5, 1]): you multiplied by T. "
+                "Temperature divides: z / 0.5 = [2, 4].",
+            ),
             Near(float(softmax(z)[1]), "That is the answer at T = 1. Divide the logits by T = 0.5 first."),
-            Near(2 / 3, "That is 2 / (1 + 2) (or 4 / (2 + 4)): dividing by the sum. "
-                        "Exponentiate z / T first."),
+            Near(2 / 3, "That is 2 / (1 + 2) (or 4 / (2 + 4)): dividing by the sum. Exponentiate z / T first."),
             Near(1.0, "That is the argmax (the T → 0 limit). At T = 0.5 the other class still gets some."),
-            Near(float(softmax(z, temperature=Q3_T)[0]),
-                 "That is the smaller class (logit 1). The question asks for the top one."),
-            Near(100 * p, "That looks like a percentage. Give the probability, a number between 0 and 1.",
-                 tol=0.6),
+            Near(
+                float(softmax(z, temperature=Q3_T)[0]),
+                "That is the smaller class (logit 1). The question asks for the top one.",
+            ),
+            Near(100 * p, "That looks like a percentage. Give the probability, a number between 0 and 1.", tol=0.6),
         ],
         hint="Divide the logits by T, then exponentiate and normalise: e^(2/T) / (e^(1/T) + e^(2/T)).",
     )

@@ -13,17 +13,45 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..checks import (WARNED_HINT, Case, Feedback, Near, check_choice, check_function, check_number,
-                      check_prediction, expect_array, form_hint, probe, signature_problem)
+from ..checks import (
+    WARNED_HINT,
+    Case,
+    Feedback,
+    Near,
+    check_choice,
+    check_function,
+    check_number,
+    check_prediction,
+    expect_array,
+    form_hint,
+    probe,
+    signature_problem,
+)
 from ..core import logsumexp, naive_softmax, softmax
+from ..examples import ANIMALS, LOGITS
 from ..plots import bars, ensure_axes, set_alt
 from ..style import COLORS
 from ..widgets import FigureView
-from ..examples import ANIMALS, LOGITS
 
-__all__ = ["ANIMALS", "LOGITS", "exp_limits", "draw_exp_ranges", "draw_batch", "break_points", "naive_zones",
-           "ShiftView", "widget", "check_q1", "check_q2", "check_q3", "check_my_softmax", "reference_softmax",
-           "predict_naive", "predict_float32", "predict_sum_overflow"]
+__all__ = [
+    "ANIMALS",
+    "LOGITS",
+    "exp_limits",
+    "draw_exp_ranges",
+    "draw_batch",
+    "break_points",
+    "naive_zones",
+    "ShiftView",
+    "widget",
+    "check_q1",
+    "check_q2",
+    "check_q3",
+    "check_my_softmax",
+    "reference_softmax",
+    "predict_naive",
+    "predict_float32",
+    "predict_sum_overflow",
+]
 
 SHIFT_RANGE = (-1000.0, 1000.0)
 DTYPES = (np.float16, np.float32, np.float64)
@@ -68,32 +96,78 @@ def draw_exp_ranges(ax=None, marks=(-1000.0, 1000.0)):
     names, limits = [], [exp_limits(dt) for dt in DTYPES]
     for row, lim in enumerate(limits):
         names.append(lim.dtype)
-        ax.barh(row, lim.overflow - lim.subnormal, left=lim.subnormal, height=0.5,
-                color=RIGHT, edgecolor="black", linewidth=0.8)
-        ax.barh(row, lim.subnormal - lim.zero, left=lim.zero, height=0.5, color="white",
-                edgecolor=RIGHT, hatch="///", linewidth=0.8)
-        ax.annotate(f"{lim.zero:.2f}", (lim.zero, row), xytext=(-5, 0), textcoords="offset points",
-                    ha="right", va="center", fontsize=13)
-        ax.annotate(f"{lim.overflow:.2f}", (lim.overflow, row), xytext=(5, 0), textcoords="offset points",
-                    ha="left", va="center", fontsize=13)
+        ax.barh(
+            row,
+            lim.overflow - lim.subnormal,
+            left=lim.subnormal,
+            height=0.5,
+            color=RIGHT,
+            edgecolor="black",
+            linewidth=0.8,
+        )
+        ax.barh(
+            row,
+            lim.subnormal - lim.zero,
+            left=lim.zero,
+            height=0.5,
+            color="white",
+            edgecolor=RIGHT,
+            hatch="///",
+            linewidth=0.8,
+        )
+        ax.annotate(
+            f"{lim.zero:.2f}",
+            (lim.zero, row),
+            xytext=(-5, 0),
+            textcoords="offset points",
+            ha="right",
+            va="center",
+            fontsize=13,
+        )
+        ax.annotate(
+            f"{lim.overflow:.2f}",
+            (lim.overflow, row),
+            xytext=(5, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=13,
+        )
     for m in marks:
         ax.axvline(m, color=WRONG, linestyle="--", linewidth=2)
-        ax.annotate(f"z = {m:g}", (m, len(DTYPES) - 0.45), ha="right" if m > 0 else "left",
-                    xytext=(-4 if m > 0 else 4, 0), textcoords="offset points", fontsize=13,
-                    color=WRONG, va="top")
+        ax.annotate(
+            f"z = {m:g}",
+            (m, len(DTYPES) - 0.45),
+            ha="right" if m > 0 else "left",
+            xytext=(-4 if m > 0 else 4, 0),
+            textcoords="offset points",
+            fontsize=13,
+            color=WRONG,
+            va="top",
+        )
     ax.set_yticks(range(len(DTYPES)), names)
     ax.set_ylim(-0.5, len(DTYPES) - 0.3)
     ax.set_xlim(-1100, 1100)
     ax.set_xlabel("z   (left of a bar: e^z rounds to 0;  right of it: e^z = inf)")
     ax.set_title("Where np.exp(z) is a finite, non-zero float")
-    ax.legend(handles=[Patch(facecolor=RIGHT, edgecolor="black", label="normal float"),
-                       Patch(facecolor="white", edgecolor=RIGHT, hatch="///", label="subnormal")],
-              loc="lower left", fontsize=12)
+    ax.legend(
+        handles=[
+            Patch(facecolor=RIGHT, edgecolor="black", label="normal float"),
+            Patch(facecolor="white", edgecolor=RIGHT, hatch="///", label="subnormal"),
+        ],
+        loc="lower left",
+        fontsize=12,
+    )
     ax.grid(axis="y", visible=False)
-    ranges = "; ".join(f"{lim.dtype}: e^z is finite and non-zero for z from {lim.zero:.2f} to {lim.overflow:.2f}"
-                       for lim in reversed(limits))
-    set_alt(ax.figure, f"Horizontal bars, one per float type. {ranges}. Dashed lines at z = "
-                       f"{', '.join(f'{m:g}' for m in marks)} lie outside every range.")
+    ranges = "; ".join(
+        f"{lim.dtype}: e^z is finite and non-zero for z from {lim.zero:.2f} to {lim.overflow:.2f}"
+        for lim in reversed(limits)
+    )
+    set_alt(
+        ax.figure,
+        f"Horizontal bars, one per float type. {ranges}. Dashed lines at z = "
+        f"{', '.join(f'{m:g}' for m in marks)} lie outside every range.",
+    )
     return ax
 
 
@@ -112,9 +186,11 @@ def draw_batch(fig, batch, titles, labels=ANIMALS):
         bars(probs, labels, ax=ax, title=title, ylim=(0, 1.2))
         ax.set_xlabel(f"z = [{', '.join(_fmt_logit(v) for v in row)}]", fontsize=13)
     axes[0].set_ylabel("probability")
-    rows = "; ".join(f"{t}: z = [{', '.join(_fmt_logit(v) for v in r)}] gives "
-                     + ("NaN in every entry" if np.isnan(q).any() else f"[{', '.join(f'{v:.2f}' for v in q)}]")
-                     for t, r, q in zip(titles, batch, p))
+    rows = "; ".join(
+        f"{t}: z = [{', '.join(_fmt_logit(v) for v in r)}] gives "
+        + ("NaN in every entry" if np.isnan(q).any() else f"[{', '.join(f'{v:.2f}' for v in q)}]")
+        for t, r, q in zip(titles, batch, p)
+    )
     set_alt(fig, f"Softmax of a batch, one panel per row. {rows}.")
     return p
 
@@ -143,9 +219,9 @@ def _status(naive: np.ndarray, stable: np.ndarray) -> np.ndarray:
 class BreakPoints(NamedTuple):
     """Where ``naive_softmax(z + c)`` breaks, for shifts c (see :func:`break_points`)."""
 
-    all_zero: float      #: below: every e^z rounds to 0, and 0 / 0 is NaN
+    all_zero: float  #: below: every e^z rounds to 0, and 0 / 0 is NaN
     sum_overflow: float  #: above: the sum of the e^z is inf, and every e^z / inf is 0
-    term_overflow: float #: above: the largest e^z is inf too, and inf / inf is NaN
+    term_overflow: float  #: above: the largest e^z is inf too, and inf / inf is NaN
 
 
 def break_points(z=LOGITS, dtype=np.float64) -> BreakPoints:
@@ -195,10 +271,12 @@ def naive_zones(z: tuple[float, ...] = LOGITS, step: float = 0.005) -> tuple[tup
 
 
 #: The three strips under the bars: the whole slider, and a zoom on each end where the naive version breaks.
-_STRIPS = ((SHIFT_RANGE, "whole slider"), ((-750.0, -740.0), "zoom: c from −750 to −740"),
-           ((706.9, 708.3), "zoom: c from 706.9 to 708.3"))
-_SHADE = {"ok": (RIGHT, 0.35), "wrong": (COLORS["yellow"], 0.8), "zeros": (COLORS["yellow"], 0.8),
-          "nan": (WRONG, 0.6)}
+_STRIPS = (
+    (SHIFT_RANGE, "whole slider"),
+    ((-750.0, -740.0), "zoom: c from −750 to −740"),
+    ((706.9, 708.3), "zoom: c from 706.9 to 708.3"),
+)
+_SHADE = {"ok": (RIGHT, 0.35), "wrong": (COLORS["yellow"], 0.8), "zeros": (COLORS["yellow"], 0.8), "nan": (WRONG, 0.6)}
 _ZONE_TEXT = {"ok": "right", "wrong": "wrong values", "zeros": "all 0", "nan": "NaN"}
 _NAN_GREY = "#d9d9d9"
 
@@ -226,21 +304,52 @@ class ShiftView(FigureView):
         self.axes = (ax_n, ax_s, *strips)
         p0 = softmax(self.z)
         self.bars = {}
-        for ax, key, title in ((ax_n, "naive", "naive:  e^z / Σ e^z"), (ax_s, "stable", "stable:  max subtracted first")):
-            bars(p0, self.labels, ax=ax, color=COLORS[{"naive": "wrong", "stable": "right"}[key]], title=title,
-                 ylim=(0, 1.25), fmt=None)
+        for ax, key, title in (
+            (ax_n, "naive", "naive:  e^z / Σ e^z"),
+            (ax_s, "stable", "stable:  max subtracted first"),
+        ):
+            bars(
+                p0,
+                self.labels,
+                ax=ax,
+                color=COLORS[{"naive": "wrong", "stable": "right"}[key]],
+                title=title,
+                ylim=(0, 1.25),
+                fmt=None,
+            )
             rects = list(ax.patches)
             values = [ax.text(i, 0, "", ha="center", va="bottom", fontsize=13) for i in range(len(rects))]
-            nans = [ax.text(i, 0.3, "NaN", ha="center", va="center", fontsize=15, fontweight="bold",
-                            visible=False, bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"})
-                    for i in range(len(rects))]
+            nans = [
+                ax.text(
+                    i,
+                    0.3,
+                    "NaN",
+                    ha="center",
+                    va="center",
+                    fontsize=15,
+                    fontweight="bold",
+                    visible=False,
+                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"},
+                )
+                for i in range(len(rects))
+            ]
             self.bars[key] = (rects, values, nans)
         ax_n.set_ylabel("probability")
         ax_s.tick_params(axis="y", labelleft=False)
-        self.status = ax_n.text(0.02, 0.97, "", transform=ax_n.transAxes, ha="left", va="top", fontsize=12,
-                                fontweight="bold")
-        ax_s.text(0.02, 0.97, "never moves", transform=ax_s.transAxes, ha="left", va="top", fontsize=12,
-                  color=RIGHT, fontweight="bold")
+        self.status = ax_n.text(
+            0.02, 0.97, "", transform=ax_n.transAxes, ha="left", va="top", fontsize=12, fontweight="bold"
+        )
+        ax_s.text(
+            0.02,
+            0.97,
+            "never moves",
+            transform=ax_s.transAxes,
+            ha="left",
+            va="top",
+            fontsize=12,
+            color=RIGHT,
+            fontweight="bold",
+        )
         self.title = fig.suptitle("", fontsize=16, fontweight="bold")
         self.marks = [self._strip(ax, lim, name) for ax, (lim, name) in zip(strips, _STRIPS)]
 
@@ -272,8 +381,17 @@ class ShiftView(FigureView):
         ax.tick_params(axis="x", labelsize=12, pad=2)
         ax.grid(False)
         ax.set_title(name, fontsize=12, fontweight="normal", loc="left")
-        (mark,) = ax.plot([0.0, 0.0], [0.0, 0.92], color="black", linewidth=3, marker="v", markersize=11,
-                          markevery=[1], transform=ax.get_xaxis_transform(), clip_on=False)
+        (mark,) = ax.plot(
+            [0.0, 0.0],
+            [0.0, 0.92],
+            color="black",
+            linewidth=3,
+            marker="v",
+            markersize=11,
+            markevery=[1],
+            transform=ax.get_xaxis_transform(),
+            clip_on=False,
+        )
         return mark
 
     def _set_bars(self, key: str, probs: np.ndarray, color: str) -> None:
@@ -318,12 +436,14 @@ class ShiftView(FigureView):
             mark.set_visible(lim[0] <= shift <= lim[1])
         b = self.points
         naive_words = ", ".join("NaN" if np.isnan(v) else f"{v:.2f}" for v in naive)
-        self.alt = (f"Shift c = {shift:+.2f}, logits [{', '.join(f'{v:.2f}' for v in x)}]. "
-                    f"Naive softmax: [{naive_words}] ({text}). Stable softmax: "
-                    f"[{', '.join(f'{v:.2f}' for v in stable)}], the same at every shift. The naive version is "
-                    f"right for c from about {self.zones[1][1]:.2f} to {b.sum_overflow:.2f}; wrong values from "
-                    f"{b.all_zero:.2f} to {self.zones[1][1]:.2f}, all 0 from {b.sum_overflow:.2f} to "
-                    f"{b.term_overflow:.2f}, NaN beyond.")
+        self.alt = (
+            f"Shift c = {shift:+.2f}, logits [{', '.join(f'{v:.2f}' for v in x)}]. "
+            f"Naive softmax: [{naive_words}] ({text}). Stable softmax: "
+            f"[{', '.join(f'{v:.2f}' for v in stable)}], the same at every shift. The naive version is "
+            f"right for c from about {self.zones[1][1]:.2f} to {b.sum_overflow:.2f}; wrong values from "
+            f"{b.all_zero:.2f} to {self.zones[1][1]:.2f}, all 0 from {b.sum_overflow:.2f} to "
+            f"{b.term_overflow:.2f}, NaN beyond."
+        )
         return Shifted(shift, x, naive, stable, status)
 
 
@@ -331,8 +451,7 @@ def widget():
     """One slider that adds the same constant to every logit."""
     from ..widgets import live_figure, slider
 
-    controls = {"shift": slider("shift c added to every logit", 0.0, *SHIFT_RANGE, step=0.01,
-                                readout_format=".2f")}
+    controls = {"shift": slider("shift c added to every logit", 0.0, *SHIFT_RANGE, step=0.01, readout_format=".2f")}
     return live_figure(ShiftView, controls, figsize=(10, 5.6))
 
 
@@ -348,12 +467,16 @@ PREDICT_NAIVE_OPTIONS = {
 def predict_naive(prediction) -> Feedback:
     """Predict: what naive_softmax([1000, 999, 0]) returns."""
     return check_prediction(
-        prediction, "b", options=tuple(PREDICT_NAIVE_OPTIONS),
+        prediction,
+        "b",
+        options=tuple(PREDICT_NAIVE_OPTIONS),
         why="np.exp(1000) and np.exp(999) overflow to inf; NumPy only warns and carries on. "
-            "inf / inf has no value (NaN), and e^0 / inf = 0. No exception stops the program.",
-        hints={"a": "The probabilities are ordinary, but the formula never gets there: look at np.exp(z) first.",
-               "c": "np.exp(1000) is inf, but the division comes after it: what is inf / inf?",
-               "d": "NumPy arrays do not raise on overflow; they return inf and warn."},
+        "inf / inf has no value (NaN), and e^0 / inf = 0. No exception stops the program.",
+        hints={
+            "a": "The probabilities are ordinary, but the formula never gets there: look at np.exp(z) first.",
+            "c": "np.exp(1000) is inf, but the division comes after it: what is inf / inf?",
+            "d": "NumPy arrays do not raise on overflow; they return inf and warn.",
+        },
     )
 
 
@@ -368,11 +491,15 @@ def predict_float32(prediction) -> Feedback:
     """Predict: naive_softmax of float32 [100, 0]."""
     lim = exp_limits(np.float32).overflow
     return check_prediction(
-        prediction, "b", options=tuple(PREDICT_FLOAT32_OPTIONS),
+        prediction,
+        "b",
+        options=tuple(PREDICT_FLOAT32_OPTIONS),
         why=f"In float32 np.exp overflows above z = {lim:.2f}, not 709.78 (that is float64). "
-            "e^100 is inf, inf / inf is NaN, and 1 / inf is 0.",
-        hints={"a": "709.78 is the float64 limit. The array here is float32, whose largest number is about 3.4e38.",
-               "c": "e^100 is inf in float32, but the formula then divides: inf / inf is NaN."},
+        "e^100 is inf, inf / inf is NaN, and 1 / inf is 0.",
+        hints={
+            "a": "709.78 is the float64 limit. The array here is float32, whose largest number is about 3.4e38.",
+            "c": "e^100 is inf in float32, but the formula then divides: inf / inf is NaN.",
+        },
     )
 
 
@@ -388,13 +515,17 @@ def predict_sum_overflow(prediction) -> Feedback:
     """Predict: naive bars for a shift between the sum's and the largest term's overflow."""
     b = break_points()
     return check_prediction(
-        prediction, "b", options=tuple(PREDICT_SUM_OPTIONS),
+        prediction,
+        "b",
+        options=tuple(PREDICT_SUM_OPTIONS),
         why=f"For {b.sum_overflow:.2f} < c ≤ {b.term_overflow:.2f} every e^z is still finite, but their sum is "
-            f"above the largest float64, so it is inf, and every finite e^z divided by inf is 0. NaN only "
-            f"starts above c = {b.term_overflow:.2f}, where e^(2 + c) itself is inf and inf / inf is NaN.",
-        hints={"a": "Is any single e^z infinite yet? Only the sum is.",
-               "c": "That is what happens a little further right, once e^(2 + c) itself is inf.",
-               "d": "The sum is already too large for a float64."},
+        f"above the largest float64, so it is inf, and every finite e^z divided by inf is 0. NaN only "
+        f"starts above c = {b.term_overflow:.2f}, where e^(2 + c) itself is inf and inf / inf is NaN.",
+        hints={
+            "a": "Is any single e^z infinite yet? Only the sum is.",
+            "c": "That is what happens a little further right, once e^(2 + c) itself is inf.",
+            "d": "The sum is already too large for a float64.",
+        },
     )
 
 
@@ -405,7 +536,6 @@ Q1_OFFSETS = (0.0, -1.0, -2.0)
 def q1_threshold() -> float:
     """Q1's answer: the largest m for which the float32 sum e^m + e^(m-1) + e^(m-2) is finite."""
     return exp_limits(np.float32).overflow - float(logsumexp(np.array(Q1_OFFSETS)))
-
 
 
 def check_q1(answer) -> Feedback:
@@ -419,31 +549,64 @@ def check_q1(answer) -> Feedback:
     lse = float(logsumexp(np.array(Q1_OFFSETS)))
     half = 0.00775
     return check_number(
-        answer, thr - half, tol=half, what="a number such as 12.34",
+        answer,
+        thr - half,
+        tol=half,
+        what="a number such as 12.34",
         why=f"The naive softmax breaks as soon as the SUM e^m (1 + e^−1 + e^−2) passes the largest float32: "
-            f"m = log(max float32) − log(1 + e^−1 + e^−2) = {lim.overflow:.4f} − {lse:.4f} = {thr:.4f}. "
-            "Above it, up to 88.72, every probability comes out 0; above 88.72, NaN.",
+        f"m = log(max float32) − log(1 + e^−1 + e^−2) = {lim.overflow:.4f} − {lse:.4f} = {thr:.4f}. "
+        "Above it, up to 88.72, every probability comes out 0; above 88.72, NaN.",
         mistakes=[
-            Near(88.73, "np.exp(np.float32(88.73)) is already inf. And the sum overflows before the largest term "
-                        "does: subtract log(1 + e^−1 + e^−2).", tol=0.004),
-            Near(lim.overflow, f"At m = {lim.overflow:.2f} the largest term e^m alone reaches the float32 limit, "
-                               "but the sum of the three terms passes it earlier. Subtract log(1 + e^−1 + e^−2).",
-                 tol=0.006),
-            Near(thr + 0.005, f"Rounded up: at m = 88.32 the float32 sum is already inf. The limit is {thr:.4f}…, "
-                              "so two decimals that still work are 88.31.", tol=0.0049),
-            Near(exp_limits(np.float64).overflow - lse, "That is the float64 answer. The logits here are float32, "
-                                                        "whose largest number is about 3.4e38.", tol=0.02),
-            Near(exp_limits(np.float64).overflow, "That is the float64 limit for one term. The logits are float32, "
-                                                  "and it is the sum that overflows first.", tol=0.02),
-            Near(lim.overflow - math.log(3.0), "You subtracted log 3, as if the three terms were equal. They are "
-                                               "e^m, e^(m−1) and e^(m−2): subtract log(1 + e^−1 + e^−2).", tol=0.01),
-            Near(lim.overflow + lse, "You added log(1 + e^−1 + e^−2). The sum is larger than its largest term, "
-                                     "so it overflows at a SMALLER m: subtract it.", tol=0.01),
-            Near(lim.overflow - 2.0, "That is where the smallest term, e^(m−2), would overflow. The sum, the "
-                                     "largest quantity, overflows first.", tol=0.01),
+            Near(
+                88.73,
+                "np.exp(np.float32(88.73)) is already inf. And the sum overflows before the largest term "
+                "does: subtract log(1 + e^−1 + e^−2).",
+                tol=0.004,
+            ),
+            Near(
+                lim.overflow,
+                f"At m = {lim.overflow:.2f} the largest term e^m alone reaches the float32 limit, "
+                "but the sum of the three terms passes it earlier. Subtract log(1 + e^−1 + e^−2).",
+                tol=0.006,
+            ),
+            Near(
+                thr + 0.005,
+                f"Rounded up: at m = 88.32 the float32 sum is already inf. The limit is {thr:.4f}…, "
+                "so two decimals that still work are 88.31.",
+                tol=0.0049,
+            ),
+            Near(
+                exp_limits(np.float64).overflow - lse,
+                "That is the float64 answer. The logits here are float32, whose largest number is about 3.4e38.",
+                tol=0.02,
+            ),
+            Near(
+                exp_limits(np.float64).overflow,
+                "That is the float64 limit for one term. The logits are float32, "
+                "and it is the sum that overflows first.",
+                tol=0.02,
+            ),
+            Near(
+                lim.overflow - math.log(3.0),
+                "You subtracted log 3, as if the three terms were equal. They are "
+                "e^m, e^(m−1) and e^(m−2): subtract log(1 + e^−1 + e^−2).",
+                tol=0.01,
+            ),
+            Near(
+                lim.overflow + lse,
+                "You added log(1 + e^−1 + e^−2). The sum is larger than its largest term, "
+                "so it overflows at a SMALLER m: subtract it.",
+                tol=0.01,
+            ),
+            Near(
+                lim.overflow - 2.0,
+                "That is where the smallest term, e^(m−2), would overflow. The sum, the "
+                "largest quantity, overflows first.",
+                tol=0.01,
+            ),
         ],
         hint="Section 7's rule in float32: the sum overflows when log Σ e^z > log(largest float32). "
-             "Here log Σ e^z = m + log(1 + e^−1 + e^−2).",
+        "Here log Σ e^z = m + log(1 + e^−1 + e^−2).",
     )
 
 
@@ -454,17 +617,20 @@ def check_q2(answer) -> Feedback:
     """Q2: logsumexp([1000, 1000, 1000]) by the trick."""
     expected = float(logsumexp(Q2_LOGITS))
     return check_number(
-        answer, expected, tol=0.005, what="a number such as 1234.567",
+        answer,
+        expected,
+        tol=0.005,
+        what="a number such as 1234.567",
         why=f"m = 1000 and every z − m is 0, so the sum is e^0 + e^0 + e^0 = 3 and the answer is "
-            f"1000 + log 3 = {expected:.3f}. No exponential larger than 1 was ever computed.",
+        f"1000 + log 3 = {expected:.3f}. No exponential larger than 1 was ever computed.",
         mistakes=[
             Near(1000.0, "That is m alone. Add log Σ e^(z − m): the sum is 3, not 1.", tol=0.01),
-            Near(1000.0 + math.log(2.0), "That is 1000 + log 2, the two-entry example. Here there are three "
-                                         "equal terms."),
+            Near(
+                1000.0 + math.log(2.0), "That is 1000 + log 2, the two-entry example. Here there are three equal terms."
+            ),
             Near(1003.0, "That is m + Σ e^(z − m): take the log of the sum, m + log 3."),
             Near(1000.0 + math.log10(3.0), "That used log10. np.log and the formula use the natural log."),
-            Near(3000.0, "That is the sum of the logits. Log-sum-exp is close to the largest logit, not "
-                         "their sum."),
+            Near(3000.0, "That is the sum of the logits. Log-sum-exp is close to the largest logit, not their sum."),
         ],
         hint="Do not compute np.exp(1000). Factor out m = max(z): every z − m is 0, so each term is e^0.",
     )
@@ -482,13 +648,15 @@ Q3_OPTIONS = {
 def check_q3(answer) -> Feedback:
     """Q3: for which rows does the stable softmax return NaN?"""
     return check_choice(
-        answer, {"b", "c"}, options=tuple(Q3_OPTIONS),
+        answer,
+        {"b", "c"},
+        options=tuple(Q3_OPTIONS),
         why="A row of only -inf allows no class at all (0 / 0), and a NaN poisons its own row. "
-            "Every finite row is safe, however large, and -inf entries are simply masked to 0.",
+        "Every finite row is safe, however large, and -inf entries are simply masked to 0.",
         hints={
             "a": "(a) is the example the trick was made for: softmax_lib gives [0.731, 0.269, 0].",
             "d": "(d): 1e308 − 1e308 = 0 and −1e308 − 1e308 = −inf, whose e^ is exactly 0. "
-                 "The answer is [1, 0], no NaN.",
+            "The answer is [1, 0], no NaN.",
             "e": "(e): −inf is a mask, e^−inf = 0 exactly. The other two entries share the probability.",
             "b": "Look again at (b): if every entry is masked, what is left to divide by?",
             "c": "Look again at (c): what is e^nan, and what does it do to the sum of its row?",
@@ -503,25 +671,46 @@ HARMLESS = ("overflow encountered in subtract",)
 ORDINARY_HINT = "Exponentiate, then divide by the sum along the last axis: e = np.exp(z - m); e / e.sum(...)."
 
 _HOSTILE = (
-    ("[1000, 999, 0]", [1000.0, 999.0, 0.0],
-     "np.exp(1000) overflows to inf, and inf / inf is NaN. Subtract the row's maximum before np.exp: "
-     "then the largest exponent is e^0 = 1."),
-    ("[-1000, -1001]", [-1000.0, -1001.0],
-     "Every np.exp here underflows to 0, and 0 / 0 is NaN. After subtracting the maximum, one term "
-     "is e^0 = 1, so the sum is at least 1."),
-    ("[1e308, -1e308]", [1e308, -1e308],
-     "Subtract the maximum, not the mean or the minimum: the mean is 0 here, and e^1e308 overflows."),
-    ("float32 [100, 0]", np.array([100.0, 0.0], dtype=np.float32),
-     "In float32, np.exp overflows above 88.72 already. Subtracting the maximum works in every dtype."),
-    ("batch [[1, 2, 3], [1000, 1000, 0]]", [[1.0, 2.0, 3.0], [1000.0, 1000.0, 0.0]],
-     "Each row is its own softmax: take the max and the sum along the last axis, with axis=-1 and "
-     "keepdims=True so that they broadcast back against z."),
-    ("[0, -inf, 1]", [0.0, -np.inf, 1.0],
-     "-inf is a mask: e^-inf = 0, so that entry gets probability exactly 0. Subtracting the max "
-     "(1 here) keeps it -inf; subtracting the min or the mean gives -inf - (-inf) = NaN."),
-    ("constant row [5, 5, 5, 5]", [5.0, 5.0, 5.0, 5.0],
-     "Equal logits give equal probabilities, 1/4 each. Dividing by max - min or by the standard "
-     "deviation turns a constant row into 0 / 0."),
+    (
+        "[1000, 999, 0]",
+        [1000.0, 999.0, 0.0],
+        "np.exp(1000) overflows to inf, and inf / inf is NaN. Subtract the row's maximum before np.exp: "
+        "then the largest exponent is e^0 = 1.",
+    ),
+    (
+        "[-1000, -1001]",
+        [-1000.0, -1001.0],
+        "Every np.exp here underflows to 0, and 0 / 0 is NaN. After subtracting the maximum, one term "
+        "is e^0 = 1, so the sum is at least 1.",
+    ),
+    (
+        "[1e308, -1e308]",
+        [1e308, -1e308],
+        "Subtract the maximum, not the mean or the minimum: the mean is 0 here, and e^1e308 overflows.",
+    ),
+    (
+        "float32 [100, 0]",
+        np.array([100.0, 0.0], dtype=np.float32),
+        "In float32, np.exp overflows above 88.72 already. Subtracting the maximum works in every dtype.",
+    ),
+    (
+        "batch [[1, 2, 3], [1000, 1000, 0]]",
+        [[1.0, 2.0, 3.0], [1000.0, 1000.0, 0.0]],
+        "Each row is its own softmax: take the max and the sum along the last axis, with axis=-1 and "
+        "keepdims=True so that they broadcast back against z.",
+    ),
+    (
+        "[0, -inf, 1]",
+        [0.0, -np.inf, 1.0],
+        "-inf is a mask: e^-inf = 0, so that entry gets probability exactly 0. Subtracting the max "
+        "(1 here) keeps it -inf; subtracting the min or the mean gives -inf - (-inf) = NaN.",
+    ),
+    (
+        "constant row [5, 5, 5, 5]",
+        [5.0, 5.0, 5.0, 5.0],
+        "Equal logits give equal probabilities, 1/4 each. Dividing by max - min or by the standard "
+        "deviation turns a constant row into 0 / 0.",
+    ),
 )
 
 #: The inputs check_my_softmax tries after an ordinary row: (name, logits, hint).
@@ -538,8 +727,9 @@ def softmax_cases(fn=None) -> list[Case]:
     (a tuple, a str, complex numbers get their own hint).
     """
     name, z = ORDINARY
-    hint = (form_hint(probe(fn, z), "my_softmax", "probabilities", z.shape) if fn is not None else None) \
-        or ORDINARY_HINT
+    hint = (
+        form_hint(probe(fn, z), "my_softmax", "probabilities", z.shape) if fn is not None else None
+    ) or ORDINARY_HINT
     cases = [Case(name, (z,), expect_array(softmax(z)), hint)]
     cases += [Case(n, (zz,), expect_array(softmax(zz)), h) for n, zz, h in HOSTILE]
     return cases
@@ -558,10 +748,14 @@ def check_my_softmax(fn: Any) -> Feedback:
         problem = signature_problem(fn, "my_softmax")
         if problem is not None:
             return problem
-    fb = check_function(fn, softmax_cases(fn) if callable(fn) else [], name="my_softmax",
-                        success="It agrees with softmax_lib.softmax on ordinary, huge, tiny, ±1e308, float32, "
-                                "batched, masked and constant rows: your softmax is stable.",
-                        harmless=HARMLESS)
+    fb = check_function(
+        fn,
+        softmax_cases(fn) if callable(fn) else [],
+        name="my_softmax",
+        success="It agrees with softmax_lib.softmax on ordinary, huge, tiny, ±1e308, float32, "
+        "batched, masked and constant rows: your softmax is stable.",
+        harmless=HARMLESS,
+    )
     if fb.ok is False and fb.detail.endswith(WARNED_HINT):
         fb = dataclasses.replace(fb, detail=fb.detail + _WARN_EXTRA)
     return fb

@@ -12,16 +12,44 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import (WARNED_HINT, Case, Feedback, Near, check_choice, check_function, check_number,
-                      check_prediction, expect_array, form_hint, probe, signature_problem)
+from ..checks import (
+    WARNED_HINT,
+    Case,
+    Feedback,
+    Near,
+    check_choice,
+    check_function,
+    check_number,
+    check_prediction,
+    expect_array,
+    form_hint,
+    probe,
+    signature_problem,
+)
 from ..core import sigmoid, softmax
 from ..plots import bars, ensure_axes, set_alt
 from ..style import COLORS
 from ..widgets import FigureView
 
-__all__ = ["TAGS", "TAG_LOGITS", "TAGS_PRESENT", "logit_cutoff", "draw_sigmoid", "draw_pairs_on_sigmoid",
-           "draw_multilabel", "TwoLogitsView", "widget", "check_q1", "check_q2", "check_q3", "check_my_sigmoid",
-           "reference_sigmoid", "predict_difference", "predict_textbook", "predict_mirror"]
+__all__ = [
+    "TAGS",
+    "TAG_LOGITS",
+    "TAGS_PRESENT",
+    "logit_cutoff",
+    "draw_sigmoid",
+    "draw_pairs_on_sigmoid",
+    "draw_multilabel",
+    "TwoLogitsView",
+    "widget",
+    "check_q1",
+    "check_q2",
+    "check_q3",
+    "check_my_sigmoid",
+    "reference_sigmoid",
+    "predict_difference",
+    "predict_textbook",
+    "predict_mirror",
+]
 
 #: The multi-label photo: one logit per tag; the photo shows a dog, a ball and grass.
 TAGS = ("dog", "cat", "ball", "grass", "car")
@@ -60,8 +88,14 @@ def draw_sigmoid(ax=None, cutoffs=(0.5, 0.9), lo: float = -10.0, hi: float = 10.
         ax.axhline(t, color=COLORS["reference"], linestyle=ls, linewidth=1.8)
         ax.plot([zt, zt], [0, t], color=COLORS["logit"], linestyle=ls, linewidth=1.8)
         ax.plot([zt], [t], "o", color="black", markersize=7, zorder=3)
-        ax.annotate(f"cut-off t = {t:g}  ⇔  z > {zt:.2f}", (zt, t), xytext=(12, -22 if t > 0.7 else -8),
-                    textcoords="offset points", fontsize=13, va="top")
+        ax.annotate(
+            f"cut-off t = {t:g}  ⇔  z > {zt:.2f}",
+            (zt, t),
+            xytext=(12, -22 if t > 0.7 else -8),
+            textcoords="offset points",
+            fontsize=13,
+            va="top",
+        )
         words.append(f"σ(z) > {t:g} exactly when z > {zt:.2f}")
     ax.set_xlim(lo, hi)
     ax.set_ylim(-0.03, 1.05)
@@ -69,8 +103,11 @@ def draw_sigmoid(ax=None, cutoffs=(0.5, 0.9), lo: float = -10.0, hi: float = 10.
     ax.set_ylabel("P(panda)")
     ax.set_title("Sigmoid: one logit in, one probability out")
     ax.legend(loc="upper left")
-    set_alt(ax.figure, f"The S-shaped sigmoid for z from {lo:g} to {hi:g}: σ({lo:g}) = {float(sigmoid(lo)):.5f}, "
-                       f"σ(0) = 0.5, σ({hi:g}) = {float(sigmoid(hi)):.5f}. Marked cut-offs: {'; '.join(words)}.")
+    set_alt(
+        ax.figure,
+        f"The S-shaped sigmoid for z from {lo:g} to {hi:g}: σ({lo:g}) = {float(sigmoid(lo)):.5f}, "
+        f"σ(0) = 0.5, σ({hi:g}) = {float(sigmoid(hi)):.5f}. Marked cut-offs: {'; '.join(words)}.",
+    )
     return ax
 
 
@@ -85,8 +122,16 @@ def draw_pairs_on_sigmoid(a, b, ax=None):
         lo, hi = min(lo, float(np.min(a - b)) - 0.5), max(hi, float(np.max(a - b)) + 0.5)
     d = np.linspace(lo, hi, 401)
     ax.plot(d, sigmoid(d), color=COLORS["reference"], linewidth=5, alpha=0.6, label=r"$\sigma(a-b)$")
-    ax.plot(a - b, p0, "o", color=COLORS["prob"], markersize=6, markeredgecolor="black",
-            markeredgewidth=0.5, label="softmax([a, b])[0], random pairs")
+    ax.plot(
+        a - b,
+        p0,
+        "o",
+        color=COLORS["prob"],
+        markersize=6,
+        markeredgecolor="black",
+        markeredgewidth=0.5,
+        label="softmax([a, b])[0], random pairs",
+    )
     ax.set_xlabel("a − b")
     ax.set_ylabel("probability of class 0")
     ax.set_title(f"{len(a)} random pairs all land on the sigmoid")
@@ -94,8 +139,11 @@ def draw_pairs_on_sigmoid(a, b, ax=None):
     ax.set_ylim(-0.03, 1.05)
     ax.legend(loc="upper left")
     off = float(np.max(np.abs(p0 - sigmoid(a - b)))) if a.size else 0.0
-    set_alt(ax.figure, f"{len(a)} points (a − b, softmax([a, b])[0]) for random logit pairs, on the sigmoid "
-                       f"curve σ(a − b); the largest distance from the curve is {off:.1e}.")
+    set_alt(
+        ax.figure,
+        f"{len(a)} points (a − b, softmax([a, b])[0]) for random logit pairs, on the sigmoid "
+        f"curve σ(a − b); the largest distance from the curve is {off:.1e}.",
+    )
     return ax
 
 
@@ -116,17 +164,38 @@ def draw_multilabel(fig, labels=TAGS, logits=TAG_LOGITS, present=TAGS_PRESENT, c
         bars(p, labels, ax=ax, title=f"{title}\n(sum = {p.sum():.2f})", ylim=(0, 1.3), highlight=highlight)
         ax.axhline(cutoff, color=COLORS["reference"], linestyle="--", linewidth=1.8)
         found = [lab for lab, v in zip(labels, p) if v > cutoff]
-        ax.text(0.98, 0.97, f"> {cutoff:g}: {', '.join(found) or 'none'}", transform=ax.transAxes, ha="right",
-                va="top", fontsize=13, bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85})
-        words.append(f"{title}: {', '.join(f'{lab} {v:.2f}' for lab, v in zip(labels, p))} (sum {p.sum():.2f}; "
-                     f"above {cutoff:g}: {', '.join(found) or 'none'})")
+        ax.text(
+            0.98,
+            0.97,
+            f"> {cutoff:g}: {', '.join(found) or 'none'}",
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=13,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+        )
+        words.append(
+            f"{title}: {', '.join(f'{lab} {v:.2f}' for lab, v in zip(labels, p))} (sum {p.sum():.2f}; "
+            f"above {cutoff:g}: {', '.join(found) or 'none'})"
+        )
     axes[0].set_ylabel("probability")
-    axes[1].legend(handles=[Patch(facecolor=COLORS["prob"], edgecolor="black", hatch="//", linewidth=2.2,
-                                  label="tag really in the photo"),
-                            Patch(facecolor=COLORS["prob"], edgecolor="black", label="tag not in the photo")],
-                   loc="upper left", bbox_to_anchor=(0.0, 0.9), fontsize=12)
-    set_alt(fig, f"Two bar charts of the five tags; hatched bars are the tags in the photo ({', '.join(present)}). "
-                 + "; ".join(words) + ".")
+    axes[1].legend(
+        handles=[
+            Patch(
+                facecolor=COLORS["prob"], edgecolor="black", hatch="//", linewidth=2.2, label="tag really in the photo"
+            ),
+            Patch(facecolor=COLORS["prob"], edgecolor="black", label="tag not in the photo"),
+        ],
+        loc="upper left",
+        bbox_to_anchor=(0.0, 0.9),
+        fontsize=12,
+    )
+    set_alt(
+        fig,
+        f"Two bar charts of the five tags; hatched bars are the tags in the photo ({', '.join(present)}). "
+        + "; ".join(words)
+        + ".",
+    )
     return p_sig, p_soft
 
 
@@ -139,18 +208,26 @@ class TwoLogitsView(FigureView):
         super().__init__(fig)
         ax_bar, ax_curve = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.6]})
         self.axes = (ax_bar, ax_curve)
-        bars([0.5, 0.5], ["class 0\n(logit a)", "class 1\n(logit b)"], ax=ax_bar, ylim=(0, 1.18), fmt=None,
-             ylabel="probability")
+        bars(
+            [0.5, 0.5],
+            ["class 0\n(logit a)", "class 1\n(logit b)"],
+            ax=ax_bar,
+            ylim=(0, 1.18),
+            fmt=None,
+            ylabel="probability",
+        )
         self.rects = list(ax_bar.patches)
         self.values = [ax_bar.text(i, 0, "", ha="center", va="bottom", fontsize=14) for i in range(2)]
         self.bar_title = ax_bar.set_title(" ")
         x = np.linspace(DIFF_RANGE[0], DIFF_RANGE[1], 201)
         ax_curve.plot(x, sigmoid(x), color=COLORS["reference"], linewidth=3)
         (self.vline,) = ax_curve.plot([0, 0], [0, 0.5], color=COLORS["logit"], linestyle="--", linewidth=1.8)
-        (self.hline,) = ax_curve.plot([DIFF_RANGE[0], 0], [0.5, 0.5], color=COLORS["prob"], linestyle="--",
-                                      linewidth=1.8)
-        (self.point,) = ax_curve.plot([0], [0.5], "o", color=COLORS["prob"], markersize=13, markeredgecolor="black",
-                                      zorder=3)
+        (self.hline,) = ax_curve.plot(
+            [DIFF_RANGE[0], 0], [0.5, 0.5], color=COLORS["prob"], linestyle="--", linewidth=1.8
+        )
+        (self.point,) = ax_curve.plot(
+            [0], [0.5], "o", color=COLORS["prob"], markersize=13, markeredgecolor="black", zorder=3
+        )
         self.label = ax_curve.annotate("", (0, 0.5), xytext=(14, 10), textcoords="offset points", fontsize=14)
         ax_curve.set_xlim(*DIFF_RANGE)
         ax_curve.set_ylim(-0.03, 1.05)
@@ -175,8 +252,10 @@ class TwoLogitsView(FigureView):
         self.label.set_ha("left" if left else "right")
         self.label.set_va("top" if s > 0.5 else "bottom")
         self.label.set_text(f"σ({d:.1f}) = {s:.3f}")
-        self.alt = (f"Logits a = {a:.1f}, b = {b:.1f}: softmax([a, b]) = [{p[0]:.3f}, {p[1]:.3f}]; on the sigmoid "
-                    f"curve the point a − b = {d:.1f} sits at height σ({d:.1f}) = {s:.3f}, the class-0 bar.")
+        self.alt = (
+            f"Logits a = {a:.1f}, b = {b:.1f}: softmax([a, b]) = [{p[0]:.3f}, {p[1]:.3f}]; on the sigmoid "
+            f"curve the point a − b = {d:.1f} sits at height σ({d:.1f}) = {s:.3f}, the class-0 bar."
+        )
         return p
 
 
@@ -206,11 +285,15 @@ def predict_difference(prediction) -> Feedback:
     (a, b), (c, d) = PREDICT_PAIRS
     p = softmax([a, b])
     return check_prediction(
-        prediction, "a", options=tuple(PREDICT_DIFFERENCE_OPTIONS),
+        prediction,
+        "a",
+        options=tuple(PREDICT_DIFFERENCE_OPTIONS),
         why=f"Both pairs differ by {a - b:g}, and softmax([a, b])_0 = σ(a − b) = σ({a - b:g}) = {p[0]:.3f} for both. "
-            f"Adding {a - c:g} to both logits multiplies both e^a and e^b by e^{a - c:g}, which cancels.",
-        hints={"b": "Larger logits are not more confident by themselves: only the gap between them counts.",
-               "c": "A logit of 0 is not special: e^0 = 1 is just one more positive term."},
+        f"Adding {a - c:g} to both logits multiplies both e^a and e^b by e^{a - c:g}, which cancels.",
+        hints={
+            "b": "Larger logits are not more confident by themselves: only the gap between them counts.",
+            "c": "A logit of 0 is not special: e^0 = 1 is just one more positive term.",
+        },
     )
 
 
@@ -225,12 +308,16 @@ PREDICT_TEXTBOOK_OPTIONS = {
 def predict_textbook(prediction) -> Feedback:
     """Predict: e^x / (1 + e^x) at x = 800."""
     return check_prediction(
-        prediction, "c", options=tuple(PREDICT_TEXTBOOK_OPTIONS),
+        prediction,
+        "c",
+        options=tuple(PREDICT_TEXTBOOK_OPTIONS),
         why="e^800 overflows to inf (NumPy warns and carries on), and then inf / (1 + inf) = inf / inf, "
-            "which is nan, with a second warning. The true value is 1 to the last digit.",
-        hints={"a": "1.0 is the true value, but e^800 is already too large for a float64.",
-               "b": "e^800 is inf, but it is then divided by 1 + inf = inf.",
-               "d": "NumPy returns inf and warns; it does not raise."},
+        "which is nan, with a second warning. The true value is 1 to the last digit.",
+        hints={
+            "a": "1.0 is the true value, but e^800 is already too large for a float64.",
+            "b": "e^800 is inf, but it is then divided by 1 + inf = inf.",
+            "d": "NumPy returns inf and warns; it does not raise.",
+        },
     )
 
 
@@ -244,12 +331,16 @@ PREDICT_MIRROR_OPTIONS = {
 def predict_mirror(prediction) -> Feedback:
     """Predict: 1 / (1 + e^-x) at x = -800."""
     return check_prediction(
-        prediction, "b", options=tuple(PREDICT_MIRROR_OPTIONS),
+        prediction,
+        "b",
+        options=tuple(PREDICT_MIRROR_OPTIONS),
         why="e^800 overflows to inf (a warning), but then 1 / (1 + inf) = 1 / inf = 0.0: no inf / inf, so no nan. "
-            "0.0 is even the right float64 answer, since σ(−800) ≈ e^−800 is below the smallest float64. "
-            "The overflow warning is still a bug signal, and it floods a training log.",
-        hints={"a": "Here inf appears only in the denominator: 1 / (1 + inf) is 1 / inf.",
-               "c": "np.exp(800) still overflows on the way, and NumPy warns about that."},
+        "0.0 is even the right float64 answer, since σ(−800) ≈ e^−800 is below the smallest float64. "
+        "The overflow warning is still a bug signal, and it floods a training log.",
+        hints={
+            "a": "Here inf appears only in the denominator: 1 / (1 + inf) is 1 / inf.",
+            "c": "np.exp(800) still overflows on the way, and NumPy warns about that.",
+        },
     )
 
 
@@ -262,17 +353,27 @@ def check_q1(answer) -> Feedback:
     a, b = Q1_LOGITS
     p = float(softmax([a, b])[0])
     return check_number(
-        answer, p, tol=0.006, what="a probability such as 0.42",
+        answer,
+        p,
+        tol=0.006,
+        what="a probability such as 0.42",
         why=f"softmax([3, 1])[0] = σ(3 − 1) = σ(2) = 1 / (1 + e^-2) = {p:.3f}. "
-            "Only the difference between the two logits matters.",
+        "Only the difference between the two logits matters.",
         mistakes=[
-            Near(float(sigmoid(a)), "That is σ(3): it ignores the other logit. "
-                                    "With two logits the sigmoid takes their difference, a − b."),
-            Near(float(sigmoid(b - a)), "That is σ(1 − 3) = σ(−2), the probability of class 1. "
-                                        "Class 0 has the larger logit, so its probability is above 0.5."),
+            Near(
+                float(sigmoid(a)),
+                "That is σ(3): it ignores the other logit. With two logits the sigmoid takes their difference, a − b.",
+            ),
+            Near(
+                float(sigmoid(b - a)),
+                "That is σ(1 − 3) = σ(−2), the probability of class 1. "
+                "Class 0 has the larger logit, so its probability is above 0.5.",
+            ),
             Near(a / (a + b), "That is 3 / (3 + 1): dividing the logits by their sum. Exponentiate first."),
-            Near(float(np.exp(a - b)), "That is e^2, the ratio of the two probabilities. "
-                                       "The probability itself is e^2 / (e^2 + 1)."),
+            Near(
+                float(np.exp(a - b)),
+                "That is e^2, the ratio of the two probabilities. The probability itself is e^2 / (e^2 + 1).",
+            ),
             Near(0.5, "0.5 is what equal logits give. These differ by 2."),
         ],
         hint="Take the difference a − b, then apply σ(x) = 1 / (1 + e^-x).",
@@ -290,15 +391,17 @@ Q2_OPTIONS = {
 def check_q2(answer) -> Feedback:
     """Q2: the output layer for tagging photos that may hold several of dog, ball, grass, car."""
     return check_choice(
-        answer, "c", options=tuple(Q2_OPTIONS),
+        answer,
+        "c",
+        options=tuple(Q2_OPTIONS),
         why="The tags are not mutually exclusive: a photo can have a dog AND a ball AND grass. "
-            "Each tag needs its own yes/no probability, and those need not add up to 1.",
+        "Each tag needs its own yes/no probability, and those need not add up to 1.",
         hints={
             "a": "One sigmoid answers one yes/no question. There are four tags to answer.",
             "b": "Softmax makes the tags share a total of 1, so three tags that are all present "
-                 "would each get about a third or less. Look at the photo example in section 5.",
+            "would each get about a third or less. Look at the photo example in section 5.",
             "d": "Dividing by the sum makes them add up to 1 again: the same competition as softmax. "
-                 "The sum of per-tag probabilities has no reason to be 1.",
+            "The sum of per-tag probabilities has no reason to be 1.",
         },
     )
 
@@ -311,12 +414,14 @@ def check_q3(answer) -> Feedback:
     a, b = Q3_LOGITS
     z = a - b
     return check_number(
-        answer, z, tol=0.01, what="a logit such as 1.5",
+        answer,
+        z,
+        tol=0.01,
+        what="a logit such as 1.5",
         why=f"softmax([a, b])[0] = σ(a − b), so z = a − b = {a} − {b} = {z:g}: "
-            f"σ({z:g}) = {float(sigmoid(z)):.3f}, the same as softmax([{a}, {b}])[0].",
+        f"σ({z:g}) = {float(sigmoid(z)):.3f}, the same as softmax([{a}, {b}])[0].",
         mistakes=[
-            Near(b - a, "That is b − a, which gives the probability of class 1. "
-                        "For class 0 the order is a − b."),
+            Near(b - a, "That is b − a, which gives the probability of class 1. For class 0 the order is a − b."),
             Near(a, "That is a on its own: it would be right only if b were 0. Subtract b."),
             Near(float(sigmoid(z)), "That is the probability σ(a − b). The question asks for the logit z."),
             Near(a + b, "That is a + b. Only the difference between the two logits matters."),
@@ -330,29 +435,51 @@ _ORDINARY = ("ordinary [-2, 0, 2]", np.array([-2.0, 0.0, 2.0]))
 
 #: (name, input, hint, absolute tolerance): the hostile inputs check_my_sigmoid tries after an ordinary one.
 SIGMOID_HOSTILE = (
-    ("[1000]", np.array([1000.0]),
-     "e^1000 overflows: e^z / (1 + e^z) becomes inf / inf = NaN. For z ≥ 0 use 1 / (1 + e^−z), whose "
-     "exponent is not positive.", 1e-12),
-    ("[-1000]", np.array([-1000.0]),
-     "e^−(−1000) = e^1000 overflows: 1 / (1 + e^−z) warns. For z < 0 use e^z / (1 + e^z), whose exponent "
-     "is negative.", 1e-12),
-    ("tiny tails [-40, -700]", np.array([-40.0, -700.0]),
-     "σ(−40) is 4.25e-18, not 0: computing it as 1 − σ(40) cancels to 0 (1 − 0.99999… = 0 in float64). "
-     "For z < 0 compute e^z / (1 + e^z) directly, and do not clip z: σ(−700) is 9.86e-305, not σ(−30).", 0.0),
-    ("float32 [-100, 100]", np.array([-100.0, 100.0], dtype=np.float32),
-     "In float32 np.exp overflows above 88.72 already. Only ever exponentiate −|z|, which is ≤ 0.",
-     3e-45),  # two float32 subnormal steps: computing in float32 or in float64 are both right
-    ("batch [[0, 1], [-1, 50]]", np.array([[0.0, 1.0], [-1.0, 50.0]]),
-     "The sigmoid works entry by entry: return an array of the same shape as z (no sum, no flatten).", 1e-12),
+    (
+        "[1000]",
+        np.array([1000.0]),
+        "e^1000 overflows: e^z / (1 + e^z) becomes inf / inf = NaN. For z ≥ 0 use 1 / (1 + e^−z), whose "
+        "exponent is not positive.",
+        1e-12,
+    ),
+    (
+        "[-1000]",
+        np.array([-1000.0]),
+        "e^−(−1000) = e^1000 overflows: 1 / (1 + e^−z) warns. For z < 0 use e^z / (1 + e^z), whose exponent "
+        "is negative.",
+        1e-12,
+    ),
+    (
+        "tiny tails [-40, -700]",
+        np.array([-40.0, -700.0]),
+        "σ(−40) is 4.25e-18, not 0: computing it as 1 − σ(40) cancels to 0 (1 − 0.99999… = 0 in float64). "
+        "For z < 0 compute e^z / (1 + e^z) directly, and do not clip z: σ(−700) is 9.86e-305, not σ(−30).",
+        0.0,
+    ),
+    (
+        "float32 [-100, 100]",
+        np.array([-100.0, 100.0], dtype=np.float32),
+        "In float32 np.exp overflows above 88.72 already. Only ever exponentiate −|z|, which is ≤ 0.",
+        3e-45,
+    ),  # two float32 subnormal steps: computing in float32 or in float64 are both right
+    (
+        "batch [[0, 1], [-1, 50]]",
+        np.array([[0.0, 1.0], [-1.0, 50.0]]),
+        "The sigmoid works entry by entry: return an array of the same shape as z (no sum, no flatten).",
+        1e-12,
+    ),
 )
 
-_WHERE_HINT = (" np.where computes BOTH branches for every entry before it picks, so the branch you did not "
-               "want still overflows. Compute e = np.exp(-np.abs(z)) once; it is in (0, 1], and both branches "
-               "can use it.")
+_WHERE_HINT = (
+    " np.where computes BOTH branches for every entry before it picks, so the branch you did not "
+    "want still overflows. Compute e = np.exp(-np.abs(z)) once; it is in (0, 1], and both branches "
+    "can use it."
+)
 
 
 def _symmetric(fn, z):
     """A Case.check for σ(−z) = 1 − σ(z), calling ``fn(−z)`` itself."""
+
     def check(out):
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -367,12 +494,17 @@ def _symmetric(fn, z):
         if total.shape != np.shape(z) or not np.allclose(total, 1.0, rtol=0, atol=1e-12):
             return f"gave my_sigmoid(z) + my_sigmoid(−z) = {np.array2string(total, precision=4)}, not 1 everywhere"
         return None
+
     return check
 
 
 def _g(a) -> str:
-    text = np.array2string(np.asarray(a, dtype=float), separator=", ", formatter={"float_kind": lambda v: f"{v:.3g}"},
-                           max_line_width=10_000)
+    text = np.array2string(
+        np.asarray(a, dtype=float),
+        separator=", ",
+        formatter={"float_kind": lambda v: f"{v:.3g}"},
+        max_line_width=10_000,
+    )
     return " ".join(text.split())
 
 
@@ -385,24 +517,33 @@ def _expect(expected, *, rtol: float, atol: float):
         if wrong and wrong.startswith("returned wrong values"):
             return f"returned wrong values: {_g(out)} instead of {_g(expected)}"
         return wrong
+
     return check
 
 
 def sigmoid_cases(fn=None) -> list[Case]:
     """The cases of :func:`check_my_sigmoid`: ordinary, hostile, and the property σ(−z) = 1 − σ(z)."""
     name, z = _ORDINARY
-    hint = (form_hint(probe(fn, z), "my_sigmoid", "probabilities", z.shape) if fn is not None else None) or \
-        "σ(z) = 1 / (1 + e^−z): for z = 0 it is 0.5, and it grows with z."
+    hint = (
+        form_hint(probe(fn, z), "my_sigmoid", "probabilities", z.shape) if fn is not None else None
+    ) or "σ(z) = 1 / (1 + e^−z): for z = 0 it is 0.5, and it grows with z."
     cases = [Case(name, (z,), _expect(sigmoid(z), rtol=1e-9, atol=1e-12), hint)]
-    cases += [Case(n, (zz,), _expect(sigmoid(zz.astype(float)), rtol=1e-6, atol=atol), h)
-              for n, zz, h, atol in SIGMOID_HOSTILE]
+    cases += [
+        Case(n, (zz,), _expect(sigmoid(zz.astype(float)), rtol=1e-6, atol=atol), h)
+        for n, zz, h, atol in SIGMOID_HOSTILE
+    ]
     zs = np.linspace(-30.0, 30.0, 13)
     if fn is not None:
-        cases.append(Case("σ(−z) = 1 − σ(z) for z from −30 to 30", (zs,), _symmetric(fn, zs),
-                          "σ(z) + σ(−z) must be 1: check that both branches use the same e = e^−|z|, "
-                          "and that σ(z) is not 1 − something for positive z AND negative z."))
+        cases.append(
+            Case(
+                "σ(−z) = 1 − σ(z) for z from −30 to 30",
+                (zs,),
+                _symmetric(fn, zs),
+                "σ(z) + σ(−z) must be 1: check that both branches use the same e = e^−|z|, "
+                "and that σ(z) is not 1 − something for positive z AND negative z.",
+            )
+        )
     return cases
-
 
 
 def check_my_sigmoid(fn: Any) -> Feedback:
@@ -416,9 +557,13 @@ def check_my_sigmoid(fn: Any) -> Feedback:
         problem = signature_problem(fn, "my_sigmoid")
         if problem is not None:
             return problem
-    fb = check_function(fn, sigmoid_cases(fn) if callable(fn) else [], name="my_sigmoid",
-                        success="No overflow, no NaN, no warning at ±1000 or in float32, tiny tails kept, "
-                                "shapes kept, and σ(−z) = 1 − σ(z): your sigmoid is stable.")
+    fb = check_function(
+        fn,
+        sigmoid_cases(fn) if callable(fn) else [],
+        name="my_sigmoid",
+        success="No overflow, no NaN, no warning at ±1000 or in float32, tiny tails kept, "
+        "shapes kept, and σ(−z) = 1 − σ(z): your sigmoid is stable.",
+    )
     if fb.ok is False and fb.detail.endswith(WARNED_HINT):
         # Only a warning: say where it came from.  Both ends warning is np.where's trap;
         # one end only is the textbook formula of that end, whose case hint says what to do.
@@ -435,5 +580,5 @@ def check_my_sigmoid(fn: Any) -> Feedback:
 
 def reference_sigmoid(z):
     """The stable sigmoid the exercise asks for (used by the tests)."""
-    e = np.exp(-np.abs(z))                 # in (0, 1]: cannot overflow
+    e = np.exp(-np.abs(z))  # in (0, 1]: cannot overflow
     return np.where(z >= 0, 1 / (1 + e), e / (1 + e))

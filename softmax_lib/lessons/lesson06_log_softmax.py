@@ -62,15 +62,25 @@ def draw_prob_vs_logprob(fig, z, labels=None):
     z = np.asarray(z, dtype=float)
     labels = list(labels) if labels is not None else [str(i) for i in range(len(z))]
     p, logp = softmax(z), log_softmax(z)
-    bars(p, labels, ax=axes[0], fmt="{:.2g}", ylim=(0, 1.15), title="softmax: probabilities",
-         ylabel="probability")
-    bars(logp, labels, ax=axes[1], color=COLORS["logit"], fmt="{:.2f}",
-         ylim=(1.25 * logp.min() - 1, 0.12 * -logp.min() + 0.5), title="log-softmax: log-probabilities",
-         ylabel="log probability")
-    set_alt(fig, "Two bar charts of the same five classes. Probabilities: "
-            + ", ".join(f"{lab} {v:.2g}" for lab, v in zip(labels, p))
-            + "; the small ones look like zero. Log-probabilities: "
-            + ", ".join(f"{lab} {v:.2f}" for lab, v in zip(labels, logp)) + ", all plainly visible.")
+    bars(p, labels, ax=axes[0], fmt="{:.2g}", ylim=(0, 1.15), title="softmax: probabilities", ylabel="probability")
+    bars(
+        logp,
+        labels,
+        ax=axes[1],
+        color=COLORS["logit"],
+        fmt="{:.2f}",
+        ylim=(1.25 * logp.min() - 1, 0.12 * -logp.min() + 0.5),
+        title="log-softmax: log-probabilities",
+        ylabel="log probability",
+    )
+    set_alt(
+        fig,
+        "Two bar charts of the same five classes. Probabilities: "
+        + ", ".join(f"{lab} {v:.2g}" for lab, v in zip(labels, p))
+        + "; the small ones look like zero. Log-probabilities: "
+        + ", ".join(f"{lab} {v:.2f}" for lab, v in zip(labels, logp))
+        + ", all plainly visible.",
+    )
     return p, logp
 
 
@@ -81,12 +91,20 @@ def draw_gap_sweep(gaps, naive64, naive32, stable, ax=None):
     ax = ensure_axes(ax)
     gaps = np.asarray(gaps, dtype=float)
     step = max(1, gaps.size // 2000)  # a few thousand points draw the same lines much faster
-    ax.plot(gaps[::step], np.asarray(stable)[::step], color=COLORS["right"], linewidth=7, alpha=0.45,
-            label="log_softmax (finite everywhere)")
+    ax.plot(
+        gaps[::step],
+        np.asarray(stable)[::step],
+        color=COLORS["right"],
+        linewidth=7,
+        alpha=0.45,
+        label="log_softmax (finite everywhere)",
+    )
     # float32 and float64 agree until float32 breaks: draw float32 on top, dotted,
     # so both stay visible.
-    curves = [(naive64, "-", COLORS["wrong"], 2.5, "log(softmax), float64"),
-              (naive32, ":", "black", 3.5, "log(softmax), float32")]
+    curves = [
+        (naive64, "-", COLORS["wrong"], 2.5, "log(softmax), float64"),
+        (naive32, ":", "black", 3.5, "log(softmax), float32"),
+    ]
     breaks = []
     for k, (curve, ls, color, lw, label) in enumerate(curves):
         curve = np.asarray(curve, dtype=float)
@@ -98,17 +116,27 @@ def draw_gap_sweep(gaps, naive64, naive32, stable, ax=None):
             g, last = gaps[i], shown[i - 1]
             breaks.append(f"{label.split(', ')[1]} from gap {g:.2f}")
             ax.plot([g], [last], "X", color=COLORS["wrong"], markersize=14, markeredgecolor="black", zorder=5)
-            ax.annotate(f"{label.split(', ')[1]}: −inf from gap {g:.2f}", (g, last), xytext=(12, 6),
-                        textcoords="offset points", fontsize=13, va="bottom")
+            ax.annotate(
+                f"{label.split(', ')[1]}: −inf from gap {g:.2f}",
+                (g, last),
+                xytext=(12, 6),
+                textcoords="offset points",
+                fontsize=13,
+                va="bottom",
+            )
     ax.set_xlabel("gap between the logits (z = [0, −gap])")
     ax.set_ylabel("log p of the small class")
     ax.set_title("log(softmax) hits −inf; log_softmax does not")
     ax.set_xlim(gaps[0], gaps[-1])
     ax.set_ylim(-1.08 * np.max(np.abs(stable)), 40)
     ax.legend(loc="lower left")
-    set_alt(ax.figure, f"log p of the small class against the gap, from {gaps[0]:g} to {gaps[-1]:g}: a straight "
-                       f"line down to {float(np.asarray(stable)[-1]):g} for log_softmax; log(softmax) becomes −inf, "
-                       + ("in " + " and ".join(breaks) if breaks else "nowhere") + ".")
+    set_alt(
+        ax.figure,
+        f"log p of the small class against the gap, from {gaps[0]:g} to {gaps[-1]:g}: a straight "
+        f"line down to {float(np.asarray(stable)[-1]):g} for log_softmax; log(softmax) becomes −inf, "
+        + ("in " + " and ".join(breaks) if breaks else "nowhere")
+        + ".",
+    )
     return ax
 
 
@@ -144,12 +172,16 @@ def draw_sweep(fig, which: str, lo: float = -5.0, hi: float = 15.0):
     ax_loss.set_ylabel("cross-entropy loss")
     ax_loss.set_title("loss")
     if which == "wrong":
-        lines = [(0, "correct class", GRAD_COLORS["correct"], "-"),
-                 (1, "moving wrong class", GRAD_COLORS["wrong"], "--"),
-                 (2, "other wrong class", GRAD_COLORS["other"], ":")]
+        lines = [
+            (0, "correct class", GRAD_COLORS["correct"], "-"),
+            (1, "moving wrong class", GRAD_COLORS["wrong"], "--"),
+            (2, "other wrong class", GRAD_COLORS["other"], ":"),
+        ]
     else:
-        lines = [(0, "correct class (moving)", GRAD_COLORS["correct"], "-"),
-                 (1, "each wrong class (equal)", GRAD_COLORS["wrong"], "--")]
+        lines = [
+            (0, "correct class (moving)", GRAD_COLORS["correct"], "-"),
+            (1, "each wrong class (equal)", GRAD_COLORS["wrong"], "--"),
+        ]
     for j, label, color, ls in lines:
         ax_grad.plot(x, grad[:, j], color=color, linestyle=ls, linewidth=3, label=label)
     ax_grad.axhline(0, color="black", linewidth=1)
@@ -157,14 +189,22 @@ def draw_sweep(fig, which: str, lo: float = -5.0, hi: float = 15.0):
     ax_grad.set_yticks([-1, -0.5, 0, 0.5, 1])
     ax_grad.set_ylabel("gradient p − y")
     ax_grad.set_title("gradient on each logit")
-    ax_grad.legend(loc="upper center", ncol=len(lines) if which == "correct" else 3, fontsize=11,
-                   handlelength=1.8, columnspacing=0.8)
+    ax_grad.legend(
+        loc="upper center",
+        ncol=len(lines) if which == "correct" else 3,
+        fontsize=11,
+        handlelength=1.8,
+        columnspacing=0.8,
+    )
     for ax in (ax_loss, ax_grad):
         ax.set_xlabel(moving)
         ax.set_xlim(lo, hi)
-    set_alt(fig, f"As the {moving} goes from {lo:g} to {hi:g}, the loss goes from {loss[0]:.2f} to {loss[-1]:.2g}, "
-                 "and the gradient on the three logits goes from "
-                 f"[{', '.join(fmt_small(v) for v in grad[0])}] to [{', '.join(fmt_small(v) for v in grad[-1])}].")
+    set_alt(
+        fig,
+        f"As the {moving} goes from {lo:g} to {hi:g}, the loss goes from {loss[0]:.2f} to {loss[-1]:.2g}, "
+        "and the gradient on the three logits goes from "
+        f"[{', '.join(fmt_small(v) for v in grad[0])}] to [{', '.join(fmt_small(v) for v in grad[-1])}].",
+    )
     return x, loss, grad
 
 
@@ -181,10 +221,27 @@ class LossView(FigureView):
         self.ax_p, self.ax_loss, self.ax_g = fig.subplots(1, 3)
         self.labels = [f"{CLASSES[0]} ✓", *CLASSES[1:]]
         n = len(CLASSES)
-        bars(np.full(n, 0.25), self.labels, ax=self.ax_p, fmt=fmt_small, highlight=[0], ylim=(0, 1.18),
-             title="probabilities p", fontsize=13)
-        bars(np.zeros(n), self.labels, ax=self.ax_g, color=COLORS["logit"], fmt=fmt_small, highlight=[0],
-             ylim=(-1.25, 1.25), title="gradient p − y", fontsize=13)
+        bars(
+            np.full(n, 0.25),
+            self.labels,
+            ax=self.ax_p,
+            fmt=fmt_small,
+            highlight=[0],
+            ylim=(0, 1.18),
+            title="probabilities p",
+            fontsize=13,
+        )
+        bars(
+            np.zeros(n),
+            self.labels,
+            ax=self.ax_g,
+            color=COLORS["logit"],
+            fmt=fmt_small,
+            highlight=[0],
+            ylim=(-1.25, 1.25),
+            title="gradient p − y",
+            fontsize=13,
+        )
         self.p_bars, self.p_texts = list(self.ax_p.patches), list(self.ax_p.texts)
         self.g_bars, self.g_texts = list(self.ax_g.patches), list(self.ax_g.texts)
 
@@ -192,11 +249,13 @@ class LossView(FigureView):
         rows = np.column_stack([c, np.broadcast_to(OTHER_LOGITS, (c.size, 3))])
         curve = logsumexp(rows) - c
         self.ax_loss.plot(c, curve, color=COLORS["accent"])
-        (self.point,) = self.ax_loss.plot([0.0], [0.0], "o", color=COLORS["accent"], markersize=12,
-                                          markeredgecolor="black", zorder=3, clip_on=False)
+        (self.point,) = self.ax_loss.plot(
+            [0.0], [0.0], "o", color=COLORS["accent"], markersize=12, markeredgecolor="black", zorder=3, clip_on=False
+        )
         # The value goes in the top-right corner, where the curve is near 0 and never in the way.
-        self.loss_text = self.ax_loss.text(0.97, 0.96, "", transform=self.ax_loss.transAxes,
-                                           ha="right", va="top", fontsize=14)
+        self.loss_text = self.ax_loss.text(
+            0.97, 0.96, "", transform=self.ax_loss.transAxes, ha="right", va="top", fontsize=14
+        )
         self.ax_loss.set_xlim(CORRECT_RANGE[0] - 0.5, CORRECT_RANGE[1] + 0.5)
         top = float(curve.max())
         self.ax_loss.set_ylim(-0.03 * top, 1.12 * top)
@@ -221,10 +280,13 @@ class LossView(FigureView):
         self._move(self.g_bars, self.g_texts, grad)
         self.point.set_data([correct], [loss])
         self.loss_text.set_text(f"loss = {loss_label(loss)}")
-        self.alt = (f"{CLASSES[0]}'s logit {correct:.2f} (others: "
-                    + ", ".join(f"{c} {v:g}" for c, v in zip(CLASSES[1:], OTHER_LOGITS))
-                    + f"): p({CLASSES[0]}) = {fmt_small(p[0])}, loss {loss_label(loss)}, gradient p − y = ["
-                    + ", ".join(fmt_small(v) for v in grad) + "].")
+        self.alt = (
+            f"{CLASSES[0]}'s logit {correct:.2f} (others: "
+            + ", ".join(f"{c} {v:g}" for c, v in zip(CLASSES[1:], OTHER_LOGITS))
+            + f"): p({CLASSES[0]}) = {fmt_small(p[0])}, loss {loss_label(loss)}, gradient p − y = ["
+            + ", ".join(fmt_small(v) for v in grad)
+            + "]."
+        )
         return p, loss, grad
 
 
@@ -247,13 +309,15 @@ def predict_float32_gap(prediction) -> Feedback:
     tiny = float(np.finfo(np.float32).smallest_subnormal)
     limit = -np.log(tiny) + np.log(2)
     return check_prediction(
-        prediction, "b", options=("a", "b", "c", "d"),
+        prediction,
+        "b",
+        options=("a", "b", "c", "d"),
         why=f"e^-gap rounds to 0 once it falls below half the smallest positive float32, {tiny:.1e}: "
-            f"that happens past gap = −log({tiny:.1e}) + log 2 = {limit:.2f}. Then log 0 = −inf.",
+        f"that happens past gap = −log({tiny:.1e}) + log 2 = {limit:.2f}. Then log 0 = −inf.",
         hints={
             "a": "745 is the float64 limit; float32 has far fewer exponent bits.",
-            "c": f"88.72 is where e^z OVERflows in float32 (lesson 04). Here e^-gap UNDERflows: the limit "
-                 f"is set by the smallest positive float32, not the largest.",
+            "c": "88.72 is where e^z OVERflows in float32 (lesson 04). Here e^-gap UNDERflows: the limit "
+            "is set by the smallest positive float32, not the largest.",
             "d": "Both formats run out: float64 at a gap of about 745, float32 much earlier.",
         },
     )
@@ -263,13 +327,15 @@ def predict_bounded_push(prediction) -> Feedback:
     """Predict: as a wrong logit grows to 15, what does the push on the correct logit do?"""
     _, loss, grad = sweep("wrong")
     return check_prediction(
-        prediction, "b", options=("a", "b", "c"),
+        prediction,
+        "b",
+        options=("a", "b", "c"),
         why=f"The push is p_0 − 1, and p_0 ≥ 0, so it can never go below −1: at a wrong logit of 15 the loss is "
-            f"{loss[-1]:.1f} but the push is {grad[-1, 0]:.4f}. The loss grows without bound; its slope does not.",
+        f"{loss[-1]:.1f} but the push is {grad[-1, 0]:.4f}. The loss grows without bound; its slope does not.",
         hints={
             "a": "The loss grows like the wrong logit, but the gradient is p − y, and every p is between 0 and 1.",
             "c": "That happens to a loss on p itself, like 1 − p_0 (section 5 shows it). The log in "
-                 "cross-entropy undoes the softmax's flattening.",
+            "cross-entropy undoes the softmax's flattening.",
         },
     )
 
@@ -293,8 +359,11 @@ def _unpack(out, shape):
     if out is None:
         return None, "returned None"
     if not isinstance(out, tuple) or len(out) != 2:
-        return None, (f"returned a {type(out).__name__}, not a pair (loss, grad)" if not isinstance(out, tuple)
-                      else f"returned {len(out)} values, not 2: (loss, grad)")
+        return None, (
+            f"returned a {type(out).__name__}, not a pair (loss, grad)"
+            if not isinstance(out, tuple)
+            else f"returned {len(out)} values, not 2: (loss, grad)"
+        )
     loss, grad = out
     try:
         loss_arr = np.asarray(loss)
@@ -381,8 +450,10 @@ def _matches_finite_differences(fn, z, y, h=1e-5):
         a = got[1]
         rel = np.max(np.abs(a - numeric) / np.maximum(1e-8, np.abs(a) + np.abs(numeric)))
         if not rel < 1e-6:
-            return f"returned a gradient {short(a[0])}... but nudging the logits says {short(numeric[0])}... " \
-                   f"(relative error {rel:.1e})"
+            return (
+                f"returned a gradient {short(a[0])}... but nudging the logits says {short(numeric[0])}... "
+                f"(relative error {rel:.1e})"
+            )
         return None
 
     return check
@@ -404,37 +475,69 @@ def ce_cases(fn) -> list[Case]:
     far32 = np.array([[0.0, -150.0, 150.0], [150.0, 0.0, -150.0], [3.0, 1.0, 2.0]], dtype=np.float32)
     zero = np.array([0])
     return [
-        Case("[[2, 1, 0.1]], class 0: the loss", (one, zero), _expect(one, zero, grad=False),
-             "Return a pair (loss, grad): the loss of a row is −log p_k = logsumexp(z) − z_k for its correct "
-             "class k, averaged over the rows; the gradient is an array shaped like z."),
-        Case("[[2, 1, 0.1]], class 0: each gradient row sums to 0", (one, zero), _rows_sum_to_zero(one.shape),
-             "Subtract the one-hot target: the gradient is p − y, not p. Each row of p sums to 1 and so does "
-             "y, so each row of p − y sums to 0."),
-        Case("[[2, 1, 0.1]], class 0: the sign on the correct class", (one, zero),
-             _correct_entry_negative(one.shape, zero),
-             "The gradient of the loss is p − y, negative on the correct class (so gradient descent raises that "
-             "logit). y − p points the other way: it is the direction that increases the loss."),
-        Case("[[2, 1, 0.1]], class 0: the gradient", (one, zero), _expect(one, zero),
-             "Use the softmax probabilities in the gradient: p_j = e^(z_j) / Σ_i e^(z_i), then p − y."),
-        Case("the 4-row batch of section 3 (mean over rows)", (batch, bt), _expect(batch, bt),
-             "The loss is the MEAN over the N rows, not their sum, so each row's gradient is divided by N too: "
-             "(p − y) / N."),
-        Case("random 5×4 batch: gradient against finite differences", (fd_z, fd_y),
-             _matches_finite_differences(fn, fd_z, fd_y),
-             "Your gradient does not match how your own loss changes when one logit is nudged: the loss and the "
-             "gradient must use the same p and the same mean over rows."),
-        Case("[[1000, 999, 998]], class 1", (big, np.array([1])), _expect(big, np.array([1])),
-             "np.exp(1000) overflows to inf, and inf / inf is NaN. Subtract each row's maximum before np.exp "
-             "(lesson 04): the probabilities and the log-probabilities do not change."),
-        Case("gaps of 1000: [[0, −1000, 1000], [1000, 0, −1000]], classes [1, 2]", (far, np.array([1, 2])),
-             _expect(far, np.array([1, 2])),
-             "The correct class's p is e^-2000, which rounds to 0, and −log 0 = inf (clipping p away from 0 "
-             "hides the inf but still gives the wrong loss). Never take log(softmax(z)): compute "
-             "log p = (z − max) − log Σ e^(z − max), which stays finite (section 2)."),
-        Case("float32 batch with gaps of 150, classes [1, 2, 0]", (far32, np.array([1, 2, 0])),
-             _expect(far32, np.array([1, 2, 0]), rtol=1e-4),
-             "In float32, e^-gap is 0 from a gap of about 104 (section 2a), so log(softmax) is −inf there. "
-             "Stay in the log domain: log p = (z − max) − log Σ e^(z − max)."),
+        Case(
+            "[[2, 1, 0.1]], class 0: the loss",
+            (one, zero),
+            _expect(one, zero, grad=False),
+            "Return a pair (loss, grad): the loss of a row is −log p_k = logsumexp(z) − z_k for its correct "
+            "class k, averaged over the rows; the gradient is an array shaped like z.",
+        ),
+        Case(
+            "[[2, 1, 0.1]], class 0: each gradient row sums to 0",
+            (one, zero),
+            _rows_sum_to_zero(one.shape),
+            "Subtract the one-hot target: the gradient is p − y, not p. Each row of p sums to 1 and so does "
+            "y, so each row of p − y sums to 0.",
+        ),
+        Case(
+            "[[2, 1, 0.1]], class 0: the sign on the correct class",
+            (one, zero),
+            _correct_entry_negative(one.shape, zero),
+            "The gradient of the loss is p − y, negative on the correct class (so gradient descent raises that "
+            "logit). y − p points the other way: it is the direction that increases the loss.",
+        ),
+        Case(
+            "[[2, 1, 0.1]], class 0: the gradient",
+            (one, zero),
+            _expect(one, zero),
+            "Use the softmax probabilities in the gradient: p_j = e^(z_j) / Σ_i e^(z_i), then p − y.",
+        ),
+        Case(
+            "the 4-row batch of section 3 (mean over rows)",
+            (batch, bt),
+            _expect(batch, bt),
+            "The loss is the MEAN over the N rows, not their sum, so each row's gradient is divided by N too: "
+            "(p − y) / N.",
+        ),
+        Case(
+            "random 5×4 batch: gradient against finite differences",
+            (fd_z, fd_y),
+            _matches_finite_differences(fn, fd_z, fd_y),
+            "Your gradient does not match how your own loss changes when one logit is nudged: the loss and the "
+            "gradient must use the same p and the same mean over rows.",
+        ),
+        Case(
+            "[[1000, 999, 998]], class 1",
+            (big, np.array([1])),
+            _expect(big, np.array([1])),
+            "np.exp(1000) overflows to inf, and inf / inf is NaN. Subtract each row's maximum before np.exp "
+            "(lesson 04): the probabilities and the log-probabilities do not change.",
+        ),
+        Case(
+            "gaps of 1000: [[0, −1000, 1000], [1000, 0, −1000]], classes [1, 2]",
+            (far, np.array([1, 2])),
+            _expect(far, np.array([1, 2])),
+            "The correct class's p is e^-2000, which rounds to 0, and −log 0 = inf (clipping p away from 0 "
+            "hides the inf but still gives the wrong loss). Never take log(softmax(z)): compute "
+            "log p = (z − max) − log Σ e^(z − max), which stays finite (section 2).",
+        ),
+        Case(
+            "float32 batch with gaps of 150, classes [1, 2, 0]",
+            (far32, np.array([1, 2, 0])),
+            _expect(far32, np.array([1, 2, 0]), rtol=1e-4),
+            "In float32, e^-gap is 0 from a gap of about 104 (section 2a), so log(softmax) is −inf there. "
+            "Stay in the log domain: log p = (z − max) − log Σ e^(z − max).",
+        ),
     ]
 
 
@@ -443,9 +546,11 @@ def check_my_ce_and_grad(fn) -> Feedback:
     if fn is None or fn is Ellipsis or not callable(fn):
         return check_function(fn, [], name="my_ce_and_grad", success="")
     return check_function(
-        fn, ce_cases(fn), name="my_ce_and_grad",
+        fn,
+        ce_cases(fn),
+        name="my_ce_and_grad",
         success="Your loss is right for logits 1000 apart in float64 and 150 apart in float32, and your gradient "
-                "(p − y) / N matches finite differences: this is what a framework's fused cross-entropy does.",
+        "(p − y) / N matches finite differences: this is what a framework's fused cross-entropy does.",
     )
 
 
@@ -462,19 +567,27 @@ def check_q1(answer) -> Feedback:
     loss = float(cross_entropy(z, k))
     lse = float(logsumexp(z))
     return check_number(
-        answer, loss, tol=0.003, what="a loss such as 1.25",
+        answer,
+        loss,
+        tol=0.003,
+        what="a loss such as 1.25",
         why=f"logsumexp(z) = log(e^1 + e^3 + e^0 + e^1) = {lse:.3f}, and the loss is logsumexp(z) − z_0 = "
-            f"{lse:.3f} − 1 = {loss:.3f} (equivalently −log p_0 with p_0 = {p[k]:.3f}).",
+        f"{lse:.3f} − 1 = {loss:.3f} (equivalently −log p_0 with p_0 = {p[k]:.3f}).",
         mistakes=[
             Near(float(p[k]), "That is the probability p_0 itself. The loss is its negative logarithm, −log p_0."),
-            Near(-loss, "Right size, wrong sign: the loss is −log p_0, and log of a probability is negative, "
-                        "so the loss is positive."),
+            Near(
+                -loss,
+                "Right size, wrong sign: the loss is −log p_0, and log of a probability is negative, "
+                "so the loss is positive.",
+            ),
             Near(float(-np.log10(p[k])), "That is −log10 p_0. Cross-entropy uses the natural log (ln)."),
             Near(float(1 - p[k]), "That is 1 − p_0, not −log p_0."),
             Near(lse, "That is logsumexp(z) alone. Subtract the correct class's logit, z_0 = 1."),
             Near(float(-np.log(p[1])), "That is the loss for class 1, the largest logit. The correct class is 0."),
-            Near(float(-np.log(z[k] / z.sum())), "That is −log(1 / 5): dividing the logits by their sum. "
-                                                 "Take the softmax first."),
+            Near(
+                float(-np.log(z[k] / z.sum())),
+                "That is −log(1 / 5): dividing the logits by their sum. Take the softmax first.",
+            ),
         ],
         hint="Compute logsumexp(z) (or p = softmax(z)), then the loss logsumexp(z) − z_0 = −log p_0.",
     )
@@ -487,14 +600,20 @@ def check_q2(answer) -> Feedback:
     """Q2: the gradient on the target class's logit when p = [0.7, 0.2, 0.1] and y is class 0."""
     p0 = Q2_P[0]
     return check_number(
-        answer, p0 - 1, tol=0.005, what="a number such as 0.25",
+        answer,
+        p0 - 1,
+        tol=0.005,
+        what="a number such as 0.25",
         why="The gradient is p − y, and for the target class y = 1: 0.7 − 1 = −0.3. "
-            "It is negative, so gradient descent raises that logit.",
+        "It is negative, so gradient descent raises that logit.",
         mistakes=[
             Near(1 - p0, "That is y − p. The gradient of the loss is p − y: negative for the target class."),
             Near(p0, "That is p for the target class; for that class y = 1, so subtract 1."),
-            Near(-1 / p0, "That is the derivative of −log p with respect to p. The question asks for the "
-                          "derivative with respect to the logit z, which is p − y."),
+            Near(
+                -1 / p0,
+                "That is the derivative of −log p with respect to p. The question asks for the "
+                "derivative with respect to the logit z, which is p − y.",
+            ),
             Near(0.2, "0.2 is the gradient on class 1 (p_1 − 0). The question asks for the target class, class 0."),
         ],
         hint="The gradient of cross-entropy with respect to the logits is p − y, with y one-hot.",
@@ -508,15 +627,21 @@ def check_q3(answer) -> Feedback:
     """Q3: the expected initial loss for 1000 classes and small random logits."""
     c = Q3_CLASSES
     return check_number(
-        answer, float(np.log(c)), tol=0.01, what="a loss such as 1.5",
+        answer,
+        float(np.log(c)),
+        tol=0.01,
+        what="a loss such as 1.5",
         why=f"Small logits give p ≈ 1/{c} for every class, so the loss is −log(1/{c}) = log {c} = {np.log(c):.3f}. "
-            "A first loss far from this points to a bug (or to logits that start too large).",
+        "A first loss far from this points to a bug (or to logits that start too large).",
         mistakes=[
             Near(1 / c, f"That is the probability 1/{c} of each class. The loss is −log of it.", tol=0.0005),
             Near(-np.log(c), "Right size, wrong sign: −log(1/1000) is positive."),
             Near(3.0, "That is log10(1000). Cross-entropy uses the natural log."),
-            Near(0.0, "A loss of 0 means the right class gets probability 1. With random logits every class "
-                      "gets about the same probability."),
+            Near(
+                0.0,
+                "A loss of 0 means the right class gets probability 1. With random logits every class "
+                "gets about the same probability.",
+            ),
             Near(float(np.log(10)), "log 10 is the 10-class answer. This model has 1000 classes."),
         ],
         hint="With all logits ≈ 0, softmax gives every class the same probability. What is −log of it?",

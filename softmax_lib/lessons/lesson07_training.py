@@ -41,8 +41,8 @@ def train_step(W, b, X, y, lr: float = LR):
     X = np.asarray(X)
     y = np.asarray(y)
     G = softmax(X @ W + b, axis=-1)
-    G[np.arange(len(X)), y] -= 1.0          # P - Y
-    G /= len(X)                             # the mean over the batch
+    G[np.arange(len(X)), y] -= 1.0  # P - Y
+    G /= len(X)  # the mean over the batch
     return W - lr * (X.T @ G), b - lr * G.sum(axis=0)
 
 
@@ -114,8 +114,9 @@ class TrainingView(FigureView):
         ax.legend(loc="lower right", fontsize=12)
         h = self.ax_h
         widths = np.diff(CONF_BINS)
-        self.bars = h.bar(CONF_BINS[:-1], np.zeros(len(widths)), width=widths, align="edge",
-                          color=COLORS["prob"], edgecolor="white")
+        self.bars = h.bar(
+            CONF_BINS[:-1], np.zeros(len(widths)), width=widths, align="edge", color=COLORS["prob"], edgecolor="white"
+        )
         self.acc_line = h.axvline(0.5, color=COLORS["right"], linewidth=3, label="accuracy")
         self.conf_line = h.axvline(0.5, color=COLORS["prob"], linewidth=3, linestyle="--", label="mean confidence")
         h.legend(loc="upper left", fontsize=12)
@@ -139,9 +140,11 @@ class TrainingView(FigureView):
         self.dot_conf.set_data([steps], [conf])
         self.title.set_text(f"after {steps} steps")
         side = "above" if conf > acc else "below"
-        self.alt = (f"After {steps} training steps the test accuracy is {acc:.3f} and the mean confidence "
-                    f"{conf:.3f}, {abs(conf - acc):.3f} {side} the accuracy; {sure:.0%} of the test images get a "
-                    "confidence above 0.99.")
+        self.alt = (
+            f"After {steps} training steps the test accuracy is {acc:.3f} and the mean confidence "
+            f"{conf:.3f}, {abs(conf - acc):.3f} {side} the accuracy; {sure:.0%} of the test images get a "
+            "confidence above 0.99."
+        )
         return acc, conf
 
 
@@ -151,9 +154,14 @@ def widget():
 
     from ..widgets import live_figure
 
-    steps = W.SelectionSlider(options=list(STEPS), value=100, description="training steps",
-                              continuous_update=True, style={"description_width": "initial"},
-                              layout=W.Layout(width="420px"))
+    steps = W.SelectionSlider(
+        options=list(STEPS),
+        value=100,
+        description="training steps",
+        continuous_update=True,
+        style={"description_width": "initial"},
+        layout=W.Layout(width="420px"),
+    )
     return live_figure(TrainingView, {"steps": steps}, figsize=(11, 4.4))
 
 
@@ -257,8 +265,9 @@ def binary_cross_entropy(z, t, reduction: str = "mean"):
         raise ValueError(f"t must have the shape of z, {z.shape}; got {t.shape}. Give one target per logit.")
     bad = ~((t >= 0) & (t <= 1))  # also NaN
     if np.any(bad):
-        raise ValueError("targets must lie in [0, 1] (0/1 labels or soft targets); "
-                         f"got {np.unique(t[bad])[:5].tolist()}")
+        raise ValueError(
+            f"targets must lie in [0, 1] (0/1 labels or soft targets); got {np.unique(t[bad])[:5].tolist()}"
+        )
     with np.errstate(invalid="ignore"):  # 0 * inf where a target is 0 or 1: that term is 0
         pos = np.where(t > 0, t * softplus(-z), 0.0)
         neg = np.where(t < 1, (1 - t) * softplus(z), 0.0)
@@ -298,7 +307,6 @@ def descend_one_example(eps: float, n_classes: int = 10, steps: int = 1000, lr: 
     return np.arange(1, steps + 1), p0, gap
 
 
-
 # ---------------------------------------------------------------- label smoothing
 def smooth_targets(labels, n_classes: int, eps: float) -> np.ndarray:
     """Label-smoothed target rows: ``(1 - eps) * one_hot + eps / n_classes``.
@@ -336,8 +344,10 @@ def draw_label_smoothing(fig, eps: float = 0.1, n_classes: int = 10, steps: int 
     ax_p, ax_gap = fig.subplots(1, 2)
     runs = {e: descend_one_example(e, n_classes, steps) for e in (0.0, eps)}
     target = 1 - eps + eps / n_classes
-    styles = {0.0: (COLORS["reference"], "-", "hard target (one-hot)"),
-              eps: (COLORS["accent"], "--", f"smoothed, ε = {eps:g}")}
+    styles = {
+        0.0: (COLORS["reference"], "-", "hard target (one-hot)"),
+        eps: (COLORS["accent"], "--", f"smoothed, ε = {eps:g}"),
+    }
     for e, (t, p0, gap) in runs.items():
         color, ls, label = styles[e]
         ax_p.plot(t, p0, color=color, linestyle=ls, linewidth=3, label=label)
@@ -358,9 +368,12 @@ def draw_label_smoothing(fig, eps: float = 0.1, n_classes: int = 10, steps: int 
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax.set_xlabel("gradient step (log scale)")
     hard, soft = runs[0.0], runs[eps]
-    set_alt(fig, f"After {steps} steps on one example with {n_classes} classes: with a hard target p reaches "
-                 f"{hard[1][-1]:.4f} and the logit gap is still growing ({hard[2][-1]:.2f}); with ε = {eps:g} p "
-                 f"stops at {soft[1][-1]:.2f} and the gap at {soft[2][-1]:.2f}.")
+    set_alt(
+        fig,
+        f"After {steps} steps on one example with {n_classes} classes: with a hard target p reaches "
+        f"{hard[1][-1]:.4f} and the logit gap is still growing ({hard[2][-1]:.2f}); with ε = {eps:g} p "
+        f"stops at {soft[1][-1]:.2f} and the gap at {soft[2][-1]:.2f}.",
+    )
     return runs
 
 
@@ -370,14 +383,16 @@ def predict_log_sigmoid(prediction) -> Feedback:
     tiny = float(np.finfo(float).smallest_subnormal)
     power = -800 / np.log(10)  # e^-800 = 10^power
     return check_prediction(
-        prediction, "b", options=("a", "b", "c"),
+        prediction,
+        "b",
+        options=("a", "b", "c"),
         why=f"σ(−800) ≈ e^−800 ≈ {10 ** (power % 1):.1f}e{int(np.floor(power))} is far below the smallest "
-            f"positive float64, {tiny:.1e}, so even an "
-            "overflow-free sigmoid returns exactly 0, and −log 0 = inf. The true loss is 800: "
-            "softplus(800) computes it without ever forming σ(z).",
+        f"positive float64, {tiny:.1e}, so even an "
+        "overflow-free sigmoid returns exactly 0, and −log 0 = inf. The true loss is 800: "
+        "softplus(800) computes it without ever forming σ(z).",
         hints={
             "a": "800 is the true value, but it is not what this code returns: look at what sigmoid(-800.0) "
-                 "itself returns first.",
+            "itself returns first.",
             "c": "NaN comes from 0/0 or inf − inf. An overflow-free sigmoid returns a plain 0 here; what is −log 0?",
         },
     )
@@ -388,12 +403,16 @@ def predict_smoothing_stop(prediction) -> Feedback:
     eps, c = 0.1, 10
     target = 1 - eps + eps / c
     return check_prediction(
-        prediction, target, tol=0.005,
+        prediction,
+        target,
+        tol=0.005,
         why=f"The gradient p − y_smooth is zero when p equals the smoothed target, 1 − ε + ε/C = "
-            f"{1 - eps:.1f} + {eps / c:.2f} = {target:.2f}. Push p higher and the gradient turns positive "
-            f"and pushes it back.",
-        mistakes=[Near(1 - eps, "0.9 forgets that the ε is spread over all C classes, the correct one too."),
-                  Near(1.0, "1 is where a one-hot target sends p; a smoothed target is not one-hot.")],
+        f"{1 - eps:.1f} + {eps / c:.2f} = {target:.2f}. Push p higher and the gradient turns positive "
+        f"and pushes it back.",
+        mistakes=[
+            Near(1 - eps, "0.9 forgets that the ε is spread over all C classes, the correct one too."),
+            Near(1.0, "1 is where a one-hot target sends p; a smoothed target is not one-hot."),
+        ],
     )
 
 
@@ -428,21 +447,30 @@ def _mistakes(W, b, X, y, lr):
     P = softmax(X @ W + b, axis=-1)
     G = (P - Y) / n
     return [
-        ((W + lr * X.T @ G, b + lr * G.sum(0)), "the step went up the gradient (y − p instead of p − y): the loss "
-                                                "grows. Subtract lr × gradient"),
-        ((W - lr * X.T @ (P - Y), b - lr * (P - Y).sum(0)), "the gradient was not divided by the batch size N "
-                                                            "(the loss is the mean over the images)"),
-        ((W - lr * X.T @ G, b - lr * G.mean(0)), "b's gradient is the mean of the rows of (P − Y)/N, which divides "
-                                                 "by N twice: sum the rows instead"),
-        ((W - lr * X.T @ (P / n), b - lr * (P / n).sum(0)), "the one-hot targets were never subtracted: the "
-                                                            "gradient is P − Y, not P"),
+        (
+            (W + lr * X.T @ G, b + lr * G.sum(0)),
+            "the step went up the gradient (y − p instead of p − y): the loss grows. Subtract lr × gradient",
+        ),
+        (
+            (W - lr * X.T @ (P - Y), b - lr * (P - Y).sum(0)),
+            "the gradient was not divided by the batch size N (the loss is the mean over the images)",
+        ),
+        (
+            (W - lr * X.T @ G, b - lr * G.mean(0)),
+            "b's gradient is the mean of the rows of (P − Y)/N, which divides by N twice: sum the rows instead",
+        ),
+        (
+            (W - lr * X.T @ (P / n), b - lr * (P / n).sum(0)),
+            "the one-hot targets were never subtracted: the gradient is P − Y, not P",
+        ),
         ((W - X.T @ G, b - G.sum(0)), "the learning rate lr was not used"),
     ]
 
 
 def _expect_step(W, b, X, y, lr, rtol=1e-6):
-    want_W, want_b = train_step(np.asarray(W, dtype=float), np.asarray(b, dtype=float),
-                                np.asarray(X, dtype=float), y, lr)
+    want_W, want_b = train_step(
+        np.asarray(W, dtype=float), np.asarray(b, dtype=float), np.asarray(X, dtype=float), y, lr
+    )
     known = _mistakes(np.asarray(W, dtype=float), np.asarray(b, dtype=float), X, y, lr)
 
     def check(out):
@@ -493,26 +521,53 @@ def step_cases() -> list[Case]:
     X5, y5 = rng.random((6, 4)).astype(np.float32), rng.integers(0, 3, 6)
     W5, b5 = rng.normal(0, 1.0, (4, 3)).astype(np.float32), np.zeros(3, dtype=np.float32)
     return [
-        Case("2 images, 3 pixels, 4 classes, W = 0 and b = 0, lr = 0.5", (W1, b1, X1, y1, 0.5),
-             _expect_step(W1, b1, X1, y1, 0.5),
-             "Return the pair (W_new, b_new). Logits Z = X @ W + b; P = softmax of each row; G = (P − Y) / N with "
-             "Y the one-hot rows of y (np.eye(C)[y]); then W − lr · X.T @ G and b − lr · (the column sums of G)."),
-        Case("the loss goes down after one step", (W3, b3, X3, y3, 0.1), _loss_goes_down(W3, b3, X3, y3, 0.1),
-             "Gradient DEscent: subtract lr × gradient. The gradient of the loss is P − Y; Y − P points uphill."),
-        Case("1 image (N = 1), W and b not zero", (W2, b2, X2, y2, 1.0), _expect_step(W2, b2, X2, y2, 1.0),
-             "With one image X.T @ G is an outer product: X has shape (1, D) and G shape (1, C), so X.T @ G is "
-             "(D, C), the shape of W. Keep X two-dimensional."),
-        Case("8 images, 5 pixels, 3 classes", (W3, b3, X3, y3, 0.1), _expect_step(W3, b3, X3, y3, 0.1),
-             "The loss is the MEAN over the N images: divide P − Y by N, once. W's gradient is X.T @ G (D × C) and "
-             "b's is G summed over the images (axis=0)."),
-        Case("logits 1000 apart (pixel values of 1000)", (W4, b4, X4, y4, 0.01), _expect_step(W4, b4, X4, y4, 0.01),
-             "np.exp(1000) overflows to inf and inf / inf is NaN. Subtract each row's maximum from Z before np.exp "
-             "(lesson 04), or use softmax_lib's softmax(Z, axis=-1)."),
-        Case("float32 images and weights", (W5, b5, X5, y5, 0.5), _expect_step(W5, b5, X5, y5, 0.5, rtol=1e-4),
-             "Compute the step with NumPy operations on the arrays you are given; the values must match float64 "
-             "to about 4 digits."),
-        Case("y as a Python list", (W1, b1, X1, [1, 3], 0.5), _expect_step(W1, b1, X1, y1, 0.5),
-             "Turn y into an array first (np.asarray(y)), or index with it in a way that accepts a list."),
+        Case(
+            "2 images, 3 pixels, 4 classes, W = 0 and b = 0, lr = 0.5",
+            (W1, b1, X1, y1, 0.5),
+            _expect_step(W1, b1, X1, y1, 0.5),
+            "Return the pair (W_new, b_new). Logits Z = X @ W + b; P = softmax of each row; G = (P − Y) / N with "
+            "Y the one-hot rows of y (np.eye(C)[y]); then W − lr · X.T @ G and b − lr · (the column sums of G).",
+        ),
+        Case(
+            "the loss goes down after one step",
+            (W3, b3, X3, y3, 0.1),
+            _loss_goes_down(W3, b3, X3, y3, 0.1),
+            "Gradient DEscent: subtract lr × gradient. The gradient of the loss is P − Y; Y − P points uphill.",
+        ),
+        Case(
+            "1 image (N = 1), W and b not zero",
+            (W2, b2, X2, y2, 1.0),
+            _expect_step(W2, b2, X2, y2, 1.0),
+            "With one image X.T @ G is an outer product: X has shape (1, D) and G shape (1, C), so X.T @ G is "
+            "(D, C), the shape of W. Keep X two-dimensional.",
+        ),
+        Case(
+            "8 images, 5 pixels, 3 classes",
+            (W3, b3, X3, y3, 0.1),
+            _expect_step(W3, b3, X3, y3, 0.1),
+            "The loss is the MEAN over the N images: divide P − Y by N, once. W's gradient is X.T @ G (D × C) and "
+            "b's is G summed over the images (axis=0).",
+        ),
+        Case(
+            "logits 1000 apart (pixel values of 1000)",
+            (W4, b4, X4, y4, 0.01),
+            _expect_step(W4, b4, X4, y4, 0.01),
+            "np.exp(1000) overflows to inf and inf / inf is NaN. Subtract each row's maximum from Z before np.exp "
+            "(lesson 04), or use softmax_lib's softmax(Z, axis=-1).",
+        ),
+        Case(
+            "float32 images and weights",
+            (W5, b5, X5, y5, 0.5),
+            _expect_step(W5, b5, X5, y5, 0.5, rtol=1e-4),
+            "Compute the step with NumPy operations on the arrays you are given; the values must match float64 "
+            "to about 4 digits.",
+        ),
+        Case(
+            "y as a Python list",
+            (W1, b1, X1, [1, 3], 0.5),
+            _expect_step(W1, b1, X1, y1, 0.5),
+            "Turn y into an array first (np.asarray(y)), or index with it in a way that accepts a list.",
+        ),
     ]
 
 
@@ -521,9 +576,11 @@ def check_my_train_step(fn) -> Feedback:
     if fn is None or fn is Ellipsis or not callable(fn):
         return check_function(fn, [], name="my_train_step", success="")
     return check_function(
-        fn, step_cases(), name="my_train_step",
+        fn,
+        step_cases(),
+        name="my_train_step",
         success="Your step moves W by −lr · Xᵀ(P − Y)/N and b by −lr · the column sums of (P − Y)/N, survives "
-                "logits 1000 apart and works in float32: repeat it and you have trained softmax regression.",
+        "logits 1000 apart and works in float32: repeat it and you have trained softmax regression.",
     )
 
 
@@ -536,12 +593,18 @@ def check_q1(answer) -> Feedback:
     p = Q1_P[Q1_LABEL]
     want = (p - 1) / Q1_N
     return check_number(
-        answer, want, tol=0.002, what="a number such as -0.3",
+        answer,
+        want,
+        tol=0.002,
+        what="a number such as -0.3",
         why=f"The gradient of the mean loss with respect to one image's logits is (p − y) / N. For the labelled "
-            f"class y = 1: ({p} − 1) / {Q1_N} = {want:.3f}. Negative: the step raises that logit.",
+        f"class y = 1: ({p} − 1) / {Q1_N} = {want:.3f}. Negative: the step raises that logit.",
         mistakes=[
-            Near(p - 1, f"That is p − y for this image alone. The loss is the mean over N = {Q1_N} images, so "
-                        "each image's gradient is divided by N."),
+            Near(
+                p - 1,
+                f"That is p − y for this image alone. The loss is the mean over N = {Q1_N} images, so "
+                "each image's gradient is divided by N.",
+            ),
             Near(-want, "Right size, wrong sign: the gradient is p − y, and y = 1 for the labelled class."),
             Near(p / Q1_N, "That is p / N: subtract the one-hot target y = 1 for the labelled class."),
             Near(Q1_P[0] / Q1_N, "That is the entry of class 0. The question asks for the labelled class, class 1."),
@@ -559,16 +622,24 @@ def check_q2(answer) -> Feedback:
     top, other = 1 - eps + eps / c, eps / c
     want = math.log(top / other)
     return check_number(
-        answer, want, tol=0.005, what="a logit gap such as 2.5",
+        answer,
+        want,
+        tol=0.005,
+        what="a logit gap such as 2.5",
         why=f"The gradient p − y_smooth is 0 when p equals the smoothed target: {top:.2f} for the labelled class "
-            f"and {other:.2f} for each other class. Softmax's ratio of two probabilities is e^(gap), so the gap "
-            f"is log({top:.2f} / {other:.2f}) = log {top / other:.0f} = {want:.3f}.",
+        f"and {other:.2f} for each other class. Softmax's ratio of two probabilities is e^(gap), so the gap "
+        f"is log({top:.2f} / {other:.2f}) = log {top / other:.0f} = {want:.3f}.",
         mistakes=[
             Near(top / other, "That is the ratio of the two probabilities, e^(gap). Take its log."),
-            Near(math.log((1 - eps) / other), "0.8 / 0.04 forgets that the labelled class gets its share ε/C "
-                                              "too: its target is 1 − ε + ε/C."),
-            Near(math.log(top / (1 - top)), "That compares the labelled class with all the others together. "
-                                            "The gap is to each other logit, whose target is ε/C."),
+            Near(
+                math.log((1 - eps) / other),
+                "0.8 / 0.04 forgets that the labelled class gets its share ε/C too: its target is 1 − ε + ε/C.",
+            ),
+            Near(
+                math.log(top / (1 - top)),
+                "That compares the labelled class with all the others together. "
+                "The gap is to each other logit, whose target is ε/C.",
+            ),
             Near(math.log((1 - eps) / eps), "0.8 / 0.2 spreads nothing: each other class gets ε/C, not ε."),
         ],
         hint="Where does the gradient p − y_smooth vanish? Then use p_i / p_j = e^(z_i − z_j).",
@@ -583,17 +654,25 @@ def check_q3(answer) -> Feedback:
     want = float(softplus(-Q3_Z))
     s = 1 / (1 + math.exp(-Q3_Z))
     return check_number(
-        answer, want, tol=0.002, what="a loss such as 0.75",
+        answer,
+        want,
+        tol=0.002,
+        what="a loss such as 0.75",
         why=f"With t = 1 the loss is −log σ(z) = softplus(−z) = log(1 + e^{-Q3_Z:g}) = {want:.3f} "
-            f"(σ({Q3_Z:g}) = {s:.4f}).",
+        f"(σ({Q3_Z:g}) = {s:.4f}).",
         mistakes=[
             Near(s, "That is σ(z), the probability. The loss is −log σ(z)."),
-            Near(float(softplus(Q3_Z)), "That is the loss for t = 0, −log(1 − σ(z)) = softplus(z). The tag is "
-                                        "present: t = 1."),
+            Near(
+                float(softplus(Q3_Z)),
+                "That is the loss for t = 0, −log(1 − σ(z)) = softplus(z). The tag is present: t = 1.",
+            ),
             Near(-want, "Right size, wrong sign: −log of a probability is positive."),
             Near(-math.log10(s), "That is −log10 σ(z). Cross-entropy uses the natural log."),
-            Near(abs(Q3_Z), "2.5 is −z, what softplus(−z) approaches for very negative z. At z = −2.5 the "
-                            "log1p(e^-|z|) term still adds about 0.08."),
+            Near(
+                abs(Q3_Z),
+                "2.5 is −z, what softplus(−z) approaches for very negative z. At z = −2.5 the "
+                "log1p(e^-|z|) term still adds about 0.08.",
+            ),
         ],
         hint="With t = 1 the binary cross-entropy is −log σ(z) = softplus(−z) = log(1 + e^−z).",
     )

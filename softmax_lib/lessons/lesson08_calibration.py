@@ -14,12 +14,17 @@ import contextlib
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import numpy as np
 
-from ..calibration import (DEFAULT_BINS, ReliabilityBins, expected_calibration_error, fit_temperature,
-                           reliability_bins, temperature_nll)
+from ..calibration import (
+    DEFAULT_BINS,
+    ReliabilityBins,
+    expected_calibration_error,
+    fit_temperature,
+    reliability_bins,
+    temperature_nll,
+)
 from ..checks import Case, Feedback, Near, check_choice, check_function, check_number, check_prediction
 from ..core import cross_entropy, log_softmax, softmax
 from ..digits import SPLIT, DigitSplits, load_digit_splits, stratified_split  # noqa: F401 (the lesson uses them)
@@ -27,9 +32,9 @@ from ..plots import log_t_axis, set_alt
 from ..style import COLORS
 from ..widgets import FigureView
 
-RIGHT = COLORS["right"]       # green: right predictions, accuracy
-WRONG = COLORS["wrong"]       # vermillion: wrong predictions, the gap
-CONF = COLORS["prob"]         # orange: confidence (a probability)
+RIGHT = COLORS["right"]  # green: right predictions, accuracy
+WRONG = COLORS["wrong"]  # vermillion: wrong predictions, the gap
+CONF = COLORS["prob"]  # orange: confidence (a probability)
 
 
 # ---------------------------------------------------------------- the model
@@ -120,11 +125,10 @@ def train_mlp(
         for epoch in range(1, epochs + 1):
             W1, b1, W2, b2 = params
             h, z = _forward(X_train, *params)
-            g = (softmax(z) - onehot) / n                 # d loss / d logits
-            gh = (g @ W2.T) * (h > 0)                     # back through the ReLU
-            grads = [X_train.T @ gh + weight_decay * W1, gh.sum(axis=0),
-                     h.T @ g + weight_decay * W2, g.sum(axis=0)]
-            for i, (p, gr) in enumerate(zip(params, grads)):   # Adam
+            g = (softmax(z) - onehot) / n  # d loss / d logits
+            gh = (g @ W2.T) * (h > 0)  # back through the ReLU
+            grads = [X_train.T @ gh + weight_decay * W1, gh.sum(axis=0), h.T @ g + weight_decay * W2, g.sum(axis=0)]
+            for i, (p, gr) in enumerate(zip(params, grads)):  # Adam
                 m[i] = beta1 * m[i] + (1 - beta1) * gr
                 v[i] = beta2 * v[i] + (1 - beta2) * gr * gr
                 p -= lr * (m[i] / (1 - beta1**epoch)) / (np.sqrt(v[i] / (1 - beta2**epoch)) + eps)
@@ -132,20 +136,24 @@ def train_mlp(
                 z_tr = _forward(X_train, *params)[1]
                 z_va = _forward(X_val, *params)[1]
                 p_va = softmax(z_va)
-                rows.append((
-                    epoch,
-                    float(cross_entropy(z_tr, y_train)),
-                    float(np.mean(z_tr.argmax(axis=1) == y_train)),
-                    float(cross_entropy(z_va, y_val)),
-                    float(np.mean(z_va.argmax(axis=1) == y_val)),
-                    float(p_va.max(axis=1).mean()),
-                    expected_calibration_error(p_va, y_val),
-                ))
+                rows.append(
+                    (
+                        epoch,
+                        float(cross_entropy(z_tr, y_train)),
+                        float(np.mean(z_tr.argmax(axis=1) == y_train)),
+                        float(cross_entropy(z_va, y_val)),
+                        float(np.mean(z_va.argmax(axis=1) == y_val)),
+                        float(p_va.max(axis=1).mean()),
+                        expected_calibration_error(p_va, y_val),
+                    )
+                )
     names = ("epoch", "train_loss", "train_acc", "val_nll", "val_acc", "val_conf", "val_ece")
     history = {name: np.array(col) for name, col in zip(names, zip(*rows))}
     if verbose:
-        print(f"trained {epochs} epochs: training loss {history['train_loss'][-1]:.1e}, "
-              f"training accuracy {history['train_acc'][-1]:.3f}")
+        print(
+            f"trained {epochs} epochs: training loss {history['train_loss'][-1]:.1e}, "
+            f"training accuracy {history['train_acc'][-1]:.3f}"
+        )
     return TinyMLP(*params, history=history)
 
 
@@ -177,10 +185,9 @@ def equal_mass_bins(confidences, correct, n_bins: int = DEFAULT_BINS) -> Reliabi
     """
     conf = np.asarray(confidences, dtype=float)
     ok = np.asarray(correct, dtype=float)
-    reliability_bins(conf, ok, 1)                      # the library's input checks
+    reliability_bins(conf, ok, 1)  # the library's input checks
     if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or not 1 <= n_bins <= conf.size:
-        raise ValueError(f"n_bins must be an integer from 1 to the number of predictions ({conf.size}), "
-                         f"got {n_bins!r}")
+        raise ValueError(f"n_bins must be an integer from 1 to the number of predictions ({conf.size}), got {n_bins!r}")
     order = np.argsort(conf, kind="stable")
     runs = np.array_split(order, n_bins)
     counts = np.array([len(r) for r in runs])
@@ -259,14 +266,16 @@ def train_weight_decays(splits: DigitSplits, weight_decays, **kw) -> list[dict]:
         z_test = model.logits(splits.X_test)
         t = fit_temperature(model.logits(splits.X_val), splits.y_val)
         p = softmax(z_test)
-        rows.append({
-            "weight_decay": float(wd),
-            "accuracy": float(np.mean(p.argmax(axis=1) == splits.y_test)),
-            "confidence": float(p.max(axis=1).mean()),
-            "ece": expected_calibration_error(p, splits.y_test),
-            "T": t,
-            "ece_T": expected_calibration_error(softmax(z_test, temperature=t), splits.y_test),
-        })
+        rows.append(
+            {
+                "weight_decay": float(wd),
+                "accuracy": float(np.mean(p.argmax(axis=1) == splits.y_test)),
+                "confidence": float(p.max(axis=1).mean()),
+                "ece": expected_calibration_error(p, splits.y_test),
+                "T": t,
+                "ece_T": expected_calibration_error(softmax(z_test, temperature=t), splits.y_test),
+            }
+        )
     return rows
 
 
@@ -335,9 +344,16 @@ def draw_history(fig, history):
     ax_loss.set_title("Loss")
     ax_loss.legend(loc="lower left")
     best = int(np.argmin(history["val_nll"]))
-    ax_loss.annotate(f"lowest validation NLL\n(epoch {int(ep[best])})", (ep[best], history["val_nll"][best]),
-                     xytext=(80, 30), textcoords="offset points", ha="left", va="center", fontsize=12,
-                     arrowprops={"arrowstyle": "->", "color": "black"})
+    ax_loss.annotate(
+        f"lowest validation NLL\n(epoch {int(ep[best])})",
+        (ep[best], history["val_nll"][best]),
+        xytext=(80, 30),
+        textcoords="offset points",
+        ha="left",
+        va="center",
+        fontsize=12,
+        arrowprops={"arrowstyle": "->", "color": "black"},
+    )
 
     acc, conf = history["val_acc"], history["val_conf"]
     ax_acc.plot(ep, conf, color=CONF, label="mean confidence")
@@ -348,10 +364,13 @@ def draw_history(fig, history):
     ax_acc.set_xlabel("epoch (log scale)")
     ax_acc.set_title("Validation: confidence vs accuracy")
     ax_acc.legend(loc="lower right")
-    set_alt(fig, f"Training curves over {int(ep[-1])} epochs. Left: the training loss falls from "
-                 f"{history['train_loss'][0]:.2f} to {history['train_loss'][-1]:.1e}; the validation NLL is lowest "
-                 f"({history['val_nll'][best]:.3f}) at epoch {int(ep[best])} and ends at {history['val_nll'][-1]:.3f}. "
-                 f"Right: validation mean confidence ends at {conf[-1]:.3f}, above the accuracy {acc[-1]:.3f}.")
+    set_alt(
+        fig,
+        f"Training curves over {int(ep[-1])} epochs. Left: the training loss falls from "
+        f"{history['train_loss'][0]:.2f} to {history['train_loss'][-1]:.1e}; the validation NLL is lowest "
+        f"({history['val_nll'][best]:.3f}) at epoch {int(ep[best])} and ends at {history['val_nll'][-1]:.3f}. "
+        f"Right: validation mean confidence ends at {conf[-1]:.3f}, above the accuracy {acc[-1]:.3f}.",
+    )
     return ax_loss, ax_acc
 
 
@@ -377,9 +396,12 @@ def draw_confidence_hist(ax, confidences, correct, *, bins: int = 20, title: str
     if title:
         ax.set_title(title)
     top = edges[-2]
-    set_alt(ax.figure, f"Histogram of confidence, log count axis: {ok.sum()} right and {(~ok).sum()} wrong "
-                       f"predictions; in the top bin (confidence above {top:.2f}) {n_right[-1]} right and "
-                       f"{n_wrong[-1]} wrong.")
+    set_alt(
+        ax.figure,
+        f"Histogram of confidence, log count axis: {ok.sum()} right and {(~ok).sum()} wrong "
+        f"predictions; in the top bin (confidence above {top:.2f}) {n_right[-1]} right and "
+        f"{n_wrong[-1]} wrong.",
+    )
     return ax
 
 
@@ -398,15 +420,25 @@ class _ReliabilityArtists:
         width = 1.0 / n_bins
         zeros = np.zeros(n_bins)
         ax.plot([0, 1], [0, 1], ls="--", color=COLORS["reference"], lw=2, label="perfect calibration")
-        self.acc = ax.bar(centres, zeros, width=width, color=RIGHT, edgecolor="black", linewidth=0.8,
-                          label="accuracy in bin")
-        self.gap = ax.bar(centres, zeros, width=width, facecolor="none", hatch="///", edgecolor=WRONG,
-                          linewidth=1.2, label="gap to mean confidence")
+        self.acc = ax.bar(
+            centres, zeros, width=width, color=RIGHT, edgecolor="black", linewidth=0.8, label="accuracy in bin"
+        )
+        self.gap = ax.bar(
+            centres,
+            zeros,
+            width=width,
+            facecolor="none",
+            hatch="///",
+            edgecolor=WRONG,
+            linewidth=1.2,
+            label="gap to mean confidence",
+        )
         self.counts = []
         if counts:
             ax.text(-0.01, 1.035, "n:", ha="right", va="bottom", fontsize=12, color="0.3")
-            self.counts = [ax.text(x, 1.035, "", rotation=90, ha="center", va="bottom", fontsize=12, color="0.3")
-                           for x in centres]
+            self.counts = [
+                ax.text(x, 1.035, "", rotation=90, ha="center", va="bottom", fontsize=12, color="0.3") for x in centres
+            ]
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1.2 if counts else 1.02)
         ax.set_yticks(np.linspace(0, 1, 6))
@@ -431,13 +463,25 @@ def _reliability_words(bins, ece: float) -> str:
     full = bins.counts > 0
     below = int(np.sum(bins.accuracy[full] < bins.confidence[full]))
     big = int(np.argmax(bins.counts))
-    return (f"ECE {100 * ece:.1f} %; in {below} of {int(full.sum())} non-empty bins the accuracy is below the mean "
-            f"confidence; the fullest bin ({int(bins.counts[big])} predictions) has mean confidence "
-            f"{bins.confidence[big]:.3f} and accuracy {bins.accuracy[big]:.3f}")
+    return (
+        f"ECE {100 * ece:.1f} %; in {below} of {int(full.sum())} non-empty bins the accuracy is below the mean "
+        f"confidence; the fullest bin ({int(bins.counts[big])} predictions) has mean confidence "
+        f"{bins.confidence[big]:.3f} and accuracy {bins.accuracy[big]:.3f}"
+    )
 
 
-def draw_reliability(ax, confidences, correct, *, n_bins: int = DEFAULT_BINS, title: str | None = None,
-                     counts: bool = True, legend: bool = True, ece_box: bool = True, alt: bool = True):
+def draw_reliability(
+    ax,
+    confidences,
+    correct,
+    *,
+    n_bins: int = DEFAULT_BINS,
+    title: str | None = None,
+    counts: bool = True,
+    legend: bool = True,
+    ece_box: bool = True,
+    alt: bool = True,
+):
     """A reliability diagram: accuracy per confidence bin against the diagonal, with the ECE.
 
     Green bars are the accuracy in each bin, the hatched vermillion part the
@@ -449,9 +493,16 @@ def draw_reliability(ax, confidences, correct, *, n_bins: int = DEFAULT_BINS, ti
     ece = expected_calibration_error(np.asarray(confidences, dtype=float), correct, n_bins)
     _ReliabilityArtists(ax, n_bins, counts=counts).update(b)
     if ece_box:
-        ax.text(0.03, 0.97 if not counts else 0.83, f"ECE = {100 * ece:.1f} %", transform=ax.transAxes,
-                ha="left", va="top", fontsize=14,
-                bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "0.6"})
+        ax.text(
+            0.03,
+            0.97 if not counts else 0.83,
+            f"ECE = {100 * ece:.1f} %",
+            transform=ax.transAxes,
+            ha="left",
+            va="top",
+            fontsize=14,
+            bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "0.6"},
+        )
     if title:
         ax.set_title(title)
     if legend:
@@ -479,10 +530,17 @@ def draw_before_after(fig, conf_raw, conf_scaled, correct, temperature: float):
     fig.clear()
     ax_raw, ax_t = fig.subplots(1, 2)
     raw = draw_reliability(ax_raw, conf_raw, correct, title="Raw softmax (T = 1)", legend=False, alt=False)
-    scaled = draw_reliability(ax_t, conf_scaled, correct, title=f"Temperature-scaled (T = {temperature:.2f})",
-                              alt=False)
-    set_alt(fig, "Two reliability diagrams on the test set. Raw softmax: " + _reliability_words(*raw)
-            + f". Temperature-scaled with T = {temperature:.2f}: " + _reliability_words(*scaled) + ".")
+    scaled = draw_reliability(
+        ax_t, conf_scaled, correct, title=f"Temperature-scaled (T = {temperature:.2f})", alt=False
+    )
+    set_alt(
+        fig,
+        "Two reliability diagrams on the test set. Raw softmax: "
+        + _reliability_words(*raw)
+        + f". Temperature-scaled with T = {temperature:.2f}: "
+        + _reliability_words(*scaled)
+        + ".",
+    )
     return raw, scaled
 
 
@@ -498,9 +556,12 @@ def draw_nll_curve(ax, temperatures, nll, fitted: float, *, title: str = "Valida
     ax.text(fitted * 1.08, hi - 0.05 * (hi - lo), f"fitted T = {fitted:.2f}", color=WRONG, fontsize=13, va="top")
     ax.text(1.0 / 1.08, hi - 0.05 * (hi - lo), "T = 1 (raw)", color="0.35", fontsize=13, va="top", ha="right")
     at_one = float(np.interp(0.0, np.log(temperatures), nll))
-    set_alt(ax.figure, f"{title}, T from {np.min(temperatures):g} to {np.max(temperatures):g} on a log axis: "
-                       f"the NLL is {at_one:.3f} at T = 1 and lowest, {lo:.3f}, near the fitted T = {fitted:.2f}; "
-                       f"it rises to {float(nll[0]):.2f} at the smallest T.")
+    set_alt(
+        ax.figure,
+        f"{title}, T from {np.min(temperatures):g} to {np.max(temperatures):g} on a log axis: "
+        f"the NLL is {at_one:.3f} at T = 1 and lowest, {lo:.3f}, near the fitted T = {fitted:.2f}; "
+        f"it rises to {float(nll[0]):.2f} at the smallest T.",
+    )
     return ax
 
 
@@ -518,10 +579,10 @@ def draw_weight_decay(fig, rows):
     conf = np.array([r["confidence"] for r in rows])
     ax.plot(x, conf, "o-", color=CONF, lw=3, ms=9, label="mean confidence")
     ax.plot(x, acc, "s-", color=RIGHT, lw=3, ms=9, label="accuracy")
-    ax.fill_between(x, acc, conf, where=conf >= acc, interpolate=True, color=WRONG, alpha=0.25,
-                    label="overconfident")
-    ax.fill_between(x, acc, conf, where=conf <= acc, interpolate=True, color=COLORS["sky"], alpha=0.35,
-                    label="underconfident")
+    ax.fill_between(x, acc, conf, where=conf >= acc, interpolate=True, color=WRONG, alpha=0.25, label="overconfident")
+    ax.fill_between(
+        x, acc, conf, where=conf <= acc, interpolate=True, color=COLORS["sky"], alpha=0.35, label="underconfident"
+    )
     ax.set_xticks(x, [f"{r['weight_decay']:g}\nECE {100 * r['ece']:.1f} %\nT = {r['T']:.2f}" for r in rows])
     ax.set_xlabel("weight decay  (with the test ECE and the fitted T)")
     ax.set_ylabel("accuracy, mean confidence")
@@ -529,9 +590,16 @@ def draw_weight_decay(fig, rows):
     ax.set_ylim(lo - 0.03, min(1.0, max(acc.max(), conf.max()) + 0.06))
     ax.set_title("Less weight decay, more confidence")
     ax.legend(loc="upper right", fontsize=11, ncol=2)
-    set_alt(fig, "Test accuracy and mean confidence against weight decay: " + "; ".join(
-        f"{r['weight_decay']:g}: accuracy {r['accuracy']:.3f}, confidence {r['confidence']:.3f}, "
-        f"ECE {100 * r['ece']:.1f} %, fitted T {r['T']:.2f}" for r in rows) + ".")
+    set_alt(
+        fig,
+        "Test accuracy and mean confidence against weight decay: "
+        + "; ".join(
+            f"{r['weight_decay']:g}: accuracy {r['accuracy']:.3f}, confidence {r['confidence']:.3f}, "
+            f"ECE {100 * r['ece']:.1f} %, fitted T {r['T']:.2f}"
+            for r in rows
+        )
+        + ".",
+    )
     return ax
 
 
@@ -551,8 +619,9 @@ class TemperatureView(FigureView):
         self.labels = np.asarray(labels)
         self.fitted = float(fitted)
         self.temps = np.geomspace(lo, hi, 121)
-        self.eces = np.array([expected_calibration_error(softmax(self.logits, temperature=t), self.labels)
-                              for t in self.temps])
+        self.eces = np.array(
+            [expected_calibration_error(softmax(self.logits, temperature=t), self.labels) for t in self.temps]
+        )
         fig.set_layout_engine("constrained", w_pad=0.12)  # computed on the first draw, then frozen
         ax_rel, ax_curve = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.12, 1]})
         self.ax_rel = ax_rel
@@ -560,8 +629,9 @@ class TemperatureView(FigureView):
         ax_curve.plot(self.temps, 100 * self.eces, color=COLORS["logit"])
         ax_curve.axvline(self.fitted, color=WRONG, ls="--", lw=2, label=f"fitted T = {self.fitted:.2f}")
         ax_curve.axvline(1.0, color=COLORS["reference"], ls=":", lw=2, label="T = 1 (raw)")
-        (self.marker,) = ax_curve.plot([1.0], [0.0], "o", ms=11, color=CONF, markeredgecolor="black",
-                                       label="now: ECE", clip_on=False)   # whole at the slider's ends
+        (self.marker,) = ax_curve.plot(
+            [1.0], [0.0], "o", ms=11, color=CONF, markeredgecolor="black", label="now: ECE", clip_on=False
+        )  # whole at the slider's ends
         log_t_axis(ax_curve, self.temps)
         ax_curve.set_ylabel("test ECE (%)")
         ax_curve.set_ylim(0, 100 * float(np.max(self.eces)) * 1.08)
@@ -581,10 +651,13 @@ class TemperatureView(FigureView):
         self.title.set_text(f"T = {temperature:.2f}:  ECE {100 * ece:.1f} %,  accuracy {100 * acc:.1f} %")
         self.marker.set_data([temperature], [100 * ece])
         self.legend.get_texts()[2].set_text(f"now: ECE {100 * ece:.1f} %")
-        state = ("overconfident" if conf.mean() > acc else "underconfident")
-        self.alt = (f"At T = {temperature:.2f} the test ECE is {100 * ece:.1f} % (fitted T = {self.fitted:.2f}), "
-                    f"accuracy {100 * acc:.1f} %, mean confidence {100 * conf.mean():.1f} %: {state}; "
-                    + _reliability_words(bins, ece).split("; ", 1)[1] + ".")
+        state = "overconfident" if conf.mean() > acc else "underconfident"
+        self.alt = (
+            f"At T = {temperature:.2f} the test ECE is {100 * ece:.1f} % (fitted T = {self.fitted:.2f}), "
+            f"accuracy {100 * acc:.1f} %, mean confidence {100 * conf.mean():.1f} %: {state}; "
+            + _reliability_words(bins, ece).split("; ", 1)[1]
+            + "."
+        )
         return {"ece": ece, "accuracy": acc, "mean_confidence": float(conf.mean())}
 
 
@@ -614,8 +687,11 @@ def flag_counts(confidences, correct, threshold: float) -> dict[str, int]:
     }
 
 
-_FLAG_GROUPS = (("flagged", "flagged\nfor review"), ("flagged_wrong", "wrong and\nflagged"),
-                ("missed", "wrong but\nNOT flagged"))
+_FLAG_GROUPS = (
+    ("flagged", "flagged\nfor review"),
+    ("flagged_wrong", "wrong and\nflagged"),
+    ("missed", "wrong but\nNOT flagged"),
+)
 
 
 class ThresholdView(FigureView):
@@ -638,12 +714,16 @@ class ThresholdView(FigureView):
         x = np.arange(len(_FLAG_GROUPS))
         w = 0.38
         self.bars, self.labels = [], []
-        for shift, color, label in [(-w / 2, COLORS["reference"], "raw (T = 1)"),
-                                    (w / 2, COLORS["logit"], f"scaled (T = {fitted:.2f})")]:
-            self.bars.append(self.ax_bar.bar(x + shift, np.zeros(len(x)), width=w, color=color, edgecolor="black",
-                                             linewidth=0.8, label=label))
-            self.labels.append([self.ax_bar.text(xi, 0, "", ha="center", va="bottom", fontsize=13)
-                                for xi in x + shift])
+        for shift, color, label in [
+            (-w / 2, COLORS["reference"], "raw (T = 1)"),
+            (w / 2, COLORS["logit"], f"scaled (T = {fitted:.2f})"),
+        ]:
+            self.bars.append(
+                self.ax_bar.bar(
+                    x + shift, np.zeros(len(x)), width=w, color=color, edgecolor="black", linewidth=0.8, label=label
+                )
+            )
+            self.labels.append([self.ax_bar.text(xi, 0, "", ha="center", va="bottom", fontsize=13) for xi in x + shift])
         self.ax_bar.set_xticks(x, [g for _, g in _FLAG_GROUPS], fontsize=13)
         self.ax_bar.set_ylabel("test images")
         self.ax_bar.legend(loc="upper center", ncol=2, fontsize=11)
@@ -681,10 +761,12 @@ class ThresholdView(FigureView):
         self.span.set_width(threshold)
         self.line.set_xdata([threshold, threshold])
         self.flag_text.set_x(threshold - 0.02)
-        self.alt = (f"Rule: flag if confidence < {threshold:.2f}, {raw['wrong']} wrong predictions in all. "
-                    f"Raw: {raw['flagged']} flagged, {raw['flagged_wrong']} of them wrong, {raw['missed']} wrong "
-                    f"but not flagged. Scaled (T = {self.fitted:.2f}): {scaled['flagged']} flagged, "
-                    f"{scaled['flagged_wrong']} of them wrong, {scaled['missed']} wrong but not flagged.")
+        self.alt = (
+            f"Rule: flag if confidence < {threshold:.2f}, {raw['wrong']} wrong predictions in all. "
+            f"Raw: {raw['flagged']} flagged, {raw['flagged_wrong']} of them wrong, {raw['missed']} wrong "
+            f"but not flagged. Scaled (T = {self.fitted:.2f}): {scaled['flagged']} flagged, "
+            f"{scaled['flagged_wrong']} of them wrong, {scaled['missed']} wrong but not flagged."
+        )
         return {"raw": raw, "scaled": scaled}
 
 
@@ -692,10 +774,10 @@ def threshold_widget(conf_raw, conf_scaled, correct, fitted: float):
     """A threshold slider redrawing :class:`ThresholdView`."""
     from ..widgets import live_figure, slider
 
-    view = functools.partial(ThresholdView, conf_raw=conf_raw, conf_scaled=conf_scaled, correct=correct,
-                             fitted=fitted)
-    return live_figure(view, {"threshold": slider("flag if confidence <", 0.9, 0.5, 0.99, step=0.01)},
-                       figsize=(10, 4.4))
+    view = functools.partial(ThresholdView, conf_raw=conf_raw, conf_scaled=conf_scaled, correct=correct, fitted=fitted)
+    return live_figure(
+        view, {"threshold": slider("flag if confidence <", 0.9, 0.5, 0.99, step=0.01)}, figsize=(10, 4.4)
+    )
 
 
 # ---------------------------------------------------------------- Predict checkpoints
@@ -714,18 +796,27 @@ def _at_epoch(history, epoch: int, key: str) -> float:
 
 def predict_training(prediction, history=None) -> Feedback:
     """Predict: from epoch 100 to the end, what happen to validation confidence and accuracy?"""
-    why = ("Every training image is already right, but the cross-entropy keeps rewarding bigger gaps "
-           "between the logits (its push p - y never reaches 0), so the network grows surer on new "
-           "images too, without getting more of them right.")
+    why = (
+        "Every training image is already right, but the cross-entropy keeps rewarding bigger gaps "
+        "between the logits (its push p - y never reaches 0), so the network grows surer on new "
+        "images too, without getting more of them right."
+    )
     if history is not None:
-        why += (f" Here the validation mean confidence went from {_at_epoch(history, 100, 'val_conf'):.3f} "
-                f"at epoch 100 to {history['val_conf'][-1]:.3f} at epoch {int(history['epoch'][-1])}, while the "
-                f"accuracy went from {_at_epoch(history, 100, 'val_acc'):.3f} to {history['val_acc'][-1]:.3f}.")
+        why += (
+            f" Here the validation mean confidence went from {_at_epoch(history, 100, 'val_conf'):.3f} "
+            f"at epoch 100 to {history['val_conf'][-1]:.3f} at epoch {int(history['epoch'][-1])}, while the "
+            f"accuracy went from {_at_epoch(history, 100, 'val_acc'):.3f} to {history['val_acc'][-1]:.3f}."
+        )
     return check_prediction(
-        prediction, "b", options=tuple(PREDICT_TRAINING_OPTIONS), why=why,
-        hints={"a": "The accuracy on new images stops improving once the training set is memorised.",
-               "c": "The training loss is not yet 0, and it keeps pushing the logits apart.",
-               "d": "Nothing in the training pulls the confidence down: there is no regularisation."},
+        prediction,
+        "b",
+        options=tuple(PREDICT_TRAINING_OPTIONS),
+        why=why,
+        hints={
+            "a": "The accuracy on new images stops improving once the training set is memorised.",
+            "c": "The training loss is not yet 0, and it keeps pushing the logits apart.",
+            "d": "Nothing in the training pulls the confidence down: there is no regularisation.",
+        },
     )
 
 
@@ -734,25 +825,33 @@ PREDICT_T_OPTIONS = {"a": "T < 1", "b": "T = 1", "c": "T > 1"}
 
 def predict_temperature(prediction, fitted: float | None = None) -> Feedback:
     """Predict: will the fitted temperature be below, at or above 1?"""
-    why = ("Dividing the logits by T > 1 shrinks every gap between them, so softmax spreads probability "
-           "more evenly and the top probability falls towards the accuracy: an overconfident model "
-           "needs T > 1.")
+    why = (
+        "Dividing the logits by T > 1 shrinks every gap between them, so softmax spreads probability "
+        "more evenly and the top probability falls towards the accuracy: an overconfident model "
+        "needs T > 1."
+    )
     if fitted is not None:
         why += f" Here the fitted T is {fitted:.2f}."
     return check_prediction(
-        prediction, "c", options=tuple(PREDICT_T_OPTIONS), why=why,
-        hints={"a": "T < 1 divides the logits by a number below 1: the gaps grow and the model gets "
-                    "even MORE confident.",
-               "b": "T = 1 leaves the logits alone: that is the overconfident model itself."},
+        prediction,
+        "c",
+        options=tuple(PREDICT_T_OPTIONS),
+        why=why,
+        hints={
+            "a": "T < 1 divides the logits by a number below 1: the gaps grow and the model gets even MORE confident.",
+            "b": "T = 1 leaves the logits alone: that is the overconfident model itself.",
+        },
     )
 
 
 def predict_changed(prediction, n_test: int | None = None) -> Feedback:
     """Predict: how many test predictions change when every logit is divided by the fitted T?"""
     of = f"of the {n_test} test predictions " if n_test else ""
-    why = (f"None {of}can change. Dividing every logit of a row by the same T > 0 keeps their order "
-           "(z_i > z_j implies z_i / T > z_j / T), so the largest logit stays the largest: the argmax, "
-           "and with it the accuracy, is untouched. Only the confidences move.")
+    why = (
+        f"None {of}can change. Dividing every logit of a row by the same T > 0 keeps their order "
+        "(z_i > z_j implies z_i / T > z_j / T), so the largest logit stays the largest: the argmax, "
+        "and with it the accuracy, is untouched. Only the confidences move."
+    )
     return check_prediction(prediction, 0, tol=0.5, why=why)
 
 
@@ -770,16 +869,20 @@ def predict_weight_decay(prediction, rows=None) -> Feedback:
     from the run with the largest weight decay.
     """
     correct = "c"
-    why = ("Weight decay pulls every weight towards 0, which keeps the logits small and the softmax soft. "
-           "Guo et al. (2017) found that less weight decay makes networks more overconfident; the converse "
-           "is that enough of it makes a network unsure of itself.")
+    why = (
+        "Weight decay pulls every weight towards 0, which keeps the logits small and the softmax soft. "
+        "Guo et al. (2017) found that less weight decay makes networks more overconfident; the converse "
+        "is that enough of it makes a network unsure of itself."
+    )
     if rows:
         r = max(rows, key=lambda r: r["weight_decay"])
         gap = r["confidence"] - r["accuracy"]
         correct = "a" if gap > 0.02 else ("b" if gap >= -0.02 else "c")
-        why += (f" With weight decay {r['weight_decay']:g}: mean confidence {r['confidence']:.3f}, accuracy "
-                f"{r['accuracy']:.3f}, ECE {100 * r['ece']:.1f} %, and the fitted T is {r['T']:.2f}"
-                f"{' (below 1: the fix sharpens)' if r['T'] < 1 else ''}.")
+        why += (
+            f" With weight decay {r['weight_decay']:g}: mean confidence {r['confidence']:.3f}, accuracy "
+            f"{r['accuracy']:.3f}, ECE {100 * r['ece']:.1f} %, and the fitted T is {r['T']:.2f}"
+            f"{' (below 1: the fix sharpens)' if r['T'] < 1 else ''}."
+        )
     return check_prediction(prediction, correct, options=tuple(PREDICT_WD_OPTIONS), why=why)
 
 
@@ -802,10 +905,10 @@ def _grid_ece_argmin(z, y, temps) -> float:
     z, y = np.asarray(z, dtype=float), np.asarray(y)
     n_bins = DEFAULT_BINS
     eces = []
-    for t in temps:                     # the library's ECE, vectorised over the bins: 201 temperatures stay fast
+    for t in temps:  # the library's ECE, vectorised over the bins: 201 temperatures stay fast
         p = softmax(z / t)
         conf, ok = p.max(axis=1), (p.argmax(axis=1) == y)
-        m = np.clip(np.ceil(conf * n_bins).astype(int) - 1, 0, n_bins - 1)   # bin m is (m/n, (m+1)/n]
+        m = np.clip(np.ceil(conf * n_bins).astype(int) - 1, 0, n_bins - 1)  # bin m is (m/n, (m+1)/n]
         gap = np.bincount(m, weights=ok - conf, minlength=n_bins)
         eces.append(np.sum(np.abs(gap)) / len(y))
     return float(temps[int(np.argmin(eces))])
@@ -859,16 +962,19 @@ def _t_check(expected: float, temps, nll_min: float, known=(), *, overflow: bool
             if _same_t(t, value, temps):
                 return phrase.format(t=t, expected=expected)
         if t > 0 and _same_t(1 / t, expected, temps):
-            return (f"returned {t:.3g}, about 1 / {expected:.3g}: it looks like logits * T instead of "
-                    "logits / T")
+            return f"returned {t:.3g}, about 1 / {expected:.3g}: it looks like logits * T instead of logits / T"
         if overflow and _same_t(t, float(temps[0]), temps):
-            return (f"returned {t:.3g} instead of {expected:.3g}: with logits near 1000, np.exp overflows "
-                    "to inf at the small T's, the NLL there is NaN, and np.argmin returns the position of the first NaN: the "
-                    "grid's first T")
+            return (
+                f"returned {t:.3g} instead of {expected:.3g}: with logits near 1000, np.exp overflows "
+                "to inf at the small T's, the NLL there is NaN, and np.argmin returns the position of the first NaN: the "
+                "grid's first T"
+            )
         if _same_t(t, float(temps[0]), temps):
-            return (f"returned {t:.3g}, the smallest T in the grid, instead of {expected:.3g}: what you minimise "
-                    "keeps falling as T shrinks: a probability of the predicted class instead of the true "
-                    "label's, or argmax instead of argmin")
+            return (
+                f"returned {t:.3g}, the smallest T in the grid, instead of {expected:.3g}: what you minimise "
+                "keeps falling as T shrinks: a probability of the predicted class instead of the true "
+                "label's, or argmax instead of argmin"
+            )
         if _same_t(t, float(temps[-1]), temps):
             return f"returned {t:.3g}, the largest T in the grid, instead of {expected:.3g}"
         return f"returned T = {t:.3g} instead of {expected:.3g}"
@@ -889,14 +995,18 @@ def check_fit_temperature(fn, logits_val, y_val, logits_test, y_test, temps=FIT_
     z_test, y_test = np.asarray(logits_test, dtype=float), np.asarray(y_test)
     t_val = reference_fit_temperature(z_val, y_val, temps)
     t_test = reference_fit_temperature(z_test, y_test, temps)
-    test_phrase = ("returned T = {t:.3g}, the T that fits the TEST split, not the validation split it was given "
-                   "({expected:.3g})")
-    globals_phrase = ("returned T = {t:.3g}, the T of the notebook's digits, for made-up data whose T is "
-                      "{expected:.3g}")
-    ece_phrase = ("returned T = {t:.3g}, the T with the lowest ECE, not the lowest NLL ({expected:.3g}): "
-                  "minimise the mean NLL, which looks at the true label's probability in every row")
-    both_phrase = ("returned T = {t:.3g} instead of {expected:.3g}. That T fits the TEST split, and is also "
-                   "about the T with the lowest validation ECE: minimise the mean NLL, on the split you are given")
+    test_phrase = (
+        "returned T = {t:.3g}, the T that fits the TEST split, not the validation split it was given ({expected:.3g})"
+    )
+    globals_phrase = "returned T = {t:.3g}, the T of the notebook's digits, for made-up data whose T is {expected:.3g}"
+    ece_phrase = (
+        "returned T = {t:.3g}, the T with the lowest ECE, not the lowest NLL ({expected:.3g}): "
+        "minimise the mean NLL, which looks at the true label's probability in every row"
+    )
+    both_phrase = (
+        "returned T = {t:.3g} instead of {expected:.3g}. That T fits the TEST split, and is also "
+        "about the T with the lowest validation ECE: minimise the mean NLL, on the split you are given"
+    )
     t_val_ece = _grid_ece_argmin(z_val, y_val, temps)
     known_val = []
     if not _same_t(t_test, t_val, temps):
@@ -905,44 +1015,65 @@ def check_fit_temperature(fn, logits_val, y_val, logits_test, y_test, temps=FIT_
         known_val.append((t_test, both_phrase if _same_t(t_val_ece, t_test, temps) else test_phrase))
     if not _same_t(t_val_ece, t_val, temps):
         known_val.append((t_val_ece, ece_phrase))
-    cases = [Case(
-        "the validation split", (z_val, y_val, temps),
-        _t_check(t_val, temps, _grid_nll_min(z_val, y_val, temps), known_val),
-        "For each T in temps, compute the mean NLL, -log softmax(logits / T) at the true label, and return "
-        "the T with the lowest. Use only the arguments: the test split must stay unseen until the end.")]
+    cases = [
+        Case(
+            "the validation split",
+            (z_val, y_val, temps),
+            _t_check(t_val, temps, _grid_nll_min(z_val, y_val, temps), known_val),
+            "For each T in temps, compute the mean NLL, -log softmax(logits / T) at the true label, and return "
+            "the T with the lowest. Use only the arguments: the test split must stay unseen until the end.",
+        )
+    ]
     hints = {
         2.5: "Compute everything from the arguments: a function that reads logits_val, logits_test or data "
-             "from the notebook gives the same T for every split.",
+        "from the notebook gives the same T for every split.",
         0.5: "The grid goes below 1 too: an underconfident model needs T < 1.",
     }
-    for true_t, what in [(2.5, "made-up overconfident logits (labels drawn from softmax(z / 2.5))"),
-                         (0.5, "made-up underconfident logits (labels drawn from softmax(z / 0.5))")]:
+    for true_t, what in [
+        (2.5, "made-up overconfident logits (labels drawn from softmax(z / 2.5))"),
+        (0.5, "made-up underconfident logits (labels drawn from softmax(z / 0.5))"),
+    ]:
         z, y = _synthetic_split(true_t)
         t_ref = reference_fit_temperature(z, y, temps)
         known = [(v, globals_phrase) for v in (t_val, t_test) if not _same_t(v, t_ref, temps)]
         t_ece = _grid_ece_argmin(z, y, temps)
         if not _same_t(t_ece, t_ref, temps):
             known.append((t_ece, ece_phrase))
-        cases.append(Case(what, (z, y, temps), _t_check(t_ref, temps, _grid_nll_min(z, y, temps), known),
-                          hints[true_t]))
+        cases.append(
+            Case(what, (z, y, temps), _t_check(t_ref, temps, _grid_nll_min(z, y, temps), known), hints[true_t])
+        )
     z, y = _synthetic_split(2.5)
-    t_ece = _grid_ece_argmin(z, y, temps)             # + 1000 changes neither softmax nor the ECE
+    t_ece = _grid_ece_argmin(z, y, temps)  # + 1000 changes neither softmax nor the ECE
     z = z + 1000.0
     t_ref = reference_fit_temperature(z, y, temps)
     known = [(t_ece, ece_phrase)] if not _same_t(t_ece, t_ref, temps) else []
-    cases.append(Case("the same made-up logits + 1000", (z, y, temps),
-                      _t_check(t_ref, temps, _grid_nll_min(z, y, temps), known, overflow=True),
-                      "Adding 1000 to every logit leaves softmax, and so T, unchanged (lesson 04), but "
-                      "np.exp(1000 / 0.25) overflows. Subtract each row's max before np.exp, or use a "
-                      "log-softmax (lesson 06)."))
+    cases.append(
+        Case(
+            "the same made-up logits + 1000",
+            (z, y, temps),
+            _t_check(t_ref, temps, _grid_nll_min(z, y, temps), known, overflow=True),
+            "Adding 1000 to every logit leaves softmax, and so T, unchanged (lesson 04), but "
+            "np.exp(1000 / 0.25) overflows. Subtract each row's max before np.exp, or use a "
+            "log-softmax (lesson 06).",
+        )
+    )
     z_all, y_all = np.array([[3.0, 0.0, 0.0], [0.0, 3.0, 0.0], [0.0, 0.5, 2.0]]), np.array([0, 1, 2])
-    cases.append(Case("three rows, all predicted right (like the training set)", (z_all, y_all, temps),
-                      _t_check(float(temps[0]), temps, _grid_nll_min(z_all, y_all, temps)),
-                      "On data the model gets all right, sharper is always better: the answer is the "
-                      "smallest T in the grid, temps[0]."))
-    return check_function(fn, cases, name="my_fit_temperature",
-                          success="Your grid search finds the validation split's T, uses only the data it is "
-                                  "given, and survives huge logits.")
+    cases.append(
+        Case(
+            "three rows, all predicted right (like the training set)",
+            (z_all, y_all, temps),
+            _t_check(float(temps[0]), temps, _grid_nll_min(z_all, y_all, temps)),
+            "On data the model gets all right, sharper is always better: the answer is the "
+            "smallest T in the grid, temps[0].",
+        )
+    )
+    return check_function(
+        fn,
+        cases,
+        name="my_fit_temperature",
+        success="Your grid search finds the validation split's T, uses only the data it is "
+        "given, and survives huge logits.",
+    )
 
 
 # ---------------------------------------------------------------- check yourself
@@ -963,28 +1094,43 @@ def check_q1(answer) -> Feedback:
     w = n / n.sum()
     gaps = acc - conf
     ece = float(np.sum(w * np.abs(gaps)))
-    cancelled = ("The two gaps cancelled: that is |mean confidence - accuracy| over all 100 predictions, "
-                 "which is the same as weighting the gaps without their absolute values. Take "
-                 "|accuracy - confidence| in each bin first: bin 2 is underconfident, bin 1 overconfident.")
+    cancelled = (
+        "The two gaps cancelled: that is |mean confidence - accuracy| over all 100 predictions, "
+        "which is the same as weighting the gaps without their absolute values. Take "
+        "|accuracy - confidence| in each bin first: bin 2 is underconfident, bin 1 overconfident."
+    )
     return check_number(
-        answer, ece, tol=0.0015, what="a fraction such as 0.05",
+        answer,
+        ece,
+        tol=0.0015,
+        what="a fraction such as 0.05",
         why=f"Bin 1: accuracy {acc[0]:.3f}, gap |{acc[0]:.3f} - {conf[0]:.2f}| = {abs(gaps[0]):.3f}, weight "
-            f"{w[0]:.1f}. Bin 2: accuracy {acc[1]:.2f}, gap {abs(gaps[1]):.2f}, weight {w[1]:.1f}. "
-            f"ECE = {w[0]:.1f} x {abs(gaps[0]):.3f} + {w[1]:.1f} x {abs(gaps[1]):.2f} = {ece:.3f}. "
-            "Bin 2 is underconfident, bin 1 overconfident: the absolute value counts both.",
+        f"{w[0]:.1f}. Bin 2: accuracy {acc[1]:.2f}, gap {abs(gaps[1]):.2f}, weight {w[1]:.1f}. "
+        f"ECE = {w[0]:.1f} x {abs(gaps[0]):.3f} + {w[1]:.1f} x {abs(gaps[1]):.2f} = {ece:.3f}. "
+        "Bin 2 is underconfident, bin 1 overconfident: the absolute value counts both.",
         mistakes=[
-            Near(float(np.mean(np.abs(gaps))), "That is the plain average of the two gaps. The ECE weights "
-                 "each gap by the fraction of predictions in its bin (80 of 100, 20 of 100)."),
+            Near(
+                float(np.mean(np.abs(gaps))),
+                "That is the plain average of the two gaps. The ECE weights "
+                "each gap by the fraction of predictions in its bin (80 of 100, 20 of 100).",
+            ),
             # sum(w * gaps) = accuracy - mean confidence, always: one mistake, one hint, either sign.
             Near(float(np.sum(w * gaps)), cancelled),
             Near(float(-np.sum(w * gaps)), cancelled),
-            Near(100 * ece, "That looks like percent, or counts times gaps. Give the ECE as a "
-                 "fraction: the weights are count / 100, so the answer is below 1.", tol=0.15),
-            Near(float(np.max(np.abs(gaps))), "That is the largest gap (the maximum calibration error, MCE). "
-                 "The ECE averages the gaps, weighted by bin size."),
+            Near(
+                100 * ece,
+                "That looks like percent, or counts times gaps. Give the ECE as a "
+                "fraction: the weights are count / 100, so the answer is below 1.",
+                tol=0.15,
+            ),
+            Near(
+                float(np.max(np.abs(gaps))),
+                "That is the largest gap (the maximum calibration error, MCE). "
+                "The ECE averages the gaps, weighted by bin size.",
+            ),
         ],
         hint="For each bin: accuracy = right / count; gap = |accuracy - mean confidence|; "
-             "weight = count / 100. Add up weight x gap.",
+        "weight = count / 100. Add up weight x gap.",
     )
 
 
@@ -998,19 +1144,31 @@ def check_q2(answer) -> Feedback:
     total = sum(n for n, _ in Q2_GROUPS)
     (n1, c1), (n2, c2) = Q2_GROUPS
     return check_number(
-        answer, expected, tol=0.5, what="a number of predictions",
+        answer,
+        expected,
+        tol=0.5,
+        what="a number of predictions",
         why=f"A calibrated prediction with confidence p is wrong with probability 1 - p, so the expected "
-            f"number of mistakes is the sum of 1 - p: {n1} x {1 - c1:.2f} + {n2} x {1 - c2:.2f} = "
-            f"{n1 * (1 - c1):.0f} + {n2 * (1 - c2):.0f} = {expected:.0f}.",
+        f"number of mistakes is the sum of 1 - p: {n1} x {1 - c1:.2f} + {n2} x {1 - c2:.2f} = "
+        f"{n1 * (1 - c1):.0f} + {n2 * (1 - c2):.0f} = {expected:.0f}.",
         mistakes=[
-            Near(float(total - expected), "That is the expected number of RIGHT predictions: the sum of p. "
-                 "Mistakes are the sum of 1 - p."),
-            Near(float(n1 * (1 - c1)), f"That counts only the {n1} predictions at {c1}: add the mistakes "
-                 f"among the {n2} at {c2} too."),
-            Near(float(n2 * (1 - c2)), f"That counts only the {n2} predictions at {c2}: add the mistakes "
-                 f"among the {n1} at {c1} too."),
-            Near(expected / total, "That is the expected error rate, a fraction. Multiply by the "
-                 f"{total} predictions to get a count.", tol=0.01),
+            Near(
+                float(total - expected),
+                "That is the expected number of RIGHT predictions: the sum of p. Mistakes are the sum of 1 - p.",
+            ),
+            Near(
+                float(n1 * (1 - c1)),
+                f"That counts only the {n1} predictions at {c1}: add the mistakes among the {n2} at {c2} too.",
+            ),
+            Near(
+                float(n2 * (1 - c2)),
+                f"That counts only the {n2} predictions at {c2}: add the mistakes among the {n1} at {c1} too.",
+            ),
+            Near(
+                expected / total,
+                f"That is the expected error rate, a fraction. Multiply by the {total} predictions to get a count.",
+                tol=0.01,
+            ),
         ],
         hint="Each prediction with confidence p is wrong with probability 1 - p: add 1 - p over all of them.",
     )
@@ -1033,17 +1191,19 @@ def check_q3(answer) -> Feedback:
     if isinstance(answer, str):
         answer = re.sub(r"\band\b|[()]", " ", answer, flags=re.IGNORECASE).strip() or None
     return check_choice(
-        answer, {"c", "d"}, options=tuple(Q3_OPTIONS),
+        answer,
+        {"c", "d"},
+        options=tuple(Q3_OPTIONS),
         why="T moves every probability but never the order of the logits within a row: the predicted class "
-            "and the accuracy stay, while the Brier score (made of all the probabilities) and every "
-            "confidence, and so which side of a threshold an image falls on, change.",
+        "and the accuracy stay, while the Brier score (made of all the probabilities) and every "
+        "confidence, and so which side of a threshold an image falls on, change.",
         hints={
             "a": "Dividing a row of logits by the same T > 0 keeps their order: the argmax, and so the "
-                 "accuracy, cannot change.",
+            "accuracy, cannot change.",
             "b": "z_i > z_j implies z_i / T > z_j / T when T > 0: the predicted class cannot change.",
             "c": "The Brier score is computed from every class's probability, and T changes all of them.",
             "d": "T changes every confidence, so an image can cross 0.9: the flagged count in section 7 "
-                 "moved from one model to the other.",
+            "moved from one model to the other.",
         },
     )
 

@@ -64,8 +64,9 @@ def encode(text: str) -> np.ndarray:
     try:
         return np.array([lookup[c] for c in text], dtype=np.int64)
     except KeyError as err:
-        raise ValueError(f"{err.args[0]!r} is not in the model's alphabet {ALPHABET!r}: "
-                         "use lowercase letters, spaces and ' ( ) , .") from None
+        raise ValueError(
+            f"{err.args[0]!r} is not in the model's alphabet {ALPHABET!r}: use lowercase letters, spaces and ' ( ) , ."
+        ) from None
 
 
 def decode(indices) -> str:
@@ -119,22 +120,30 @@ class CharModel:
         """The 32 logits for the character after the last ``self.context`` characters of ``context``."""
         if len(context) < self.context:
             raise ValueError(f"the context needs at least {self.context} characters, got {context!r}")
-        tail = encode(context[-self.context:])
+        tail = encode(context[-self.context :])
         return self.table[self._context_ids(np.append(tail, 0))[0]].copy()
 
     def logits_along(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """``(logits, targets)``: the logits at every position of ``text`` and the character that came next."""
         x = encode(text)
-        return self.table[self._context_ids(x)], x[self.context:]
+        return self.table[self._context_ids(x)], x[self.context :]
 
-    def generate(self, prompt: str, n: int, seed: int = 0, *, temperature: float = 1.0,
-                 top_k: int | None = None, top_p: float | None = None) -> str:
+    def generate(
+        self,
+        prompt: str,
+        n: int,
+        seed: int = 0,
+        *,
+        temperature: float = 1.0,
+        top_k: int | None = None,
+        top_p: float | None = None,
+    ) -> str:
         """``n`` characters after ``prompt``, drawn with ``np.random.default_rng(seed)``."""
         rng = np.random.default_rng(seed)
         text = prompt
         for _ in range(n):
             text += ALPHABET[sample(self.logits(text), rng, temperature=temperature, top_k=top_k, top_p=top_p)]
-        return text[len(prompt):]
+        return text[len(prompt) :]
 
 
 @functools.cache
@@ -170,9 +179,13 @@ def draw_next_char(ax, logits: ArrayLike, context: str, n_show: int = 12):
         ax.annotate(f"{v:.2f}", (i, v), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=12)
     ax.set_ylim(0, min(1.12, p.max() * 1.25))
     ax.set_ylabel("probability")
-    ax.set_title(f"next character after \"{context}\" ({n_show} most likely of {len(p)}; ␣ is a space)")
-    set_alt(ax.figure, f"Bars of the model's next-character probabilities after '{context}': "
-                       + ", ".join(f"{_char_labels([i])[0]} {p[i]:.2f}" for i in order[:5]) + ", and smaller ones.")
+    ax.set_title(f'next character after "{context}" ({n_show} most likely of {len(p)}; ␣ is a space)')
+    set_alt(
+        ax.figure,
+        f"Bars of the model's next-character probabilities after '{context}': "
+        + ", ".join(f"{_char_labels([i])[0]} {p[i]:.2f}" for i in order[:5])
+        + ", and smaller ones.",
+    )
     return order
 
 
@@ -191,19 +204,27 @@ def draw_perplexity(ax, temperatures, ppl, marks=(0.5, 1.0, 2.0)):
     ax.plot(temperatures, ppl, "-", color=COLORS["logit"], lw=3)
     for t, v in zip(marks, marked):
         ax.plot([t], [v], "o", ms=10, color=COLORS["prob"], markeredgecolor="black")
-        ax.annotate(f"T = {t:g}: {v:.2f}", (t, v), xytext=(0, 10), textcoords="offset points", ha="center",
-                    fontsize=13)
+        ax.annotate(f"T = {t:g}: {v:.2f}", (t, v), xytext=(0, 10), textcoords="offset points", ha="center", fontsize=13)
     best = int(np.argmin(ppl))
     log_t_axis(ax, temperatures)
     ax.set_ylabel("held-out perplexity")
     ax.set_ylim(0, len(ALPHABET) * 1.08)
     ax.axhline(len(ALPHABET), color=COLORS["reference"], ls="--", lw=1.8)
-    ax.text(temperatures[0] * 1.1, len(ALPHABET) - 0.8, f"uniform guessing: {len(ALPHABET)}", va="top",
-            fontsize=13, color=COLORS["reference"])
+    ax.text(
+        temperatures[0] * 1.1,
+        len(ALPHABET) - 0.8,
+        f"uniform guessing: {len(ALPHABET)}",
+        va="top",
+        fontsize=13,
+        color=COLORS["reference"],
+    )
     ax.set_title(f"Held-out perplexity against T: lowest on this grid {ppl[best]:.2f}, at T = {temperatures[best]:.2g}")
-    set_alt(ax.figure, "A U-shaped curve of held-out perplexity against T (log axis): "
-                       + ", ".join(f"{v:.2f} at T = {t:g}" for t, v in zip(marks, marked))
-                       + f"; lowest {ppl[best]:.2f} at T = {temperatures[best]:.2g}; uniform guessing is {len(ALPHABET)}.")
+    set_alt(
+        ax.figure,
+        "A U-shaped curve of held-out perplexity against T (log axis): "
+        + ", ".join(f"{v:.2f} at T = {t:g}" for t, v in zip(marks, marked))
+        + f"; lowest {ppl[best]:.2f} at T = {temperatures[best]:.2g}; uniform guessing is {len(ALPHABET)}.",
+    )
     return marked
 
 
@@ -212,8 +233,16 @@ class DecodingView(FigureView):
     """Top: the next-character distribution after a context, before and after T, top-k and top-p.
     Bottom: a fixed-seed sample of text decoded with the same settings."""
 
-    def __init__(self, fig, model: CharModel | None = None, context: str = SHOW_CONTEXT,
-                 prompt: str = PROMPT, n_chars: int = 150, n_show: int = 16, seed: int = 0) -> None:
+    def __init__(
+        self,
+        fig,
+        model: CharModel | None = None,
+        context: str = SHOW_CONTEXT,
+        prompt: str = PROMPT,
+        n_chars: int = 150,
+        n_show: int = 16,
+        seed: int = 0,
+    ) -> None:
         super().__init__(fig)
         self.model = model or trained_model()
         self.context, self.prompt, self.n_chars, self.seed = context, prompt, n_chars, seed
@@ -221,18 +250,33 @@ class DecodingView(FigureView):
         self.order = np.argsort(-self.z, kind="stable")[:n_show]
         ax, ax_text = fig.subplots(2, 1, gridspec_kw={"height_ratios": [3, 1]})
         x = np.arange(n_show)
-        self.before = ax.bar(x - 0.2, np.zeros(n_show), width=0.4, color=COLORS["reference"], edgecolor="black",
-                             linewidth=0.6, label="softmax(z / T)")
-        self.after = ax.bar(x + 0.2, np.zeros(n_show), width=0.4, color=COLORS["prob"], edgecolor="black",
-                            linewidth=0.6, label="kept, renormalised: what is sampled")
+        self.before = ax.bar(
+            x - 0.2,
+            np.zeros(n_show),
+            width=0.4,
+            color=COLORS["reference"],
+            edgecolor="black",
+            linewidth=0.6,
+            label="softmax(z / T)",
+        )
+        self.after = ax.bar(
+            x + 0.2,
+            np.zeros(n_show),
+            width=0.4,
+            color=COLORS["prob"],
+            edgecolor="black",
+            linewidth=0.6,
+            label="kept, renormalised: what is sampled",
+        )
         ax.set_xticks(x, _char_labels(self.order), fontsize=15)
         ax.set_ylim(0, 1.05)
         ax.set_ylabel("probability")
         ax.legend(loc="upper right", fontsize=12)
         self.title = ax.set_title(" ", fontsize=14)
         ax_text.axis("off")
-        self.sample_text = ax_text.text(0.0, 1.0, "", va="top", ha="left", family="monospace", fontsize=12,
-                                        transform=ax_text.transAxes)
+        self.sample_text = ax_text.text(
+            0.0, 1.0, "", va="top", ha="left", family="monospace", fontsize=12, transform=ax_text.transAxes
+        )
         self.ax = ax
         self._samples: dict[tuple, str] = {}  # (T, k, p) -> sample: dragging back costs no decoding
 
@@ -245,20 +289,25 @@ class DecodingView(FigureView):
             bar.set_height(v)
         n_kept = int(np.count_nonzero(kept))
         mass = float(full[kept > 0].sum())
-        self.title.set_text(f"next character after \"{self.context}\" at T = {T:.2f}, top-k = {int(k)}, top-p = {p:.2f}\n"
-                            f"{n_kept} of {len(ALPHABET)} characters kept, holding {100 * mass:.1f}% of softmax(z / T)")
+        self.title.set_text(
+            f'next character after "{self.context}" at T = {T:.2f}, top-k = {int(k)}, top-p = {p:.2f}\n'
+            f"{n_kept} of {len(ALPHABET)} characters kept, holding {100 * mass:.1f}% of softmax(z / T)"
+        )
         key = (float(T), int(k), float(p))  # a fixed seed: the same settings always write the same text
         if key not in self._samples:
             if len(self._samples) > 512:
                 self._samples.clear()
-            self._samples[key] = self.model.generate(self.prompt, self.n_chars, self.seed, temperature=T,
-                                                     top_k=int(k), top_p=float(p))
+            self._samples[key] = self.model.generate(
+                self.prompt, self.n_chars, self.seed, temperature=T, top_k=int(k), top_p=float(p)
+            )
         text = self._samples[key]
         shown = textwrap.fill(f"{self.prompt}{text}", 75)
         self.sample_text.set_text(f"sample (seed {self.seed}):\n{shown}")
-        self.alt = (f"T = {T:.2f}, top-k = {int(k)}, top-p = {p:.2f}: {n_kept} of {len(ALPHABET)} characters kept "
-                    f"after '{self.context}', holding {100 * mass:.1f}% of the tempered probability; most likely "
-                    f"'{ALPHABET[int(np.argmax(kept))]}' at {kept.max():.2f}. Sample: {self.prompt}{text}")
+        self.alt = (
+            f"T = {T:.2f}, top-k = {int(k)}, top-p = {p:.2f}: {n_kept} of {len(ALPHABET)} characters kept "
+            f"after '{self.context}', holding {100 * mass:.1f}% of the tempered probability; most likely "
+            f"'{ALPHABET[int(np.argmax(kept))]}' at {kept.max():.2f}. Sample: {self.prompt}{text}"
+        )
         return {"kept": kept, "n_kept": n_kept, "mass": mass, "text": text}
 
 
@@ -268,11 +317,21 @@ def decoding_widget():
 
     from ..widgets import live_figure, log_slider, slider
 
-    k = W.IntSlider(value=len(ALPHABET), min=1, max=len(ALPHABET), description="top-k", continuous_update=True,
-                    style={"description_width": "initial"}, layout=W.Layout(width="420px"))
-    return live_figure(DecodingView, {"T": log_slider("temperature T", 1.0, T_MIN, T_MAX), "k": k,
-                                      "p": slider("top-p", 1.0, P_MIN, 1.0, step=0.05)},
-                       figsize=(12, 6.0), columns=1)
+    k = W.IntSlider(
+        value=len(ALPHABET),
+        min=1,
+        max=len(ALPHABET),
+        description="top-k",
+        continuous_update=True,
+        style={"description_width": "initial"},
+        layout=W.Layout(width="420px"),
+    )
+    return live_figure(
+        DecodingView,
+        {"T": log_slider("temperature T", 1.0, T_MIN, T_MAX), "k": k, "p": slider("top-p", 1.0, P_MIN, 1.0, step=0.05)},
+        figsize=(12, 6.0),
+        columns=1,
+    )
 
 
 # ---------------------------------------------------------------- attention
@@ -316,8 +375,15 @@ def _saturation_table(dims: tuple, n_queries: int, n_keys: int, seed: int) -> np
         k = rng.standard_normal((n_queries, n_keys, d))
         s = np.sum(q * k, axis=-1)
         raw, scaled = softmax(s), softmax(s / math.sqrt(d))
-        rows.append((d, raw.max(-1).mean(), scaled.max(-1).mean(),
-                     softmax_jacobian_norm(raw).mean(), softmax_jacobian_norm(scaled).mean()))
+        rows.append(
+            (
+                d,
+                raw.max(-1).mean(),
+                scaled.max(-1).mean(),
+                softmax_jacobian_norm(raw).mean(),
+                softmax_jacobian_norm(scaled).mean(),
+            )
+        )
     return np.array(rows)
 
 
@@ -339,9 +405,12 @@ def draw_saturation(fig, table):
     axes[1].set_ylim(0, None)
     axes[1].set_title("... and the gradient through softmax vanishes")
     last = table[-1]
-    set_alt(fig, f"Against d from 1 to {int(last[0])}: without the scaling the mean largest attention weight rises "
-                 f"to {last[1]:.2f} and the gradient size falls to {last[3]:.3f}; with the scaling they stay near "
-                 f"{last[2]:.2f} and {last[4]:.2f}.")
+    set_alt(
+        fig,
+        f"Against d from 1 to {int(last[0])}: without the scaling the mean largest attention weight rises "
+        f"to {last[1]:.2f} and the gradient size falls to {last[3]:.3f}; with the scaling they stay near "
+        f"{last[2]:.2f} and {last[4]:.2f}.",
+    )
     return axes
 
 
@@ -377,9 +446,11 @@ class AttentionView(FigureView):
             label = "softmax(q·k / √d)" if scaled else "softmax(q·k)"
             title.set_text(f"{label}, d = {d}\nlargest {w.max():.2f}, score spread {spread:.1f}, gradient {grad:.3f}")
             out[name] = {"weights": w, "max": float(w.max()), "gradient": grad, "spread": spread}
-        self.alt = (f"d = {d}: without scaling the largest weight is {out['raw']['max']:.2f} (gradient size "
-                    f"{out['raw']['gradient']:.3f}); with 1/√d it is {out['scaled']['max']:.2f} (gradient size "
-                    f"{out['scaled']['gradient']:.3f}).")
+        self.alt = (
+            f"d = {d}: without scaling the largest weight is {out['raw']['max']:.2f} (gradient size "
+            f"{out['raw']['gradient']:.3f}); with 1/√d it is {out['scaled']['max']:.2f} (gradient size "
+            f"{out['scaled']['gradient']:.3f})."
+        )
         return out
 
 
@@ -389,8 +460,14 @@ def attention_widget():
 
     from ..widgets import live_figure
 
-    d = W.SelectionSlider(options=list(D_CHOICES), value=16, description="dimension d", continuous_update=True,
-                          style={"description_width": "initial"}, layout=W.Layout(width="420px"))
+    d = W.SelectionSlider(
+        options=list(D_CHOICES),
+        value=16,
+        description="dimension d",
+        continuous_update=True,
+        style={"description_width": "initial"},
+        layout=W.Layout(width="420px"),
+    )
     return live_figure(AttentionView, {"d": d}, figsize=(12, 4.6))
 
 
@@ -419,33 +496,63 @@ def draw_online(fig, stream=STREAM):
     i = np.arange(1, len(stream) + 1)
     finite = np.isfinite(stream)
     ax1.plot(i[finite], stream[finite], "o", ms=10, color=COLORS["logit"], label="value x")
-    ax1.plot(i[~finite], np.full((~finite).sum(), np.nanmin(stream[finite]) - 1.0), "v", ms=11, color=WRONG,
-             label="-inf (a masked value)")
-    ax1.step(i[np.isfinite(maxes)], maxes[np.isfinite(maxes)], where="post", color=COLORS["prob"], lw=3,
-             label="running max m")
-    ax1.plot(i[np.isfinite(values)], values[np.isfinite(values)], "--", color=COLORS["accent"], lw=2.5,
-             label="m + log s (log-sum-exp so far)")
+    ax1.plot(
+        i[~finite],
+        np.full((~finite).sum(), np.nanmin(stream[finite]) - 1.0),
+        "v",
+        ms=11,
+        color=WRONG,
+        label="-inf (a masked value)",
+    )
+    ax1.step(
+        i[np.isfinite(maxes)],
+        maxes[np.isfinite(maxes)],
+        where="post",
+        color=COLORS["prob"],
+        lw=3,
+        label="running max m",
+    )
+    ax1.plot(
+        i[np.isfinite(values)],
+        values[np.isfinite(values)],
+        "--",
+        color=COLORS["accent"],
+        lw=2.5,
+        label="m + log s (log-sum-exp so far)",
+    )
     ax1.set_ylabel("value")
     ax1.legend(loc="upper left", fontsize=11, ncol=2)
     ax1.set_ylim(np.nanmin(stream[finite]) - 2, max(values[-1], stream.max()) + 3.5)
-    ax1.set_title(f"Online log-sum-exp of {len(stream)} values: final {values[-1]:.4f} "
-                  f"(softmax_lib.logsumexp: {float(logsumexp(stream)):.4f})")
+    ax1.set_title(
+        f"Online log-sum-exp of {len(stream)} values: final {values[-1]:.4f} "
+        f"(softmax_lib.logsumexp: {float(logsumexp(stream)):.4f})"
+    )
     ax2.bar(i, totals, color=COLORS["sky"], edgecolor="black", linewidth=0.8)
     jumps = np.flatnonzero(np.diff(maxes) > 0) + 1
     jumps = [j for j in jumps if np.isfinite(maxes[j - 1])]
     for n, j in enumerate(jumps):  # alternate heights so neighbouring labels do not overlap
-        ax2.annotate(f"max {maxes[j - 1]:g} → {maxes[j]:g}:\n$s \\times e^{{{maxes[j - 1] - maxes[j]:g}}}$",
-                     (j + 1, totals[j]), xytext=(0, 45 if n % 2 == 0 else 100), textcoords="offset points",
-                     ha="center", va="bottom", fontsize=13, arrowprops={"arrowstyle": "->", "lw": 1.5, "color": "black"})
+        ax2.annotate(
+            f"max {maxes[j - 1]:g} → {maxes[j]:g}:\n$s \\times e^{{{maxes[j - 1] - maxes[j]:g}}}$",
+            (j + 1, totals[j]),
+            xytext=(0, 45 if n % 2 == 0 else 100),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=13,
+            arrowprops={"arrowstyle": "->", "lw": 1.5, "color": "black"},
+        )
     ax2.set_ylim(0, totals.max() * 1.7)
     ax2.set_ylabel("running sum s")
     ax2.set_xlabel("values seen")
     ax2.set_xticks(i)
-    set_alt(fig, f"The stream of {len(stream)} values with the running maximum stepping up at values "
-                 + ", ".join(str(j + 1) for j in jumps)
-                 + "; at each step up the running sum s is rescaled to the new maximum (multiplied by "
-                 "e^(old max − new max)), so it drops when the jump is large, and between jumps it only grows. "
-                 f"Final log-sum-exp {values[-1]:.4f}.")
+    set_alt(
+        fig,
+        f"The stream of {len(stream)} values with the running maximum stepping up at values "
+        + ", ".join(str(j + 1) for j in jumps)
+        + "; at each step up the running sum s is rescaled to the new maximum (multiplied by "
+        "e^(old max − new max)), so it drops when the jump is large, and between jumps it only grows. "
+        f"Final log-sum-exp {values[-1]:.4f}.",
+    )
     return maxes, totals, values
 
 
@@ -454,12 +561,12 @@ def tiled_attention(q, keys, values, tile: int):
     d = len(q)
     m, s, out = -np.inf, 0.0, np.zeros(values.shape[1])
     for start in range(0, len(keys), tile):
-        scores = keys[start:start + tile] @ q / math.sqrt(d)
+        scores = keys[start : start + tile] @ q / math.sqrt(d)
         m_new = max(m, scores.max())
         rescale = math.exp(m - m_new)  # exp(-inf) = 0 on the first tile
         w = np.exp(scores - m_new)
         s = s * rescale + w.sum()
-        out = out * rescale + w @ values[start:start + tile]
+        out = out * rescale + w @ values[start : start + tile]
         m = m_new
     return out / s
 
@@ -474,20 +581,22 @@ def predict_perplexity(prediction) -> Feedback:
     ppl = perplexity_curve(temps)
     best = "abc"[int(np.argmin(ppl))]
     return check_prediction(
-        prediction, best, options=tuple(PERPLEXITY_OPTIONS),
+        prediction,
+        best,
+        options=tuple(PERPLEXITY_OPTIONS),
         why=f"The held-out perplexities are {ppl[0]:.2f}, {ppl[1]:.2f} and {ppl[2]:.2f}. Training made softmax(z) "
-            "match the frequencies it saw, so T = 1 is about as good as it gets: a lower T is overconfident "
-            "(it pays heavily, -log of a tiny probability, each time a less likely character comes), a higher T "
-            "spreads probability over characters that rarely come.",
-        hints={"a": "A sharper distribution looks more decisive, but perplexity punishes every surprise.",
-               "c": "A flatter distribution is never badly surprised, but it gives the usual characters too little."},
+        "match the frequencies it saw, so T = 1 is about as good as it gets: a lower T is overconfident "
+        "(it pays heavily, -log of a tiny probability, each time a less likely character comes), a higher T "
+        "spreads probability over characters that rarely come.",
+        hints={
+            "a": "A sharper distribution looks more decisive, but perplexity punishes every surprise.",
+            "c": "A flatter distribution is never badly surprised, but it gives the usual characters too little.",
+        },
     )
 
 
 TOP_P_CONTEXT = " wh"
-TOP_P_OPTIONS = {"a": "about 29 of the 32 (90% of them)",
-                 "b": "between 2 and 10",
-                 "c": "exactly 1"}
+TOP_P_OPTIONS = {"a": "about 29 of the 32 (90% of them)", "b": "between 2 and 10", "c": "exactly 1"}
 
 
 def top_p_count(context: str = TOP_P_CONTEXT, p: float = 0.9) -> int:
@@ -500,18 +609,24 @@ def predict_top_p(prediction) -> Feedback:
     n = top_p_count()
     correct = "c" if n == 1 else "b" if 2 <= n <= 10 else "a"
     return check_prediction(
-        prediction, correct, options=tuple(TOP_P_OPTIONS),
+        prediction,
+        correct,
+        options=tuple(TOP_P_OPTIONS),
         why=f"It keeps {n} of {len(ALPHABET)}. Top-p keeps the most likely characters until their probabilities "
-            "add up to 0.9: a share of the probability, not of the characters. After \" wh\" a few characters "
-            "hold almost all of it.",
-        hints={"a": "0.9 is a share of probability, not of the vocabulary.",
-               "c": "One character would do only if it alone had at least 0.9 of the probability."},
+        'add up to 0.9: a share of the probability, not of the characters. After " wh" a few characters '
+        "hold almost all of it.",
+        hints={
+            "a": "0.9 is a share of probability, not of the vocabulary.",
+            "c": "One character would do only if it alone had at least 0.9 of the probability.",
+        },
     )
 
 
-ATTENTION_OPTIONS = {"a": "it stays about the same",
-                     "b": "it heads for 1: one key takes nearly all the weight",
-                     "c": "it heads for 1/10: the weights even out"}
+ATTENTION_OPTIONS = {
+    "a": "it stays about the same",
+    "b": "it heads for 1: one key takes nearly all the weight",
+    "c": "it heads for 1/10: the weights even out",
+}
 
 
 def predict_attention(prediction) -> Feedback:
@@ -519,12 +634,16 @@ def predict_attention(prediction) -> Feedback:
     full = saturation_table()  # the table the notebook prints
     table = full[[list(full[:, 0]).index(16), list(full[:, 0]).index(1024)]]
     return check_prediction(
-        prediction, "b", options=tuple(ATTENTION_OPTIONS),
+        prediction,
+        "b",
+        options=tuple(ATTENTION_OPTIONS),
         why=f"The mean largest weight of softmax(q·k) goes from {table[0, 1]:.2f} at d = 16 to {table[1, 1]:.2f} "
-            f"at d = 1024 (with 1/√d: {table[0, 2]:.2f} and {table[1, 2]:.2f}). The scores' spread grows like √d, "
-            "and multiplying every score by a bigger number is lowering the temperature (lesson 03).",
-        hints={"a": "Each score is a sum of d products: the more terms, the wider the scores spread.",
-               "c": "Evening out needs the scores to get closer together; with more terms they spread apart."},
+        f"at d = 1024 (with 1/√d: {table[0, 2]:.2f} and {table[1, 2]:.2f}). The scores' spread grows like √d, "
+        "and multiplying every score by a bigger number is lowering the temperature (lesson 03).",
+        hints={
+            "a": "Each score is a sum of d products: the more terms, the wider the scores spread.",
+            "c": "Evening out needs the scores to get closer together; with more terms they spread apart.",
+        },
     )
 
 
@@ -536,12 +655,12 @@ def reference_online_logsumexp(chunks):
         chunk = np.asarray(chunk, dtype=np.float64)
         if chunk.size == 0:
             continue
-        m_new = np.maximum(m, chunk.max())      # np.maximum keeps a NaN
-        if m_new == -np.inf:                     # nothing but -inf so far
+        m_new = np.maximum(m, chunk.max())  # np.maximum keeps a NaN
+        if m_new == -np.inf:  # nothing but -inf so far
             continue
         s = s * np.exp(m - m_new) + np.sum(np.exp(chunk - m_new))
         m = m_new
-    if s == 0.0:                                 # no finite value came: log(0)
+    if s == 0.0:  # no finite value came: log(0)
         return m
     return m + np.log(s)
 
@@ -568,8 +687,8 @@ class OneBufferStream:
     def __iter__(self):
         buffer = np.empty(max(len(c) for c in self.chunks))
         for c in self.chunks:
-            buffer[:len(c)] = c
-            yield buffer[:len(c)]
+            buffer[: len(c)] = c
+            yield buffer[: len(c)]
 
     def __repr__(self) -> str:
         return f"OneBufferStream({[c.tolist() for c in self.chunks]})"
@@ -579,39 +698,70 @@ _F32 = [np.float32([88.0, 88.5]), np.float32([89.0, 80.0]), np.float32([89.5])]
 _RNG_STREAM = np.random.default_rng(8).normal(0, 30, size=60)
 
 ONLINE_CASES = (
-    ("two chunks: [1, 2, 3] then [0.5, 4]", ([np.array([1.0, 2.0, 3.0]), np.array([0.5, 4.0])],),
-     "When a chunk brings a new maximum m_new, the old sum s was measured from the old max m: multiply it by "
-     "exp(m - m_new) before adding the chunk's terms exp(x - m_new)."),
-    ("the max keeps growing: [1], [10], [100], [1000]", ([np.array([1.0]), np.array([10.0]), np.array([100.0]),
-                                                          np.array([1000.0])],),
-     "Never take exp of a raw value: exp(1000) overflows. Subtract the running max m before exp, and rescale "
-     "s by exp(m - m_new) when the max grows."),
-    ("starts with a chunk of -inf: [-inf, -inf], [1, 2]", ([np.array([-np.inf, -np.inf]), np.array([1.0, 2.0])],),
-     "While every value so far is -inf, m is -inf and exp(m - m_new) is exp(-inf - (-inf)) = exp(NaN). "
-     "Skip chunks whose max is -inf (they add exp(-inf) = 0), or skip the rescale while s is still 0."),
-    ("a chunk of only -inf in the middle: [1, 2], [-inf, -inf, -inf], [0]",
-     ([np.array([1.0, 2.0]), np.full(3, -np.inf), np.array([0.0])],),
-     "A chunk of only -inf adds nothing. Shifting a chunk by its own max gives -inf - (-inf) = NaN: "
-     "shift by the running max instead, or skip chunks whose max is -inf."),
-    ("only -inf: [-inf], [-inf, -inf]", ([np.array([-np.inf]), np.array([-np.inf, -np.inf])],),
-     "log-sum-exp of only -inf is log(0) = -inf, like softmax_lib.logsumexp: return -inf, not NaN, "
-     "when no finite value ever came."),
-    ("an empty chunk: [1, 2], [], [3]", ([np.array([1.0, 2.0]), np.array([]), np.array([3.0])],),
-     "A stream may deliver an empty chunk, and np.max of an empty array raises: skip it "
-     "(if chunk.size == 0: continue)."),
-    ("a NaN: [1, NaN], [2]", ([np.array([1.0, np.nan]), np.array([2.0])],),
-     "A NaN anywhere makes log-sum-exp NaN (softmax_lib.logsumexp agrees): do not filter it out, and use "
-     "np.maximum, which keeps a NaN, rather than Python's max, which may drop it."),
-    ("float32 near overflow: [88, 88.5], [89, 80], [89.5]", (_F32,),
-     "float32's exp overflows above 88.72. Subtract the running max before exp, so every exponent is <= 0."),
-    ("60 values in chunks of 1 to 7", ([_RNG_STREAM[a:b] for a, b in zip((0, 1, 4, 11, 13, 20, 27, 35, 40, 48),
-                                                                           (1, 4, 11, 13, 20, 27, 35, 40, 48, 60))],),
-     "Check the update against logsumexp of everything seen so far after each chunk."),
-    ("one buffer, refilled for each chunk: [1, 2, 3], [0.5, 4], [7]",
-     (OneBufferStream([[1.0, 2.0, 3.0], [0.5, 4.0], [7.0]]),),
-     "This stream hands over each chunk in the same buffer, refilled for the next one (as a file or socket reader "
-     "does), so chunks you keep are overwritten. Read each chunk as it comes and keep only m and s: "
-     "no list(chunks), no np.concatenate."),
+    (
+        "two chunks: [1, 2, 3] then [0.5, 4]",
+        ([np.array([1.0, 2.0, 3.0]), np.array([0.5, 4.0])],),
+        "When a chunk brings a new maximum m_new, the old sum s was measured from the old max m: multiply it by "
+        "exp(m - m_new) before adding the chunk's terms exp(x - m_new).",
+    ),
+    (
+        "the max keeps growing: [1], [10], [100], [1000]",
+        ([np.array([1.0]), np.array([10.0]), np.array([100.0]), np.array([1000.0])],),
+        "Never take exp of a raw value: exp(1000) overflows. Subtract the running max m before exp, and rescale "
+        "s by exp(m - m_new) when the max grows.",
+    ),
+    (
+        "starts with a chunk of -inf: [-inf, -inf], [1, 2]",
+        ([np.array([-np.inf, -np.inf]), np.array([1.0, 2.0])],),
+        "While every value so far is -inf, m is -inf and exp(m - m_new) is exp(-inf - (-inf)) = exp(NaN). "
+        "Skip chunks whose max is -inf (they add exp(-inf) = 0), or skip the rescale while s is still 0.",
+    ),
+    (
+        "a chunk of only -inf in the middle: [1, 2], [-inf, -inf, -inf], [0]",
+        ([np.array([1.0, 2.0]), np.full(3, -np.inf), np.array([0.0])],),
+        "A chunk of only -inf adds nothing. Shifting a chunk by its own max gives -inf - (-inf) = NaN: "
+        "shift by the running max instead, or skip chunks whose max is -inf.",
+    ),
+    (
+        "only -inf: [-inf], [-inf, -inf]",
+        ([np.array([-np.inf]), np.array([-np.inf, -np.inf])],),
+        "log-sum-exp of only -inf is log(0) = -inf, like softmax_lib.logsumexp: return -inf, not NaN, "
+        "when no finite value ever came.",
+    ),
+    (
+        "an empty chunk: [1, 2], [], [3]",
+        ([np.array([1.0, 2.0]), np.array([]), np.array([3.0])],),
+        "A stream may deliver an empty chunk, and np.max of an empty array raises: skip it "
+        "(if chunk.size == 0: continue).",
+    ),
+    (
+        "a NaN: [1, NaN], [2]",
+        ([np.array([1.0, np.nan]), np.array([2.0])],),
+        "A NaN anywhere makes log-sum-exp NaN (softmax_lib.logsumexp agrees): do not filter it out, and use "
+        "np.maximum, which keeps a NaN, rather than Python's max, which may drop it.",
+    ),
+    (
+        "float32 near overflow: [88, 88.5], [89, 80], [89.5]",
+        (_F32,),
+        "float32's exp overflows above 88.72. Subtract the running max before exp, so every exponent is <= 0.",
+    ),
+    (
+        "60 values in chunks of 1 to 7",
+        (
+            [
+                _RNG_STREAM[a:b]
+                for a, b in zip((0, 1, 4, 11, 13, 20, 27, 35, 40, 48), (1, 4, 11, 13, 20, 27, 35, 40, 48, 60))
+            ],
+        ),
+        "Check the update against logsumexp of everything seen so far after each chunk.",
+    ),
+    (
+        "one buffer, refilled for each chunk: [1, 2, 3], [0.5, 4], [7]",
+        (OneBufferStream([[1.0, 2.0, 3.0], [0.5, 4.0], [7.0]]),),
+        "This stream hands over each chunk in the same buffer, refilled for the next one (as a file or socket reader "
+        "does), so chunks you keep are overwritten. Read each chunk as it comes and keep only m and s: "
+        "no list(chunks), no np.concatenate.",
+    ),
 )
 
 
@@ -627,9 +777,11 @@ def online_cases() -> list[Case]:
 def check_online_logsumexp(fn) -> Feedback:
     """Write it: a streaming log-sum-exp, checked against softmax_lib.logsumexp on hostile streams."""
     return check_function(
-        fn, online_cases(), name="my_online_logsumexp",
+        fn,
+        online_cases(),
+        name="my_online_logsumexp",
         success="Your function reads each chunk once, keeps two numbers, and agrees with softmax_lib.logsumexp "
-                "on every stream, hostile ones included. That update is the heart of FlashAttention's tiling.",
+        "on every stream, hostile ones included. That update is the heart of FlashAttention's tiling.",
     )
 
 
@@ -637,13 +789,18 @@ def check_online_logsumexp(fn) -> Feedback:
 def check_q1(answer) -> Feedback:
     """Q1: the perplexity of a model that gives every true character probability 0.2."""
     return check_number(
-        answer, 5.0, tol=0.01, what="a number such as 3",
+        answer,
+        5.0,
+        tol=0.01,
+        what="a number such as 3",
         why="The cross-entropy is -log 0.2 = log 5 at every position, and exp(log 5) = 5: "
-            "as unsure as a fair choice among 5 characters.",
-        mistakes=[Near(0.2, "0.2 is the probability. Perplexity is exp(cross-entropy) = exp(-log 0.2)."),
-                  Near(math.log(5), "That is the cross-entropy, log 5 in nats. Perplexity is its exp."),
-                  Near(math.log2(5), "That is the cross-entropy in bits. Perplexity is exp of it in nats (or 2^bits)."),
-                  Near(32.0, "32 is uniform guessing over the whole alphabet. Here every true character gets 0.2.")],
+        "as unsure as a fair choice among 5 characters.",
+        mistakes=[
+            Near(0.2, "0.2 is the probability. Perplexity is exp(cross-entropy) = exp(-log 0.2)."),
+            Near(math.log(5), "That is the cross-entropy, log 5 in nats. Perplexity is its exp."),
+            Near(math.log2(5), "That is the cross-entropy in bits. Perplexity is exp of it in nats (or 2^bits)."),
+            Near(32.0, "32 is uniform guessing over the whole alphabet. Here every true character gets 0.2."),
+        ],
         hint="Cross-entropy is the mean of -log p(true character); perplexity is exp of it.",
     )
 
@@ -656,15 +813,23 @@ def check_q2(answer) -> Feedback:
     p = np.array(Q2_PROBS)
     right = float(decoding_distribution(np.log(p), top_p=0.8)[0])
     return check_number(
-        answer, right, tol=0.006, what="a probability such as 0.42",
+        answer,
+        right,
+        tol=0.006,
+        what="a probability such as 0.42",
         why=f"0.5 + 0.2 = 0.7 is short of 0.8, 0.5 + 0.2 + 0.15 = 0.85 reaches it: three tokens are kept, "
-            f"and the top one gets 0.5 / 0.85 = {right:.3f}.",
-        mistakes=[Near(0.5, "0.5 is its probability before truncation. Renormalise over the tokens kept."),
-                  Near(0.5 / 0.7, "You kept two tokens (0.7). Top-p keeps tokens until the total reaches at least 0.8."),
-                  Near(0.5 / 0.95, "You kept four tokens (80% of the five). p is a share of probability."),
-                  Near(0.5 / 0.8, "Divide by the total of the tokens actually kept, not by p."),
-                  Near(100 * 0.5 / 0.85, "That looks like a percentage: give the probability as a number between 0 and 1.",
-                       tol=0.6)],
+        f"and the top one gets 0.5 / 0.85 = {right:.3f}.",
+        mistakes=[
+            Near(0.5, "0.5 is its probability before truncation. Renormalise over the tokens kept."),
+            Near(0.5 / 0.7, "You kept two tokens (0.7). Top-p keeps tokens until the total reaches at least 0.8."),
+            Near(0.5 / 0.95, "You kept four tokens (80% of the five). p is a share of probability."),
+            Near(0.5 / 0.8, "Divide by the total of the tokens actually kept, not by p."),
+            Near(
+                100 * 0.5 / 0.85,
+                "That looks like a percentage: give the probability as a number between 0 and 1.",
+                tol=0.6,
+            ),
+        ],
         hint="Add the sorted probabilities until the total is at least 0.8; divide 0.5 by that total.",
     )
 
@@ -672,12 +837,17 @@ def check_q2(answer) -> Feedback:
 def check_q3(answer) -> Feedback:
     """Q3: the standard deviation of q·k for d = 256 independent N(0, 1) entries."""
     return check_number(
-        answer, 16.0, tol=0.05, what="a number such as 3",
+        answer,
+        16.0,
+        tol=0.05,
+        what="a number such as 3",
         why="Each product q_i k_i has mean 0 and variance 1, and the variances of d independent terms add: "
-            "var(q·k) = 256, so its standard deviation is √256 = 16. Dividing by √d = 16 brings it back to 1.",
-        mistakes=[Near(256.0, "256 is the variance. The standard deviation is its square root."),
-                  Near(1.0, "1 is after dividing by √d. The question asks about q·k itself."),
-                  Near(65536.0, "Variances of independent terms add: 256 of them, each 1.")],
+        "var(q·k) = 256, so its standard deviation is √256 = 16. Dividing by √d = 16 brings it back to 1.",
+        mistakes=[
+            Near(256.0, "256 is the variance. The standard deviation is its square root."),
+            Near(1.0, "1 is after dividing by √d. The question asks about q·k itself."),
+            Near(65536.0, "Variances of independent terms add: 256 of them, each 1."),
+        ],
         hint="q·k is a sum of 256 independent products, each of variance 1.",
     )
 
@@ -686,13 +856,20 @@ def check_q4(answer) -> Feedback:
     """Q4: the running sum after the state (m = 5, s = 2) meets the chunk [7]."""
     right = 2.0 * math.exp(5 - 7) + 1.0
     return check_number(
-        answer, right, tol=0.005, what="a number such as 1.5",
+        answer,
+        right,
+        tol=0.005,
+        what="a number such as 1.5",
         why=f"The new max is 7. The old sum was measured from 5, so it becomes 2 · e^(5 − 7) = {2 * math.exp(-2):.3f}; "
-            f"the new value adds e^(7 − 7) = 1. Total {right:.3f} (and log-sum-exp = 7 + log {right:.3f}).",
-        mistakes=[Near(3.0, "You added e^0 = 1 without rescaling the old sum to the new max."),
-                  Near(2.0 * math.exp(2) + 1.0, "The rescale factor is e^(old max − new max) = e^(−2), not e^2."),
-                  Near(2.0 * math.exp(-2), "You rescaled the old sum, but the new value adds its own term, e^(7 − 7) = 1."),
-                  Near(2.0 + math.exp(2), "That adds e^(7 − 5) to a sum kept at the old max: the max changed, so "
-                                          "measure everything from 7.")],
+        f"the new value adds e^(7 − 7) = 1. Total {right:.3f} (and log-sum-exp = 7 + log {right:.3f}).",
+        mistakes=[
+            Near(3.0, "You added e^0 = 1 without rescaling the old sum to the new max."),
+            Near(2.0 * math.exp(2) + 1.0, "The rescale factor is e^(old max − new max) = e^(−2), not e^2."),
+            Near(2.0 * math.exp(-2), "You rescaled the old sum, but the new value adds its own term, e^(7 − 7) = 1."),
+            Near(
+                2.0 + math.exp(2),
+                "That adds e^(7 − 5) to a sum kept at the old max: the max changed, so measure everything from 7.",
+            ),
+        ],
         hint="Rescale the old sum by exp(old max − new max), then add exp(7 − new max).",
     )
