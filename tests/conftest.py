@@ -27,3 +27,32 @@ def static_site(tmp_path_factory):
     out = tmp_path_factory.mktemp("site")
     build_html.build(out)
     return out
+
+
+# `make test-lib` (-m "not slow ...") must stay under a minute on 2 cores (issue 19): whole files
+# that build the HTML site, start JupyterLab, render every lesson's widgets pixel by pixel or time
+# real kernels are `slow`, as are the single tests named here.  `make test` runs them all.
+SLOW_FILES = {
+    "test_static_html.py",  # builds the whole static site
+    "test_shipping.py",  # starts JupyterLab, builds and installs
+    "test_widgets_render.py",  # every lesson's widgets drawn and compared pixel by pixel
+    "test_live_redraw.py",  # the same, after a slider moves
+    "test_notebook7.py",
+    "test_contrast.py",
+}
+SLOW_TESTS = {
+    "test_the_teachers_copy_answers_every_exercise_right",  # runs every lesson's solutions
+    "test_in_a_real_kernel_the_learner_sees_prints_and_the_kernel_stays_usable",  # a real kernel
+    "test_the_default_limit_is_three_seconds_and_says_so",  # waits out the 3 s limit
+    "test_main_redraw_measures_one_lesson",  # times a lesson's redraws
+    "test_the_cli_prints_the_nbgitpuller_link",  # two interpreters
+    "test_check_reports_stale_missing_and_extra",  # regenerates the workbook
+    "test_check_exits_non_zero_when_stale",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        name = getattr(item, "originalname", None) or item.name.split("[")[0]
+        if item.path.name in SLOW_FILES or name in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)

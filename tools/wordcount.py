@@ -37,7 +37,7 @@ def prose_words(nb) -> int:
 
 
 def main(argv: list[str]) -> int:
-    chosen = [lesson for lesson in lessons.LESSONS if not argv or f"{lesson.number:02d}" in argv]
+    chosen = [lesson for lesson in lessons.LESSONS if not argv or str(lesson.number) in argv]
     over = 0
     for lesson in chosen:
         path = lesson.notebook
