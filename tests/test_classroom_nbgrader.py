@@ -168,9 +168,10 @@ def test_the_class_report_reads_autograded_and_submitted(course, tmp_path):
     assert [s.learner for s in rep.counted] == ["blank", "right", "typical"] and not rep.problems
     assert [s.learner for s in rep.not_started] == ["blank"]
     by_name = {t.name: {b.label: b.count for b in t.bars} for t in rep.tallies}
-    assert by_name["two_step_softmax"] == {
+    assert by_name["logits_from_probs"] == {
         "passed every case": 1,
-        "fails [2, 1, 0.1], which is the logits divided by their sum: step 1, np.exp, is missing": 1,
+        "fails the animals' probabilities [0.659, 0.242, 0.099], which are the probabilities themselves: "
+        "softmax(p) is not p, undo step 1 first": 1,
         "starting code, unchanged": 1,
         "not run (no checker output saved)": 0,
     }
@@ -183,7 +184,7 @@ def test_the_class_report_reads_autograded_and_submitted(course, tmp_path):
     assert _sha(folder / "autograded") == before
     # the learners' own saved copies: they did not run their notebooks, so no Write-it verdict is stored
     sub = build_report(folder / "submitted")
-    write_it = next(t for t in sub.tallies if t.name == "two_step_softmax")
+    write_it = next(t for t in sub.tallies if t.name == "logits_from_probs")
     assert {b.label: b.count for b in write_it.bars}["not run (no checker output saved)"] == 3
     q1 = next(t for t in sub.tallies if t.name == "check_q1")
     assert {b.label: b.count for b in q1.bars} == {"right: 0.79": 1, "1.33": 1, "no answer": 1}

@@ -51,13 +51,13 @@ def sneaky(marker: Path) -> dict:
                 "answer_q1 = None",
                 f"answer_q1 = __import__('pathlib').Path({str(marker)!r}).write_text('ran') and 0.79",
             )
-        if source.startswith("def two_step_softmax"):
+        if source.startswith("def logits_from_probs"):
             cell["source"] = (
                 f"open({str(marker)!r}, 'w').write('ran')\n"
-                "def two_step_softmax(z):\n"
+                "def logits_from_probs(p):\n"
                 f"    open({str(marker)!r}, 'w').write('ran')\n"
-                "    return np.exp(z) / np.exp(z).sum()\n\n"
-                "lesson.check_two_step_softmax(two_step_softmax)"
+                "    return np.log(p)\n\n"
+                "lesson.check_logits_from_probs(logits_from_probs)"
             )
     return nb
 
@@ -154,17 +154,18 @@ def test_the_class_in_numbers(klass):
         "(c) exactly 0": (3, "right"),
         "no prediction": (3, "none"),
     }
-    assert bars(rep, "two_step_softmax") == {
+    assert bars(rep, "logits_from_probs") == {
         "passed every case": (2, "right"),  # right (autograded) and wbright (the workbook's own checker cell)
-        "fails [2, 1, 0.1], which is the logits divided by their sum: step 1, np.exp, is missing": (
+        "fails the animals' probabilities [0.659, 0.242, 0.099], which are the probabilities themselves: "
+        "softmax(p) is not p, undo step 1 first": (
             1,
             "wrong",
-        ),  # typical: the logits divided by their sum
+        ),  # typical: returns p itself
         "starting code, unchanged": (1, "none"),  # blank: nbgrader ran the starting code
         "not run (no checker output saved)": (2, "none"),
     }  # cleared, and sneaky (never run, and never run here)
-    write_it = next(t for t in rep.tallies if t.name == "two_step_softmax")
-    assert "logits divided by their sum" in next(b.note for b in write_it.bars if b.label.startswith("fails"))
+    write_it = next(t for t in rep.tallies if t.name == "logits_from_probs")
+    assert "probabilities themselves" in next(b.label for b in write_it.bars if b.label.startswith("fails"))
     q1 = next(t for t in rep.tallies if t.name == "check_q1")
     assert [(b.label, b.count, b.kind) for b in q1.bars] == [
         ("right: 0.79", 3, "right"),

@@ -122,7 +122,7 @@ def test_pie_alt_text(fig):
 # ---------------------------------------------------------------- Predict checkpoints
 PREDICTIONS = [
     (lesson.predict_shift, None, None, "No prediction yet"),
-    (lesson.predict_shift, "b", True, "Only the differences"),
+    (lesson.predict_shift, "b", True, "sees only those differences"),
     (lesson.predict_shift, "a", False, "add up to 1"),
     (lesson.predict_shift, "c", False, "same gap"),
     (lesson.predict_misprint, None, None, "No prediction yet"),
@@ -160,7 +160,9 @@ def test_misprint_is_wrong_both_ways_and_not_printed_before_its_checkpoint():
     ]
     before = []
     for c in cells:
-        if c["cell_type"] == "markdown" and "**Predict.** One prints softmax" in "".join(c["source"]):
+        if c["cell_type"] == "markdown" and "**Predict.** A set of lecture notes prints softmax" in "".join(
+            c["source"]
+        ):
             break
         before.append("".join(c["source"]))
         before += [
@@ -175,57 +177,101 @@ def test_slope_prediction_quotes_recomputed_numbers():
     assert "0.225 at 1·z" in detail and "4.5e-05 at 10·z" in detail and "1.9e-22 at 50·z" in detail
 
 
-# ---------------------------------------------------------------- Write it: two_step_softmax
-def _divide_by_sum(z):
-    return z / z.sum()
+# ---------------------------------------------------------------- Write it: logits_from_probs
+def _log_plus_constant(p):  # right, written another way: any shared constant passes
+    return np.log(np.asarray(p, dtype=float)) + 7.0
 
 
-def _no_normalise(z):
-    return np.exp(z)
+def _log_of_ratio_to_max(p):  # right: the largest logit is 0
+    p = np.asarray(p, dtype=float)
+    return np.log(p / p.max())
 
 
-def _wrong_total(z):
-    return np.exp(z) / z.sum()
+def _centred_log(p):  # right: logits that sum to 0
+    z = np.log(np.asarray(p, dtype=float))
+    return z - z.mean()
 
 
-def _sigmoids(z):
-    return 1 / (1 + np.exp(-z))
+def _list_of_floats(p):  # right, and returns a plain list
+    import math
+
+    return [math.log(v) for v in p]
 
 
-def _by_max(z):
-    return np.exp(z) / np.exp(z).max()
+def _identity(p):
+    return np.asarray(p, dtype=float)
 
 
-def _array_only(z):
-    e = np.exp(z)
-    return e / z.__class__.sum(e)  # fails for a list: list has no .sum
+def _exp(p):
+    return np.exp(p)
 
 
-def _in_place(z):
-    z = np.asarray(z, dtype=float)
-    np.exp(z, out=z) if isinstance(z, np.ndarray) else None
-    return z / z.sum()
+def _log10(p):
+    return np.log10(p)
+
+
+def _minus_log(p):
+    return -np.log(p)
+
+
+def _reciprocal(p):
+    return 1.0 / np.asarray(p, dtype=float)
+
+
+def _array_only(p):
+    return np.log(p / p.sum())  # fails for a list: list / list.sum
+
+
+def _drops_a_class(p):
+    return np.log(p)[:-1]
+
+
+def _log_of_zero(p):
+    with np.errstate(divide="ignore"):
+        return np.log(np.asarray(p, dtype=float) * 0)
 
 
 WRITE_IT = [
-    (lesson.reference_two_step_softmax, True, "All 6 cases passed", ""),
+    (lesson.reference_logits_from_probs, True, "All 5 cases passed", ""),
+    (_log_plus_constant, True, "All 5 cases passed", ""),
+    (_log_of_ratio_to_max, True, "All 5 cases passed", ""),
+    (_centred_log, True, "All 5 cases passed", ""),
+    (_list_of_floats, True, "All 5 cases passed", ""),
     (None, None, "No function yet", ""),
-    (_divide_by_sum, False, "[2, 1, 0.1]", "step 1, np.exp, is missing"),
-    (_no_normalise, False, "[2, 1, 0.1]", "e^z before step 2"),
-    (_wrong_total, False, "[2, 1, 0.1]", "sum of the LOGITS"),
-    (_sigmoids, False, "[2, 1, 0.1]", "sigmoid of each logit"),
-    (_by_max, False, "[2, 1, 0.1]", "largest weight"),
-    (_array_only, False, "as a Python list", "A list has no .sum()"),
-    (_in_place, False, "[2, 1, 0.1]", "changed its input array in place"),
+    (_identity, False, "the animals' probabilities", "the probabilities themselves"),
+    (_exp, False, "the animals' probabilities", "repeats step 1"),
+    (_log10, False, "the animals' probabilities", "natural log"),
+    (_minus_log, False, "the animals' probabilities", "LARGEST logit"),
+    (_reciprocal, False, "the animals' probabilities", "reciprocal"),
+    (_array_only, False, "as a Python list", "A list has no .shape or .sum()"),
+    (_drops_a_class, False, "the animals' probabilities", "one logit per class"),
+    (_log_of_zero, False, "the animals' probabilities", "not finite"),
 ]
 
 
 @pytest.mark.parametrize("fn,ok,title,hint", WRITE_IT)
-def test_check_two_step_softmax(fn, ok, title, hint):
-    fb = lesson.check_two_step_softmax(fn)
-    assert fb.ok is ok
+def test_check_logits_from_probs(fn, ok, title, hint):
+    fb = lesson.check_logits_from_probs(fn)
+    assert fb.ok is ok, repr(fb)
     assert title in fb.title
     assert hint in fb.detail
+
+
+def test_logits_from_probs_cases_are_not_shown_done_above_the_exercise():
+    """The page above the Write-it never computes a log of probabilities (issue 14 §5)."""
+    import json
+    from pathlib import Path
+
+    cells = json.loads((Path(__file__).resolve().parent.parent / "notebooks" / "01-intuition.ipynb").read_text())[
+        "cells"
+    ]
+    above = []
+    for c in cells:
+        src = "".join(c["source"])
+        if "def logits_from_probs" in src:
+            break
+        above.append(src)
+    assert "np.log(" not in "\n".join(above)
 
 
 # ---------------------------------------------------------------- check yourself

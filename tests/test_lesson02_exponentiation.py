@@ -14,6 +14,8 @@ import numpy as np
 import pytest
 
 from softmax_lib import plots
+from softmax_lib.core import softplus
+from softmax_lib.formatting import fmt_ratio
 from softmax_lib.lessons import lesson02_exponentiation as lesson
 
 
@@ -44,7 +46,7 @@ def test_gap_view_at_both_ends_of_every_slider(fig, z1, z2):
     assert np.allclose(heights, shown.p)
     texts = _texts(fig)
     assert not any("nan" in t.lower() or "inf" in t.lower() for t in texts)
-    assert lesson.fmt_ratio(np.exp(z1 - z2)) in view.box.get_text()
+    assert fmt_ratio(np.exp(z1 - z2)) in view.box.get_text()
     assert f"gap z1 - z2 = {z1 - z2:.1f}" in view.alt and f"z1 = {z1:.1f}" in view.alt
     lo, hi = view.ax_r.get_ylim()
     assert lo < shown.ratio < hi  # the marked point is inside the plotted range
@@ -92,7 +94,7 @@ def test_gap_view_redraw_is_cheap(fig):
     [(7.389, "7.39"), (1.0, "1"), (0.5, "0.5"), (162754.79, "162,755"), (1 / 1097.0, "1/1,097"), (100.0, "100")],
 )
 def test_fmt_ratio(r, text):
-    assert lesson.fmt_ratio(r) == text
+    assert fmt_ratio(r) == text
 
 
 @pytest.mark.parametrize(
@@ -176,10 +178,11 @@ def test_ratio_vs_gap_plot():
 
 # ---------------------------------------------------------------- Predict checkpoints
 PREDICTIONS = [
-    (lesson.predict_exp800, None, None, "No prediction yet"),
-    (lesson.predict_exp800, "b", True, "rounds to exactly 0.0"),
-    (lesson.predict_exp800, "a", False, "no float64 is that small"),
-    (lesson.predict_exp800, "c", False, "never negative"),
+    (lesson.predict_underflow, None, None, "No prediction yet"),
+    (lesson.predict_underflow, "c", True, "0 / 0 = NaN"),
+    (lesson.predict_underflow, "c", True, "[0.731, 0.269]"),
+    (lesson.predict_underflow, "a", False, "a computer cannot store it"),
+    (lesson.predict_underflow, "b", False, "what is 0 / 0?"),
     (lesson.predict_flatter, None, None, "No prediction yet"),
     (lesson.predict_flatter, "a", True, "0.667"),
     (lesson.predict_flatter, "b", False, "does not always amplify"),
@@ -202,80 +205,157 @@ def test_flatter_prediction_numbers_are_recomputed():
     assert "0.2 / 0.3 = 0.667" in detail and "gives 0.525" in detail
 
 
-# ---------------------------------------------------------------- Write it: batch_softmax
-def _no_keepdims(z, axis):
-    e = np.exp(z)
-    return e / e.sum(axis=axis)
+def test_the_two_steps_divide_zero_by_zero_where_the_shifted_softmax_does_not():
+    """§1's Predict and issue 15: the naive two steps give NaN for [-1000, -1001]; only the shift avoids 0/0."""
+    z = np.array(lesson.UNDERFLOW_LOGITS)
+    with np.errstate(invalid="ignore"):
+        w = np.exp(z)
+        naive = w / w.sum()
+    assert w.sum() == 0.0 and np.isnan(naive).all()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _ = np.exp(z) / np.exp(z).sum()
+    assert [str(c.message) for c in caught] == ["invalid value encountered in divide"]
+    assert np.allclose(_softmax(z), [0.731, 0.269], atol=5e-4)
+    assert np.allclose(lesson.softmax(z), _softmax([0.0, -1.0]))
 
 
-def _no_axis(z, axis):
-    e = np.exp(z)
-    return e / e.sum()
+def test_ratio_equals_e_to_the_gap_within_the_printed_bound():
+    """§2's 100 random pairs, drawn as the lesson draws them (the first use of its seeded rng): the lesson
+    prints only that every ratio is within RATIO_BOUND; the exact miss (a few ulp) depends on the CPU."""
+    rng = np.random.default_rng(0)
+    gaps, ratios = [], []
+    for _ in range(100):
+        k = rng.integers(2, 11)
+        logits = rng.uniform(-20, 20, size=k)
+        i, j = rng.choice(k, size=2, replace=False)
+        p = lesson.softmax(logits)
+        gaps.append(logits[i] - logits[j])
+        ratios.append(p[i] / p[j])
+    worst = float(np.max(np.abs(np.array(ratios) / np.exp(gaps) - 1)))
+    assert worst < lesson.RATIO_BOUND == 1e-13
+    assert worst < 100 * np.finfo(float).eps  # rounding, measured 3.6e-15 to 3.7e-15 across CPU paths
 
 
-def _always_last(z, axis):
-    e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
+def test_ratio_figure_alt_text_states_the_bound_not_the_noise():
+    fig, ax = plt.subplots()
+    try:
+        gaps = np.array([-3.0, 0.5, 2.0])
+        lesson.draw_ratio_vs_gap(ax, gaps, np.exp(gaps) * (1 + 1e-15))
+        assert "every relative miss below 1e-13" in plots.alt_text(fig)
+        ax.clear()
+        lesson.draw_ratio_vs_gap(ax, gaps, np.exp(gaps) * 1.01)
+        assert "largest relative miss 1.0e-02" in plots.alt_text(fig)
+    finally:
+        plt.close(fig)
 
 
-def _always_rows(z, axis):
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
+def test_softplus_is_blind_to_other_classes_but_only_softmax_keeps_equal_gap_equal_ratio():
+    """§3's claims (issue 15): softplus weights keep p1/p2 when a class is added, but not when both logits
+    move up by the same amount; softmax keeps e^1.5 in all three rows; shift-then-divide fails the first test."""
+
+    def ratio(weights):
+        return weights[0] / weights[1]
+
+    rows = [[2.0, 0.5], [2.0, 0.5, -3.0], [5.0, 3.5]]
+    sp = [ratio(softplus(np.array(v))) for v in rows]
+    sm = [ratio(_softmax(v)) for v in rows]
+    shifted = [ratio(np.array(v) - min(v) + 1) for v in rows]
+    assert f"{sp[0]:.3f}" == f"{sp[1]:.3f}" == "2.184" and f"{sp[2]:.3f}" == "1.418"
+    assert all(f"{r:.3f}" == "4.482" for r in sm)
+    assert f"{shifted[0]:.3f}" == "2.500" and f"{shifted[1]:.3f}" == "1.333"
 
 
-def _always_axis0(z, axis):
-    e = np.exp(z)
-    return e / e.sum(axis=0, keepdims=True)
+# ---------------------------------------------------------------- Write it: ratio_matrix
+def _divide_probabilities(z):  # right, written another way
+    p = lesson.softmax(np.asarray(z, dtype=float))
+    return p[:, None] / p
 
 
-def _no_exp(z, axis):
-    return z / z.sum(axis=axis, keepdims=True)
+def _outer_of_weights(z):  # right: np.outer of e^z and e^-z
+    z = np.asarray(z, dtype=float)
+    return np.outer(np.exp(z), np.exp(-z))
 
 
-def _max_without_keepdims(z, axis):  # lesson 04's trick, with keepdims only on the sum
-    e = np.exp(z - z.max(axis=axis))
-    return e / e.sum(axis=axis, keepdims=True)
+def _loops(z):  # right, with loops (the task asks for none, but the answer is right)
+    z = list(z)
+    return np.array([[np.exp(a - b) for b in z] for a in z])
 
 
-def _no_return(z, axis):
-    np.exp(z) / np.exp(z).sum(axis=axis, keepdims=True)
+def _transposed(z):
+    z = np.asarray(z, dtype=float)
+    return np.exp(z[None, :] - z[:, None])
+
+
+def _gaps_only(z):
+    z = np.asarray(z, dtype=float)
+    return z[:, None] - z[None, :]
+
+
+def _logit_ratios(z):
+    z = np.asarray(z, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return z[:, None] / z[None, :]
+
+
+def _product(z):
+    e = np.exp(np.asarray(z, dtype=float))
+    return e[:, None] * e[None, :]
+
+
+def _elementwise(z):
+    e = np.exp(np.asarray(z, dtype=float))
+    return e / e
+
+
+def _array_only(z):
+    return np.exp(z[:, None] - z[None, :])  # a list cannot be indexed with [:, None]
+
+
+def _no_return(z):
+    np.exp(np.asarray(z)[:, None] - np.asarray(z)[None, :])
 
 
 WRITE_IT = [
-    (lesson.reference_batch_softmax, True, "All 6 cases passed", "own sum"),
+    (lesson.reference_ratio_matrix, True, "All 5 cases passed", "e^(z_i - z_j)"),
+    (_divide_probabilities, True, "All 5 cases passed", ""),
+    (_outer_of_weights, True, "All 5 cases passed", ""),
+    (_loops, True, "All 5 cases passed", ""),
     (None, None, "No function yet", ""),
-    (_no_keepdims, False, "(3, 3) batch of the lesson, axis=1 (square)", "column j by the sum of row j"),
-    (_no_axis, False, "[2, 1, 0.1] in three orders", "normalises the whole batch at once"),
-    (_always_last, False, "samples in columns, axis=0", "along the last axis whatever axis says"),
-    (_always_rows, False, "one sample [2, 1, 0.1], axis=0", "axis 1 is out of bounds"),
-    (_always_axis0, False, "[2, 1, 0.1] in three orders", "down axis 0 whatever axis says"),
-    (_no_exp, False, "one sample [2, 1, 0.1], axis=0", "exponentiate first"),
-    (
-        _max_without_keepdims,
-        False,
-        "(3, 3) batch of the lesson, axis=1 (square)",
-        "subtracts z.max(axis) without keepdims",
-    ),
-    (_no_return, False, "one sample", "return ..."),
+    (_transposed, False, "the dog logits", "rows and columns are swapped"),
+    (_gaps_only, False, "the dog logits", "exponentiate them"),
+    (_logit_ratios, False, "the dog logits", "ratios of the LOGITS"),
+    (_product, False, "the dog logits", "multiplies the weights"),
+    (_elementwise, False, "the dog logits", "pair every class i"),
+    (_array_only, False, "as a Python list", "z = np.asarray(z, dtype=float)"),
+    (_no_return, False, "the dog logits", "return ..."),
 ]
 
 
 @pytest.mark.parametrize("fn,ok,title,hint", WRITE_IT)
-def test_check_batch_softmax(fn, ok, title, hint):
-    fb = lesson.check_batch_softmax(fn)
-    assert fb.ok is ok
+def test_check_ratio_matrix(fn, ok, title, hint):
+    fb = lesson.check_ratio_matrix(fn)
+    assert fb.ok is ok, repr(fb)
     assert title in fb.title
-    assert hint in fb.detail
+    assert hint in fb.detail or hint in fb.title
 
 
-def test_batch_softmax_no_keepdims_also_fails_the_non_square_batch():
-    fb = lesson.check_batch_softmax(_no_keepdims)
-    rows = {name: (ok, what) for ok, name, what in fb.rows}
-    assert rows["(2, 3) batch, axis=1"] == (
-        False,
-        "raised ValueError: operands could not be broadcast together with shapes (2,3) (2,)",
-    )
-    assert rows["the (3, 3) batch transposed: samples in columns, axis=0"][0] is True  # harmless down axis 0
+def test_ratio_matrix_is_not_shown_done_above_the_exercise():
+    """Issue 14 §5: nothing above the Write-it pairs every class with every other by broadcasting."""
+    import json
+    from pathlib import Path
+
+    cells = json.loads((Path(__file__).resolve().parent.parent / "notebooks" / "02-exponentiation.ipynb").read_text())[
+        "cells"
+    ]
+    above = []
+    for c in cells:
+        src = "".join(c["source"])
+        if "def ratio_matrix" in src:
+            break
+        above.append(src)
+    seen = "\n".join(above)
+    assert "[:, None]" not in seen and "np.newaxis" not in seen and "np.outer" not in seen
 
 
 # ---------------------------------------------------------------- check yourself
@@ -283,18 +363,17 @@ def test_batch_softmax_no_keepdims_also_fails_the_non_square_batch():
     "answer,ok,fragment",
     [
         (None, None, "No answer yet"),
-        (54.6, True, "Right"),
-        (np.exp(4), True, "e^4 = 54.60"),
-        ("54.5", True, "Right"),
-        (4, False, "gap itself"),
-        (-3, False, "ratio of the logits"),
-        (7.39, False, "mind the minus sign"),
-        (0.0183, False, "other way round"),
-        (0.909, False, "probability of class 1"),
-        (20.09, False, "class 1's weight alone"),
-        (9, False, "squaring"),
-        (10, False, "denominators cancel"),
-        ("seven", False, "Expected a ratio"),
+        (3.10, True, "Right"),
+        (3.0957, True, "ln 22.10 = 3.096"),
+        ("3.1", True, "Right"),
+        (3.0, False, "not yet half"),
+        (3.69, False, "twice class 1's weight"),
+        (22.10, False, "Its logit x is the log of that"),
+        (1.344, False, "base-10 log"),
+        (0.454, False, "new p1"),
+        (0.693, False, "ln 2 would double class 1's weight"),
+        (5, False, "Not quite"),
+        ("seven", False, "Expected a logit"),
         (float("inf"), False, "not a finite number"),
     ],
 )

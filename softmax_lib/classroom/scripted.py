@@ -36,16 +36,16 @@ __all__ = ["fill", "profile", "simulate_run", "TYPICAL_FUNCTIONS", "scripted_cla
 
 #: Classic wrong functions, by Write-it: (what the learner did, the code).
 TYPICAL_FUNCTIONS: dict[str, list[tuple[str, str]]] = {
-    "two_step_softmax": [
+    "logits_from_probs": [
         (
-            "divides the logits by their sum",
-            "def two_step_softmax(z):\n    z = np.asarray(z, dtype=float)\n    return z / z.sum()\n",
+            "returns the probabilities themselves",
+            "def logits_from_probs(p):\n    return np.asarray(p, dtype=float)\n",
         ),
-        ("forgets to normalise", "def two_step_softmax(z):\n    return np.exp(z)\n"),
-        ("divides e^z by the sum of the logits", "def two_step_softmax(z):\n    return np.exp(z) / np.sum(z)\n"),
-        ("calls .sum() on a list", "def two_step_softmax(z):\n    weights = np.exp(z)\n    return weights / z.sum()\n"),
-        ("divides by the largest weight", "def two_step_softmax(z):\n    e = np.exp(z)\n    return e / e.max()\n"),
-        ("a syntax error", "def two_step_softmax(z)\n    return np.exp(z) / np.exp(z).sum()\n"),
+        ("repeats step 1 instead of undoing it", "def logits_from_probs(p):\n    return np.exp(p)\n"),
+        ("takes the base-10 log", "def logits_from_probs(p):\n    return np.log10(p)\n"),
+        ("flips the sign", "def logits_from_probs(p):\n    return -np.log(p)\n"),
+        ("calls .sum() on a list", "def logits_from_probs(p):\n    return np.log(p / p.sum())\n"),
+        ("a syntax error", "def logits_from_probs(p)\n    return np.log(p)\n"),
     ],
     "my_softmax": [
         (

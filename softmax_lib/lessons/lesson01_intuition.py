@@ -10,9 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import Case, Feedback, Near, check_choice, check_function, check_number, check_prediction, expect_array
+from ..checks import Case, Feedback, Near, check_choice, check_function, check_number, check_prediction
 from ..core import sigmoid, softmax
 from ..examples import ANIMALS, LOGITS
+from ..formatting import fmt_list, fmt_probability, fmt_probability3
 from ..plots import bars, ensure_axes, set_alt
 from ..style import COLORS
 from ..widgets import FigureView
@@ -25,39 +26,18 @@ __all__ = [
     "draw_normalisers",
     "draw_soft_argmax",
     "draw_pie",
-    "fmt_probability",
     "largest_slope",
     "widget",
     "check_q1",
     "check_q2",
-    "check_two_step_softmax",
-    "reference_two_step_softmax",
+    "check_logits_from_probs",
+    "reference_logits_from_probs",
     "predict_shift",
     "predict_misprint",
     "predict_slope",
 ]
 
 LOGIT_RANGE = (-6.0, 6.0)
-
-
-def fmt_probability(p: float) -> str:
-    """A probability as a label that never rounds a non-zero value to 0 or 1."""
-    p = float(p)
-    if p == 0.0 or p == 1.0:
-        return f"{p:.0f}"
-    if p < 0.005:
-        return f"{p:.1e}"
-    if p > 0.995:
-        return f"1 − {1 - p:.1e}"
-    return f"{p:.2f}"
-
-
-def _fmt3(p: float) -> str:
-    """Three decimals for the caption, but never a non-zero probability shown as 0.000 or 1.000."""
-    p = float(p)
-    if 0.0005 <= p <= 0.9995 or p in (0.0, 1.0):
-        return f"{p:.3f}"
-    return fmt_probability(p)
 
 
 def _move_labels(labels, heights, fmt) -> None:
@@ -126,7 +106,7 @@ class LogitsProbsView(FigureView):
         _move_labels(self.text_z, z, lambda v: f"{v:.2f}")
         _move_labels(self.text_p, p, fmt_probability)
         self.total.set_text(f"sum = {p.sum():.2f}")
-        pairs = ", ".join(f"{name} {zi:.2f} → {_fmt3(pi)}" for name, zi, pi in zip(self.labels, z, p))
+        pairs = ", ".join(f"{name} {zi:.2f} → {fmt_probability3(pi)}" for name, zi, pi in zip(self.labels, z, p))
         self.alt = f"Logits and their softmax probabilities: {pairs}; the probabilities sum to {p.sum():.2f}."
         return p
 
@@ -281,9 +261,8 @@ def predict_shift(prediction) -> Feedback:
         prediction,
         "b",
         options=("a", "b", "c"),
-        why="Adding 2 to every logit multiplies every e^z by the same e^2, which cancels between the top "
-        "and the bottom of the fraction: softmax([4, 3, 2.1]) = softmax([2, 1, 0.1]). Only the "
-        "differences between logits matter.",
+        why="softmax([4, 3, 2.1]) = softmax([2, 1, 0.1]): adding 2 to every logit leaves every gap between "
+        "them as it was, and softmax sees only those differences. Lesson 02 (§2) shows why.",
         hints={
             "a": "All three cannot go up: they still have to add up to 1.",
             "c": "The cat's lead over the others is the same gap as before, so its share does not grow.",
@@ -335,72 +314,97 @@ def predict_slope(prediction) -> Feedback:
     )
 
 
-# ---------------------------------------------------------------- Write it: softmax in two steps
-def reference_two_step_softmax(z):
-    """Softmax in its two steps: exponentiate, then normalise."""
-    z = np.asarray(z, dtype=float)
-    weights = np.exp(z)  # step 1: exponentiate
-    return weights / weights.sum()  # step 2: normalise
+# ---------------------------------------------------------------- Write it: from probabilities back to logits
+def reference_logits_from_probs(p):
+    """Logits whose softmax is ``p``: the log undoes step 1, and step 2 then divides by 1."""
+    return np.log(np.asarray(p, dtype=float))
 
 
-def _two_step_cases() -> list[Case]:
-    def case(name, z, hint):
-        z_arr = np.asarray(z, dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            mistakes = [
-                (z_arr / z_arr.sum(), "which is the logits divided by their sum: step 1, np.exp, is missing"),
-                (np.exp(z_arr), "which is e^z before step 2: divide the weights by their total"),
-                (
-                    np.exp(z_arr) / z_arr.sum(),
-                    "which divides e^z by the sum of the LOGITS; divide by the sum of the weights e^z",
-                ),
-                (sigmoid(z_arr), "which is a sigmoid of each logit: those do not add up to 1"),
-                (np.exp(z_arr) / np.exp(z_arr).max(), "which divides by the largest weight, not by their total"),
-            ]
-        return Case(name, (z,), expect_array(softmax(z_arr), mistakes=mistakes), hint)
+def _expect_logits_for(p: np.ndarray):
+    """A ``Case.check``: the output must be finite logits, one per class, whose softmax is ``p``.
 
+    Any constant added to the logits passes (softmax does not see it); the known wrong
+    answers are named by what the learner did.
+    """
+    p = np.asarray(p, dtype=float)
+    mistakes = [
+        (p, "which are the probabilities themselves: softmax(p) is not p, undo step 1 first"),
+        (np.exp(p), "which is e^p: that repeats step 1 instead of undoing it"),
+        (np.log10(p), "which is log10(p): step 1 is e^z, so undo it with the natural log, np.log"),
+        (-np.log(p), "which is -log(p): the most probable class must get the LARGEST logit"),
+        (1.0 / p, "which is 1 / p: e^z is undone by a logarithm, not by a reciprocal"),
+    ]
+
+    def check(out):
+        if out is None:
+            return "returned None"
+        try:
+            z = np.asarray(out, dtype=float)
+        except (TypeError, ValueError):
+            return f"returned a {type(out).__name__}, not numbers"
+        if z.shape != p.shape:
+            return f"returned shape {z.shape}, not {p.shape}: one logit per class"
+        if not np.all(np.isfinite(z)):
+            return f"returned {fmt_list(z, '{:.3g}')}, which is not finite"
+        got = softmax(z)
+        if np.allclose(got, p, rtol=1e-6, atol=1e-9):
+            return None
+        wrong = (
+            f"returned {fmt_list(z, '{:.3g}')}, whose softmax is {fmt_list(got, '{:.3f}')}, not {fmt_list(p, '{:.3f}')}"
+        )
+        for value, phrase in mistakes:
+            if np.allclose(z, value, rtol=1e-6, atol=1e-9):
+                return f"{wrong}, {phrase}"
+        return wrong
+
+    return check
+
+
+def _logits_cases() -> list[Case]:
+    def case(name, p, hint):
+        return Case(name, (p,), _expect_logits_for(np.asarray(p, dtype=float)), hint)
+
+    cat = softmax(np.array(LOGITS))
     return [
         case(
-            "[2, 1, 0.1]",
-            np.array([2.0, 1.0, 0.1]),
-            "Step 1: weights = np.exp(z). Step 2: return weights / weights.sum().",
+            "the animals' probabilities [0.659, 0.242, 0.099]",
+            cat,
+            "Step 1 was w = e^z. Which function undoes e^z? Then check that softmax of your answer gives p back.",
         ),
         case(
-            "[0.25, 1.23, -0.8] (a negative logit)",
-            np.array([0.25, 1.23, -0.8]),
-            "A negative logit must still give a positive probability: exponentiate before you divide.",
+            "[0.9, 0.1] (two classes)",
+            np.array([0.9, 0.1]),
+            "The class with probability 0.9 needs the larger logit, and softmax of your logits must be [0.9, 0.1].",
         ),
         case(
-            "[-0.25, 1, -0.75] (logits that sum to 0)",
-            np.array([-0.25, 1.0, -0.75]),
-            "The logits sum to 0: never divide by the sum of the logits, only by the sum of e^z.",
+            "[0.25, 0.25, 0.25, 0.25] (uniform)",
+            np.full(4, 0.25),
+            "Four equal probabilities need four equal logits, one per class.",
         ),
         case(
-            "[0, 0, 0] (a tie)",
-            np.array([0.0, 0.0, 0.0]),
-            "Three equal logits must give 1/3 each: e^0 = 1 for each, divided by a total of 3.",
+            "[0.97, 0.02, 0.01] (very uneven)",
+            np.array([0.97, 0.02, 0.01]),
+            "Use the natural log, np.log: softmax exponentiates with base e.",
         ),
         case(
-            "[102, 101, 100.1] (every logit + 100)",
-            np.array([102.0, 101.0, 100.1]),
-            "Adding 100 to every logit must not change the answer: it multiplies every weight by the same e^100.",
-        ),
-        case(
-            "[1.5, -0.5, 0] as a Python list",
-            [1.5, -0.5, 0.0],
-            "A list has no .sum(): start with z = np.asarray(z, dtype=float), or use np.exp and np.sum.",
+            "[0.2, 0.3, 0.5] as a Python list",
+            [0.2, 0.3, 0.5],
+            "A list has no .shape or .sum(): start with p = np.asarray(p, dtype=float), or use np.log, which "
+            "takes a list.",
         ),
     ]
 
 
-def check_two_step_softmax(fn: Any) -> Feedback:
-    """Run a learner's ``two_step_softmax(z)`` on ordinary, hostile and property cases."""
+def check_logits_from_probs(fn: Any) -> Feedback:
+    """Run a learner's ``logits_from_probs(p)``: softmax of its answer must give ``p`` back."""
     return check_function(
         fn,
-        _two_step_cases(),
-        name="two_step_softmax",
-        success="Exponentiate, then normalise: positive, in the order of the logits, summing to 1, "
-        "and only the differences between logits matter.",
+        _logits_cases(),
+        name="logits_from_probs",
+        success="np.log undoes step 1, and any constant added to your logits gives the same softmax: "
+        "logits are fixed only up to a shared constant.",
+        params="p",
+        params_meaning="the probabilities",
     )
 
 

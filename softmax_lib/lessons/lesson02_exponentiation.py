@@ -12,28 +12,21 @@ import numpy as np
 
 from ..checks import Case, Feedback, Near, check_choice, check_function, check_number, check_prediction, expect_array
 from ..core import softmax
+from ..formatting import fmt_list, fmt_probability, fmt_ratio, fmt_small
 from ..plots import bars, ensure_axes, set_alt
 from ..style import COLORS
 from ..widgets import FigureView
-from .lesson01_intuition import fmt_probability
 
 DOG_LOGITS = (4.8, 1.21, 2.385)
 DOG_LABELS = ("dog", "cat", "bird")
 BATCH = ((4.8, 1.21, 2.385), (8.9, -1.81, 0.2), (1.41, 1.051, 0.026))
 USABLE = "usable"
+#: How close p_i / p_j comes to e^(z_i - z_j), relative, for logits in [-20, 20] (a few ulp of
+#: rounding; the exact figure depends on the CPU's exp code path, so the lesson prints this bound).
+RATIO_BOUND = 1e-13
 
 
 # ---------------------------------------------------------------- small helpers
-def fmt_ratio(r: float) -> str:
-    """A ratio as a learner reads it: '7.39', '1,097', or '1/1,097' for tiny ones."""
-    r = float(r)
-    if r >= 100:
-        return f"{r:,.0f}"
-    if r >= 0.01:
-        return f"{r:.3g}"
-    return f"1/{1 / r:,.0f}"
-
-
 def verdict(z, p) -> str:
     """Is ``p`` a usable probability vector for logits ``z``?
 
@@ -216,18 +209,17 @@ def draw_ratio_vs_gap(ax, gaps, ratios):
     ax.set_ylabel("$p_i / p_j$ (log scale)")
     ax.legend(loc="upper left")
     worst = float(np.max(np.abs(ratios / np.exp(gaps) - 1)))
+    # a bound, not the miss itself: its last digits depend on the CPU's exp code path
+    miss = (
+        f"every relative miss below {RATIO_BOUND:.0e}" if worst < RATIO_BOUND else f"largest relative miss {worst:.1e}"
+    )
     set_alt(
         ax.figure,
         f"{len(gaps)} pairs of classes: the ratio p_i / p_j against the gap z_i - z_j, from "
         f"{gaps.min():.1f} to {gaps.max():.1f}, on a log axis. Every point lies on the curve "
-        f"e^gap (largest relative miss {worst:.0e}).",
+        f"e^gap ({miss}).",
     )
     return ax
-
-
-def _fmt_small(v: float) -> str:
-    """Two decimals, but a small non-zero value keeps its size (2.2e-03, not 0.00)."""
-    return f"{v:.1e}" if 0 < abs(v) < 0.005 else f"{v:.2f}"
 
 
 def draw_normalisers(fig, cases: dict[str, list[float]], methods=("square, then normalise", "softmax")):
@@ -257,7 +249,7 @@ def draw_normalisers(fig, cases: dict[str, list[float]], methods=("square, then 
                 ylim=(lo - 0.1 * pad, hi + pad),
                 fontsize=13,
                 color=COLORS["prob"] if method == "softmax" else COLORS["wrong"],
-                fmt=_fmt_small,
+                fmt=lambda v: fmt_small(v, sci_digits=1),
             )
             ax.set_yticks([0, 1])
             ax.tick_params(axis="x", labelsize=13)
@@ -490,17 +482,24 @@ def widget():
 
 
 # ---------------------------------------------------------------- Predict checkpoints
-def predict_exp800(prediction) -> Feedback:
-    """Predict: what does np.exp(-800) return in float64?"""
+UNDERFLOW_LOGITS = (-1000.0, -1001.0)
+
+
+def predict_underflow(prediction) -> Feedback:
+    """Predict: what do the two steps, np.exp then divide by the sum, return for [-1000, -1001]?"""
+    right = softmax(np.array(UNDERFLOW_LOGITS))
     return check_prediction(
         prediction,
-        "b",
+        "c",
         options=("a", "b", "c"),
-        why="Mathematically e^-800 is positive, but the smallest positive float64 is about 5e-324 "
-        "(e^-744.4), so np.exp(-800) rounds to exactly 0.0, without a warning.",
+        why="Both weights, e^-1000 and e^-1001, are below the smallest positive float64 (about 5e-324, "
+        "e^-744.4), so np.exp rounds them to exactly 0. Their total is 0, and step 2 computes 0 / 0 = NaN, "
+        f"with a warning. The true answer is {fmt_list(right, '{:.3f}')}, what softmax_lib.softmax returns: "
+        "it subtracts the largest logit first (lesson 04).",
         hints={
-            "a": "e^-800 is about 10^-347.4, and no float64 is that small.",
-            "c": "e^x is never negative, and NumPy does not raise for a result that is too small: it rounds.",
+            "a": "That is the true answer, and the one softmax_lib gives. But the two steps compute e^-1000 "
+            "first, and a computer cannot store it.",
+            "b": "Both weights do round to 0, and so does their total: what is 0 / 0?",
         },
     )
 
@@ -539,110 +538,67 @@ def predict_square(prediction) -> Feedback:
     )
 
 
-# ---------------------------------------------------------------- Write it: batch softmax along an axis
-def reference_batch_softmax(z, axis):
-    """Softmax of a batch along ``axis``: every slice along it normalised by its own sum."""
-    weights = np.exp(z)
-    return weights / weights.sum(axis=axis, keepdims=True)
+# ---------------------------------------------------------------- Write it: every ratio at once
+def reference_ratio_matrix(z):
+    """The matrix ``R[i, j] = p_i / p_j`` of ``p = softmax(z)``: ``e^(z_i - z_j)``, by broadcasting."""
+    z = np.asarray(z, dtype=float)
+    return np.exp(z[:, None] - z[None, :])
 
 
-def _maybe(f):
-    """``f()``, or None if NumPy refuses (a shape mismatch)."""
-    try:
-        return f()
-    except ValueError:
-        return None
+def _ratio_case(name, z, hint) -> Case:
+    z_arr = np.asarray(z, dtype=float)
+    e = np.exp(z_arr)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mistakes = [
+            (np.exp(z_arr[None, :] - z_arr[:, None]), "which is p_j / p_i: rows and columns are swapped"),
+            (z_arr[:, None] - z_arr[None, :], "which are the gaps z_i - z_j themselves: exponentiate them"),
+            (z_arr[:, None] / z_arr[None, :], "which are ratios of the LOGITS: softmax turns gaps into ratios"),
+            (e[:, None] * e[None, :], "which multiplies the weights: the ratio divides them"),
+            (e / e, "which divides each weight by itself, entry by entry: pair every i with every j"),
+        ]
+    return Case(name, (z,), expect_array(reference_ratio_matrix(z_arr), mistakes=mistakes), hint)
 
 
-def _batch_case(name, z, axis, hint) -> Case:
-    e = np.exp(z)
-    mistakes = [
-        (
-            _maybe(lambda: e / e.sum(axis=axis)),
-            "which is e divided by e.sum(axis) without keepdims: the sums lost their column shape, so NumPy "
-            "divided column j by the sum of row j",
-        ),
-        (e / e.sum(), "which normalises the whole batch at once: all the entries add up to 1, not each sample"),
-        (
-            e / e.sum(axis=-1, keepdims=True) if z.ndim > 1 else None,
-            "which normalises along the last axis whatever axis says: use the axis argument",
-        ),
-        (
-            e / e.sum(axis=0, keepdims=True) if axis != 0 else None,
-            "which normalises down axis 0 whatever axis says: use the axis argument",
-        ),
-        (
-            _maybe(lambda: z / z.sum(axis=axis, keepdims=True)),
-            "which divides the logits by their sums: exponentiate first",
-        ),
-        (
-            _maybe(lambda: (lambda w: w / w.sum(axis=axis, keepdims=True))(np.exp(z - z.max(axis=axis))))
-            if z.ndim > 1
-            else None,
-            "which subtracts z.max(axis) without keepdims: the maxima lost their column shape too, so each "
-            "entry had the wrong sample's max subtracted (lesson 04's trick needs keepdims=True for the max "
-            "as well)",
-        ),
-    ]
-    return Case(name, (z, axis), expect_array(reference_batch_softmax(z, axis), mistakes=mistakes), hint)
-
-
-def _batch_cases() -> list[Case]:
-    batch = np.array(BATCH)
-    # every row holds the same three logits, so every row has the same sum (and the columns do not)
-    same_sums = np.array([[2.0, 1.0, 0.1], [2.0, 0.1, 1.0], [1.0, 2.0, 0.1]])
+def _ratio_cases() -> list[Case]:
     return [
-        _batch_case(
-            "one sample [2, 1, 0.1], axis=0",
-            np.array([2.0, 1.0, 0.1]),
-            0,
-            "For one vector this is lesson 01's softmax along its only axis: exponentiate, then divide "
-            "by the sum along `axis`.",
+        _ratio_case(
+            "the dog logits [4.8, 1.21, 2.385]",
+            np.array(DOG_LOGITS),
+            "R[i, j] is p_i / p_j, a k × k matrix: pair every class i (a column, shape (k, 1)) with every "
+            "class j (a row, shape (k,)), and broadcasting does the rest.",
         ),
-        _batch_case(
-            "(3, 3): [2, 1, 0.1] in three orders, axis=1",
-            same_sums,
-            1,
-            "Sum along the axis you are given, np.sum(e, axis=axis, keepdims=True): not over the whole "
-            "batch (no axis) and not along a fixed axis.",
+        _ratio_case(
+            "[2.0, 0.5] (two classes)",
+            np.array([2.0, 0.5]),
+            "For two classes R is 2 × 2: [[1, p1/p2], [p2/p1, 1]], with p1/p2 = e^1.5.",
         ),
-        _batch_case(
-            "(3, 3) batch of the lesson, axis=1 (square)",
-            batch,
-            1,
-            "Keep the summed axis: e.sum(axis=axis, keepdims=True). Without keepdims a square batch's "
-            "(3,) sums line up with the last axis and divide the wrong entries, with no error.",
+        _ratio_case(
+            "[0.7, 0.7, 0.7] (a tie)",
+            np.array([0.7, 0.7, 0.7]),
+            "Equal logits mean equal probabilities, so every ratio is 1.",
         ),
-        _batch_case(
-            "(2, 3) batch, axis=1",
-            batch[:2],
-            1,
-            "Keep the summed axis with keepdims=True: (2, 3) / (2,) cannot broadcast, (2, 3) / (2, 1) can.",
+        _ratio_case(
+            "[-3, 0.5, 3, 1] (four classes, negative logits)",
+            np.array([-3.0, 0.5, 3.0, 1.0]),
+            "Negative logits are fine: every weight e^z is positive. Check the shape: k classes give k × k.",
         ),
-        _batch_case(
-            "the (3, 3) batch transposed: samples in columns, axis=0",
-            batch.T.copy(),
-            0,
-            "Here each COLUMN is a sample: use the axis you are given, do not hard-code axis=1 or -1.",
-        ),
-        _batch_case(
-            "(2, 4) batch, every logit + 50, axis=1",
-            np.array([[50.5, 52.0, 49.0, 51.0], [53.0, 50.0, 50.0, 50.0]]),
-            1,
-            "Each row must sum to 1 on its own, whatever the size of its logits.",
+        _ratio_case(
+            "[0, -1, 2] as a Python list",
+            [0.0, -1.0, 2.0],
+            "A list cannot be indexed with [:, None]: start with z = np.asarray(z, dtype=float).",
         ),
     ]
 
 
-def check_batch_softmax(fn: Any) -> Feedback:
-    """Run a learner's ``batch_softmax(z, axis)`` on vectors, square and non-square batches and
-    batches whose samples are columns."""
+def check_ratio_matrix(fn: Any) -> Feedback:
+    """Run a learner's ``ratio_matrix(z)``: the k × k matrix of every ratio p_i / p_j."""
     return check_function(
         fn,
-        _batch_cases(),
-        name="batch_softmax",
-        success="Every sample is normalised by its own sum, along the axis you were given, on square "
-        "and non-square batches alike.",
+        _ratio_cases(),
+        name="ratio_matrix",
+        success="Every ratio p_i / p_j at once, and each one is e^(z_i - z_j): the gap alone decides it.",
+        params="z",
+        params_meaning="the logits",
     )
 
 
@@ -651,26 +607,44 @@ Q1_LOGITS = (3.0, 0.5, -1.0)
 
 
 def check_q1(answer) -> Feedback:
-    """Q1: logits [3.0, 0.5, -1.0]; how many times more probable is class 1 than class 3?"""
+    """Q1: logits [3.0, 0.5, -1.0]; which logit must a new fourth class have to halve p1?"""
     z = np.array(Q1_LOGITS)
-    r = float(np.exp(z[0] - z[2]))
-    p = softmax(z)
+    total = float(np.exp(z).sum())
+    x = float(np.log(total))
+    p1 = float(softmax(z)[0])
+
+    def p1_after(new_logit: float) -> float:
+        return float(softmax(np.append(z, new_logit))[0])
+
     return check_number(
         answer,
-        r,
-        tol=0.15,
-        what="a ratio such as 3.5",
-        why=f"p1 / p3 = e^(z1 - z3) = e^(3 - (-1)) = e^4 = {r:.2f}. The middle class does not come into it.",
+        x,
+        tol=0.006,
+        what="a logit such as 1.5",
+        why=f"Class 1's weight e^3 stays, so halving p1 = e^3 / total means doubling the total: the new "
+        f"class's weight must equal the old total e^3 + e^0.5 + e^-1 = {total:.2f}, so its logit is "
+        f"ln {total:.2f} = {x:.3f}, the log-sum-exp of the three logits. Then p1 falls from {p1:.3f} "
+        f"to {p1_after(x):.3f}.",
         mistakes=[
-            Near(4.0, "4 is the gap itself. Softmax turns the gap into a ratio by exponentiating it: e^gap."),
-            Near(-3.0, "That is the ratio of the logits, 3 / (-1). Softmax only sees their gap."),
-            Near(float(np.exp(2.0)), "That is e^2, from 3 + (-1). The gap is 3 - (-1) = 4: mind the minus sign."),
-            Near(float(np.exp(-4.0)), "That is e^-4, the ratio the other way round: class 3 over class 1.", tol=0.005),
-            Near(float(p[0]), "That is p1, the probability of class 1. The question asks for p1 / p3.", tol=0.005),
-            Near(float(np.exp(3.0)), "That is e^3, class 1's weight alone. Divide by class 3's weight, e^-1."),
-            Near(9.0, "That is 3² / (-1)², what squaring would give. Softmax uses e^z: e^3 / e^-1."),
+            Near(
+                3.0,
+                f"With logit 3 the new class weighs as much as class 1, and p1 falls from {p1:.3f} to "
+                f"{p1_after(3.0):.3f}: not yet half. The new class needs a larger logit.",
+            ),
+            Near(
+                float(3.0 + np.log(2.0)),
+                f"That gives the new class twice class 1's weight, and p1 falls to {p1_after(3.0 + np.log(2.0)):.3f}"
+                f": below half of {p1:.3f}.",
+            ),
+            Near(total, f"{total:.2f} is the weight the new class needs, e^x. Its logit x is the log of that."),
+            Near(
+                float(np.log10(total)),
+                "That is a base-10 log. Softmax exponentiates with base e, so use the natural log, np.log.",
+            ),
+            Near(p1 / 2, "That is the new p1. The question asks for the new class's logit."),
+            Near(float(np.log(2.0)), "ln 2 would double class 1's weight, not the total of all the weights."),
         ],
-        hint="Write p1 / p3 as e^(z1) / e^(z3): the denominators cancel. What is left?",
+        hint="Write class 1's probability before and after the new class joins, then set the second to half the first.",
     )
 
 
