@@ -521,7 +521,8 @@ def test_hostile_inputs_have_finite_answers():
 def test_zone_labels_clear_of_the_slider_mark_at_the_start(fig):
     view = lesson.ShiftView(fig)
     view.update(shift=0.0)
-    whole = view.axes[2]
+    whole = view.zone_axes[0]  # the whole slider's zones, drawn in an inset over view.axes[2]
+    assert whole in view.axes[2].child_axes and whole.get_xlim() == view.axes[2].get_xlim()
     lo, hi = whole.get_xlim()
     labels = {t.get_text(): t.get_position()[0] for t in whole.texts}
     assert set(labels) >= {"right", "NaN"}

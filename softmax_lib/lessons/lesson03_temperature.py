@@ -354,13 +354,14 @@ class TemperatureView(FigureView):
         n = len(self.z)
         fig.set_layout_engine("constrained")
         ax_z, ax_p = fig.subplots(1, 2)
+        # the fixed logits are written under their names (tick labels are part of the cached background,
+        # texts above the bars would be repainted on every move)
         bars(
             self.z,
-            self.labels,
+            [f"{c}\n{v:.1f}" for c, v in zip(self.labels, self.z)],
             ax=ax_z,
             color=COLORS["logit"],
-            fmt="{:.1f}",
-            fontsize=12,
+            fmt=None,
             ylim=(min(0.0, self.z.min()) - 0.8, max(0.0, self.z.max()) + 1.6),
             title="logits z\n(fixed)",
             ylabel="logit",

@@ -182,7 +182,7 @@ def draw_batch(fig, batch, titles, labels=ANIMALS):
     axes[0].set_ylabel("probability")
     rows = "; ".join(
         f"{t}: z = [{', '.join(fmt_logit(v) for v in r)}] gives "
-        + ("NaN in every entry" if np.isnan(q).any() else f"[{', '.join(f'{v:.2f}' for v in q)}]")
+        + ("NaN in every entry" if np.isnan(q).any() else fmt_list(q))
         for t, r, q in zip(titles, batch, p)
     )
     set_alt(fig, f"Softmax of a batch, one panel per row. {rows}.")
@@ -326,9 +326,12 @@ class ShiftView(FigureView):
         self.axes = (ax_n, ax_s, *strips)
         p0 = softmax(self.z)
         self.bars = {}
+        # The stable bars never move: they live in an inset Axes covering ax_s, which the live figure
+        # keeps in its cached background (only what moves is repainted on a slider move).
+        self.still = ax_s.inset_axes([0.0, 0.0, 1.0, 1.0], zorder=0)
         for ax, key, title in (
             (ax_n, "naive", "naive:  e^z / Σ e^z"),
-            (ax_s, "stable", "stable:  max subtracted first"),
+            (self.still, "stable", None),
         ):
             bars(
                 p0,
@@ -356,16 +359,20 @@ class ShiftView(FigureView):
                 for i in range(len(rects))
             ]
             self.bars[key] = (rects, values, nans)
+        self.still.set_axis_off()
+        ax_s.set_xticks(range(len(self.labels)), self.labels)
+        ax_s.set_xlim(self.still.get_xlim())
+        ax_s.set_title("stable:  max subtracted first")
         ax_n.set_ylabel("probability")
         ax_s.tick_params(axis="y", labelleft=False)
         self.status = ax_n.text(
             0.02, 0.97, "", transform=ax_n.transAxes, ha="left", va="top", fontsize=12, fontweight="bold"
         )
-        ax_s.text(
+        self.still.text(
             0.02,
             0.97,
             "never moves",
-            transform=ax_s.transAxes,
+            transform=self.still.transAxes,
             ha="left",
             va="top",
             fontsize=12,
@@ -373,27 +380,38 @@ class ShiftView(FigureView):
             fontweight="bold",
         )
         self.title = fig.suptitle("", fontsize=16, fontweight="bold")
+        self.zone_axes = []
         self.marks = [self._strip(ax, lim, name) for ax, (lim, name) in zip(strips, _STRIPS)]
 
     def _strip(self, ax, lim, name):
-        """Shade the zones inside ``lim``, label them, and return the slider's mark."""
+        """Shade the zones inside ``lim``, label them, and return the slider's mark.
+
+        The zones never move, so they are drawn in an inset Axes covering the strip
+        (``self.zone_axes``): the live figure keeps it in its cached background and
+        repaints only the mark on a move.
+        """
         lo, hi = lim
         inner = []
+        back = ax.inset_axes([0.0, 0.0, 1.0, 1.0], zorder=0)
+        back.set_xlim(lo, hi)
+        back.set_ylim(0, 1)
+        back.set_axis_off()
+        self.zone_axes.append(back)
         for a, b, kind in self.zones:
             a, b = max(a, lo), min(b, hi)
             if b <= a:
                 continue
             color, alpha = _SHADE[kind]
-            ax.axvspan(a, b, color=color, alpha=alpha, linewidth=0)
+            back.axvspan(a, b, color=color, alpha=alpha, linewidth=0)
             if (b - a) > 0.12 * (hi - lo):
                 x = (a + b) / 2
                 if a < 0.0 < b and abs(x) < 0.1 * (hi - lo):  # keep the label clear of the slider's start, c = 0
                     x = a / 2
-                ax.text(x, 0.5, _ZONE_TEXT[kind], ha="center", va="center", fontsize=12)
+                back.text(x, 0.5, _ZONE_TEXT[kind], ha="center", va="center", fontsize=12)
             inner += [a, b]
         edges = sorted({round(v, 2) for v in inner if lo < v < hi})
         for e in edges:
-            ax.axvline(e, color=COLORS["reference"], linewidth=1, linestyle="--")
+            back.axvline(e, color=COLORS["reference"], linewidth=1, linestyle="--")
         # the two zooms sit side by side: label only their outer ends, so -740 and 706.9 do not collide
         ticks = {"whole slider": [lo, 0.0, hi], _STRIPS[1][1]: [lo, *edges], _STRIPS[2][1]: [*edges, hi]}[name]
         ax.set_xticks(ticks, [f"{t:g}" if t in (lo, hi, 0.0) else f"{t:.2f}" for t in ticks])
@@ -459,9 +477,9 @@ class ShiftView(FigureView):
         b = self.points
         naive_words = ", ".join("NaN" if np.isnan(v) else f"{v:.2f}" for v in naive)
         self.alt = (
-            f"Shift c = {shift:+.2f}, logits [{', '.join(f'{v:.2f}' for v in x)}]. "
+            f"Shift c = {shift:+.2f}, logits {fmt_list(x)}. "
             f"Naive softmax: [{naive_words}] ({text}). Stable softmax: "
-            f"[{', '.join(f'{v:.2f}' for v in stable)}], the same at every shift. The naive version is "
+            f"{fmt_list(stable)}, the same at every shift. The naive version is "
             f"right to within {VISIBLE:g} (what the bars can show) for c from about {self.zones[1][1]:.2f} to "
             f"{b.sum_overflow:.2f}; visibly wrong values from "
             f"{b.all_zero:.2f} to {self.zones[1][1]:.2f}, all 0 from {b.sum_overflow:.2f} to "
