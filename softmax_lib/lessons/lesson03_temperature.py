@@ -460,7 +460,11 @@ class SamplerView(FigureView):
         ax.set_ylabel("probability / fraction")
         self.title = ax.set_title(" ", fontsize=15, y=1.0)  # fixed: not re-placed on every draw
         self.xlabel = ax.set_xlabel(" ", fontsize=14)
-        ax.legend(loc="upper right")
+        # the legend never changes: drawn in an inset Axes over ax, which the live figure keeps in its
+        # cached background instead of repainting it on every move
+        self.still = ax.inset_axes([0.0, 0.0, 1.0, 1.0], zorder=5)  # above the bars, as a legend is
+        self.still.set_axis_off()
+        self.still.legend(handles=[self.p_bars, self.s_bars], loc="upper right")
         self.ax = ax
 
     def update(self, T: float = 1.0, seed: int = 0):

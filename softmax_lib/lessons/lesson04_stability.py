@@ -328,7 +328,7 @@ class ShiftView(FigureView):
         self.bars = {}
         # The stable bars never move: they live in an inset Axes covering ax_s, which the live figure
         # keeps in its cached background (only what moves is repainted on a slider move).
-        self.still = ax_s.inset_axes([0.0, 0.0, 1.0, 1.0], zorder=0)
+        self.still = ax_s.inset_axes([0.0, 0.0, 1.0, 1.0], zorder=0.6)  # above the grid (0.5), as bars are
         for ax, key, title in (
             (ax_n, "naive", "naive:  e^z / Σ e^z"),
             (self.still, "stable", None),
@@ -392,7 +392,7 @@ class ShiftView(FigureView):
         """
         lo, hi = lim
         inner = []
-        back = ax.inset_axes([0.0, 0.0, 1.0, 1.0], zorder=0)
+        back = ax.inset_axes([0.0, 0.0, 1.0, 1.0], zorder=0.6)  # under the slider mark
         back.set_xlim(lo, hi)
         back.set_ylim(0, 1)
         back.set_axis_off()
