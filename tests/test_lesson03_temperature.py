@@ -125,7 +125,7 @@ def test_temperature_view_at_both_ends_of_the_slider(fig, T):
     assert np.all(np.isfinite(p)) and math.isclose(p.sum(), 1.0)
     assert np.allclose([r.get_height() for r in fig.axes[1].patches], p)
     assert [n.get_text() for n in view.notes] == [f"{v:.2f}" for v in p]
-    assert [n.xy[1] for n in view.notes] == pytest.approx(list(p))
+    assert [n.get_position()[1] for n in view.notes] == pytest.approx(list(p), abs=0.005)
     if T == lesson.T_MIN:
         assert p.argmax() == 0 and p[0] > 0.99999 and h < 1e-4
         assert any("× 20" in t for t in _texts(fig))
@@ -273,17 +273,17 @@ def test_boltzmann_greedy_to_uniform():
     "answer,ok,fragment",
     [
         (None, None, "No answer yet"),
-        (1.386, True, "log 4"),
-        (np.log(4), True, "Right"),
-        ("1.39", True, "Right"),
-        (2, False, "bits"),
-        (0.602, False, "log₁₀"),
-        (0.25, False, "each class's probability"),
-        (-1.386, False, "sign"),
-        (0, False, "one-hot"),
+        (1.040, True, "1.040 nats"),
+        (-(0.5 * np.log(0.5) + 0.5 * np.log(0.25)), True, "Right"),
+        ("1.04", True, "Right"),
+        (1.5, False, "bits"),
+        (0.452, False, "log₁₀"),
+        (-1.040, False, "sign"),
+        (1.0986, False, "uniform distribution over three"),
         (1, False, "sum of the probabilities"),
-        (0.3466, False, "one class's term"),
-        (5, False, "p = 1/4"),
+        (0.693, False, "only one of the two 0.25"),
+        (0.3466, False, "first class's term"),
+        (1.386, False, "-Σ p · log p"),
         ("x", False, "Expected a number"),
     ],
 )
@@ -293,17 +293,26 @@ def test_check_q1(answer, ok, fragment):
     assert fragment in repr(fb)
 
 
+def test_q1_is_no_entropy_printed_or_stated_above_it(notebook):
+    """The answer, 1.040, must be worked out: no cell before Q1 shows it."""
+    q1 = next(i for i, c in enumerate(notebook.cells) if "**Q1.**" in c.source)
+    above = " ".join(c.source + "".join(o.get("text", "") for o in c.get("outputs", [])) for c in notebook.cells[:q1])
+    assert "1.04" not in above
+
+
 @pytest.mark.parametrize(
     "answer,ok,fragment",
     [
         (None, None, "No answer yet"),
-        ("a", True, "keeps the order"),
-        ("A", True, "0.821 to 0.604"),
-        ("b", False, "keeps their order"),
-        ("c", False, "add up to 1"),
-        ("d", False, "flattens"),
-        ({"a", "d"}, False, "flattens"),
-        ("e", False, "not an option"),
+        ({"a", "c", "d"}, True, "a shift changes nothing"),
+        ("acd", True, "[0.665, 0.245, 0.090]"),
+        ("a, c and d", True, "Right"),
+        ("ac", False, "adding the same number"),
+        ("a", False, "[20, 10, 0] / 10 = [2, 1, 0]"),
+        ("acdb", False, "sharper"),
+        ("acde", False, "flatter"),
+        ("abcde", False, "(b)"),
+        ("f", False, "not an option"),
     ],
 )
 def test_check_q2(answer, ok, fragment):
@@ -312,19 +321,29 @@ def test_check_q2(answer, ok, fragment):
     assert fragment in repr(fb)
 
 
+def test_q2_answer_is_computed_from_the_rows():
+    ref = np.exp([2.0, 1.0, 0.0]) / np.exp([2.0, 1.0, 0.0]).sum()  # independent of softmax_lib
+    same = set()
+    for k, (z, t) in lesson.Q2_ROWS.items():
+        w = np.exp(np.array(z) / t)
+        if np.allclose(w / w.sum(), ref):
+            same.add(k)
+    assert same == lesson.q2_answer() == {"a", "c", "d"}
+
+
 @pytest.mark.parametrize(
     "answer,ok,fragment",
     [
         (None, None, "No answer yet"),
-        (0.88, True, "[2, 4]"),
-        (float(softmax([2.0, 4.0])[1]), True, "Right"),
-        (0.622, False, "multiplied by T"),
-        (0.731, False, "T = 1"),
-        (0.667, False, "dividing by the sum"),
+        (0.629, True, "[0.5, 1, 2]"),
+        (float(softmax([0.5, 1.0, 2.0])[2]), True, "Right"),
+        (0.980, False, "multiplied by T"),
+        (0.844, False, "T = 1"),
+        (0.571, False, "dividing by the sum"),
         (1.0, False, "argmax"),
-        (0.119, False, "smaller class"),
-        (88, False, "percentage"),
-        (88.1, False, "percentage"),
+        (0.140, False, "smallest class"),
+        (63, False, "percentage"),
+        (62.9, False, "percentage"),
         (0.5, False, "Divide the logits by T"),
     ],
 )
@@ -382,10 +401,14 @@ def test_training_legend_sits_in_an_empty_corner():
 @pytest.mark.parametrize(
     "check,prediction,ok,fragment",
     [
-        (lesson.predict_scale, None, None, "No prediction yet"),
-        (lesson.predict_scale, "b", True, "e^10 = 22,026"),
-        (lesson.predict_scale, "a", False, "it exponentiates"),
-        (lesson.predict_scale, "c", False, "their gap is larger"),
+        (lesson.predict_cold, None, None, "No prediction yet"),
+        (lesson.predict_cold, 0.86, True, "p(cat) = 1 / 1.158 = 0.864"),
+        (lesson.predict_cold, 0.88, True, "every gap is doubled"),
+        (lesson.predict_cold, 0.66, False, "probability at T = 1"),
+        (lesson.predict_cold, 0.50, False, "you multiplied by T"),
+        (lesson.predict_cold, 1.0, False, "T → 0 limit"),
+        (lesson.predict_cold, 0.33, False, "uniform limit"),
+        (lesson.predict_cold, 0.75, False, "0.864"),
         (lesson.predict_tie, None, None, "No prediction yet"),
         (lesson.predict_tie, "b", True, "[0.500, 0.500, 0.000]"),
         (lesson.predict_tie, "a", False, "convention of argmax"),
@@ -411,8 +434,20 @@ def test_predict_checkpoints(check, prediction, ok, fragment):
 
 
 def test_predictions_explain_why_even_when_wrong():
-    for check, wrong in [(lesson.predict_scale, "a"), (lesson.predict_tie, "a"), (lesson.predict_hot, "c")]:
+    for check, wrong in [(lesson.predict_tie, "a"), (lesson.predict_hot, "c")]:
         assert check(wrong).detail.endswith(check("b").detail)
+    assert lesson.predict_cold(0.66).detail.endswith(lesson.predict_cold(0.864).detail)
+
+
+def test_cold_prediction_is_not_printed_above_it(notebook):
+    """0.864, cat at T = 0.5, appears only after the Predict (the answer cell), never above it."""
+    cells = notebook.cells
+    ask = next(i for i, c in enumerate(cells) if c.cell_type == "markdown" and "T = 0.5$?" in c.source)
+    above = " ".join(c.source + "".join(o.get("text", "") for o in c.get("outputs", [])) for c in cells[:ask])
+    z = np.array(lesson.LOGITS)
+    p = np.exp(2 * z) / np.exp(2 * z).sum()
+    assert f"{p[0]:.3f}" not in above and f"{p[0]:.2f}" not in above
+    assert cells[ask + 1].source.startswith("my_prediction = None")
 
 
 def test_banana_prediction_numbers_are_recomputed():
@@ -427,6 +462,10 @@ def test_banana_prediction_numbers_are_recomputed():
 # ---------------------------------------------------------------- Write it: my_sample
 def _multiplied(z, T, n, rng):
     return rng.choice(len(z), size=n, p=softmax(np.asarray(z) * T))
+
+
+def _ignores_n(z, T, n, rng):  # right draws, but always 4000 of them
+    return lesson.reference_my_sample(z, T, 4000, rng)
 
 
 def _ignores_t(z, T, n, rng):
@@ -485,9 +524,10 @@ def _inverse_cdf(z, T, n, rng):  # another right way: its own draws, same distri
 @pytest.mark.parametrize(
     "fn,ok,fragments",
     [
-        (lesson.reference_my_sample, True, ["All 8 cases passed"]),
-        (_float_indices, True, ["All 8 cases passed"]),
-        (_inverse_cdf, True, ["All 8 cases passed"]),
+        (lesson.reference_my_sample, True, ["All 9 cases passed"]),
+        (_float_indices, True, ["All 9 cases passed"]),
+        (_inverse_cdf, True, ["All 9 cases passed"]),
+        (_ignores_n, False, ["1 of 9 cases failed", "n = 1500 draws", "shape (4000,)", "pass size=n"]),
         (None, None, ["No function yet"]),
         ("my_sample", False, ["Expected a function"]),
         (_stub, False, ["returned None", "return ..."]),
@@ -554,7 +594,7 @@ def test_notebook_is_stored_unanswered(notebook):
         if "my_prediction =" in c.source or "answer_q" in c.source:
             assert re.search(r"(my_prediction|answer_q\d) = None", c.source)
     (write,) = [c for c in code if "def my_sample" in c.source]
-    assert "return None" in write.source and "8 of 8 cases failed" in write.outputs[0]["data"]["text/plain"]
+    assert "return None" in write.source and "9 of 9 cases failed" in write.outputs[0]["data"]["text/plain"]
 
 
 def test_every_predict_paragraph_comes_before_its_reveal(notebook):
@@ -575,11 +615,15 @@ def test_answers_live_only_inside_details(notebook):
 
 def test_the_answers_in_details_match_the_checkers(notebook):
     (answers,) = [c.source for c in notebook.cells if "Show the answers" in c.source]
-    assert f"**{math.log(4):.3f}**" in answers and lesson.check_q1(round(math.log(4), 3)).ok
-    p1, p2 = softmax(lesson.Q2_LOGITS)[0], softmax(lesson.Q2_LOGITS, temperature=2)[0]
-    assert f"about {p1:.2f} to about {p2:.2f}" in answers and lesson.check_q2("a").ok
-    q3 = float(softmax(lesson.Q3_LOGITS, temperature=lesson.Q3_T)[1])
-    assert f"**{q3:.2f}**" in answers and lesson.check_q3(round(q3, 2)).ok
+    p = np.array(lesson.Q1_P)
+    q1 = float(-(p * np.log(p)).sum())
+    assert f"**{q1:.3f}**" in answers and lesson.check_q1(round(q1, 3)).ok
+    assert "**(a), (c) and (d)**" in answers and lesson.check_q2("acd").ok
+    z = np.array(lesson.Q3_LOGITS) / lesson.Q3_T
+    q3 = float(np.exp(z[-1]) / np.exp(z).sum())
+    assert f"**{q3:.3f}**" in answers and lesson.check_q3(round(q3, 3)).ok
+    t1 = float(np.exp(lesson.Q3_LOGITS[-1]) / np.exp(lesson.Q3_LOGITS).sum())
+    assert f"{t1:.3f} at $T = 1$" in answers
 
 
 def test_the_slider_answers_are_recomputed(notebook):

@@ -11,11 +11,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
+from matplotlib import transforms
 from numpy.typing import ArrayLike
 
 from ..checks import Case, Feedback, Near, check_choice, check_function, check_number, check_prediction
 from ..core import softmax
 from ..examples import ANIMALS, LOGITS
+from ..formatting import fmt_list
 from ..plots import annotate_bars, bars, log_t_axis, set_alt
 from ..style import COLORS, OKABE_ITO
 from ..widgets import FigureView
@@ -37,7 +39,7 @@ __all__ = [
     "SamplerView",
     "widget",
     "sampler_widget",
-    "predict_scale",
+    "predict_cold",
     "predict_tie",
     "predict_hot",
     "predict_banana",
@@ -125,10 +127,6 @@ def sample_words(logits: ArrayLike, temperature: float, n: int, seed: int) -> np
     return rng.choice(len(p), size=n, p=p)
 
 
-def _fmt_list(values, fmt="{:.2f}") -> str:
-    return "[" + ", ".join(fmt.format(float(v)) for v in values) + "]"
-
-
 # ---------------------------------------------------------------- static figures
 def draw_sharpness_pair(fig, small=(1.0, 2.0), scale: float = 10.0):
     """softmax of ``small`` and of ``scale * small`` side by side; return both outputs."""
@@ -154,8 +152,8 @@ def draw_sharpness_pair(fig, small=(1.0, 2.0), scale: float = 10.0):
     axes[0].set_ylabel("probability")
     set_alt(
         fig,
-        f"Two bar charts. softmax({_fmt_list(small, '{:g}')}) = {_fmt_list(out[0], '{:.5f}')}: "
-        f"a mild preference. softmax({_fmt_list(big, '{:g}')}) = {_fmt_list(out[1], '{:.5f}')}: "
+        f"Two bar charts. softmax({fmt_list(small, '{:g}')}) = {fmt_list(out[0], '{:.5f}')}: "
+        f"a mild preference. softmax({fmt_list(big, '{:g}')}) = {fmt_list(out[1], '{:.5f}')}: "
         "practically one-hot.",
     )
     return out
@@ -174,10 +172,10 @@ def draw_temperature_row(fig, z=LOGITS, labels=ANIMALS, temperatures=(0.1, 0.5, 
         ax.tick_params(axis="x", labelsize=13)
     axes[0].set_ylim(0, 1.15)
     axes[0].set_ylabel("probability")
-    words = "; ".join(f"T = {t:g}: {_fmt_list(p)}" for t, p in zip(temperatures, rows))
+    words = "; ".join(f"T = {t:g}: {fmt_list(p)}" for t, p in zip(temperatures, rows))
     set_alt(
         fig,
-        f"softmax of the logits {_fmt_list(z, '{:g}')} ({', '.join(labels)}) at {len(rows)} "
+        f"softmax of the logits {fmt_list(z, '{:g}')} ({', '.join(labels)}) at {len(rows)} "
         f"temperatures, from nearly one-hot to nearly uniform; the first class stays on top. {words}.",
     )
     return np.array(rows)
@@ -337,7 +335,7 @@ def draw_boltzmann(ax, q, actions, t_range=(0.01, 100.0), n_points: int = 161):
     set_alt(
         ax.figure,
         f"P(action) = softmax(Q / T) for actions {', '.join(actions)} against T on a log axis: "
-        f"{_fmt_list(probs[0])} at T = {t_range[0]:g}, {_fmt_list(probs[-1])} at T = {t_range[1]:g}.",
+        f"{fmt_list(probs[0])} at T = {t_range[0]:g}, {fmt_list(probs[-1])} at T = {t_range[1]:g}.",
     )
     return temps, probs
 
@@ -356,13 +354,14 @@ class TemperatureView(FigureView):
         n = len(self.z)
         fig.set_layout_engine("constrained")
         ax_z, ax_p = fig.subplots(1, 2)
+        # the fixed logits are written under their names (tick labels are part of the cached background,
+        # texts above the bars would be repainted on every move)
         bars(
             self.z,
-            self.labels,
+            [f"{c}\n{v:.1f}" for c, v in zip(self.labels, self.z)],
             ax=ax_z,
             color=COLORS["logit"],
-            fmt="{:.1f}",
-            fontsize=12,
+            fmt=None,
             ylim=(min(0.0, self.z.min()) - 0.8, max(0.0, self.z.max()) + 1.6),
             title="logits z\n(fixed)",
             ylabel="logit",
@@ -373,12 +372,15 @@ class TemperatureView(FigureView):
         self.bars = bars(
             np.zeros(n), self.labels, ax=ax_p, fmt=None, ylim=(0, 1.12), ylabel="probability", zero_line=False
         ).containers[-1]
+        # plain texts 3 points above each bar (no Annotation machinery), each at its label's rounded height:
+        # a label drawn again at the same place is repainted from its glyphs (widgets._TextReplay)
+        above = transforms.offset_copy(ax_p.transData, fig=fig, y=3, units="points")
         self.notes = [
-            ax_p.annotate(
+            ax_p.text(
+                i,
+                0.0,
                 "",
-                (i, 0.0),
-                xytext=(0, 3),
-                textcoords="offset points",
+                transform=above,
                 ha="center",
                 va="bottom",
                 fontsize=12,
@@ -409,8 +411,9 @@ class TemperatureView(FigureView):
         n = len(p)
         for i, (bar, note, v) in enumerate(zip(self.bars, self.notes, p)):
             bar.set_height(v)
-            note.xy = (i, v)
-            note.set_text(f"{v:.2f}")
+            label = f"{v:.2f}"
+            note.set_position((i, float(label)))  # at the height it reads: at most 0.005 (under a pixel) off
+            note.set_text(label)
         self.title.set_text(f"softmax(z / T) at T = {T:.3g}\nentropy {h:.2f} (max log {n} = {math.log(n):.2f})")
         self.gap.set_text(f"softmax sees z / T:\nevery gap × {1 / T:.3g}")
         top = int(p.argmax())
@@ -457,7 +460,11 @@ class SamplerView(FigureView):
         ax.set_ylabel("probability / fraction")
         self.title = ax.set_title(" ", fontsize=15, y=1.0)  # fixed: not re-placed on every draw
         self.xlabel = ax.set_xlabel(" ", fontsize=14)
-        ax.legend(loc="upper right")
+        # the legend never changes: drawn in an inset Axes over ax, which the live figure keeps in its
+        # cached background instead of repainting it on every move
+        self.still = ax.inset_axes([0.0, 0.0, 1.0, 1.0], zorder=5)  # above the bars, as a legend is
+        self.still.set_axis_off()
+        self.still.legend(handles=[self.p_bars, self.s_bars], loc="upper right")
         self.ax = ax
 
     def update(self, T: float = 1.0, seed: int = 0):
@@ -481,43 +488,40 @@ class SamplerView(FigureView):
 
 def sampler_widget():
     """A log-scale temperature slider and a seed slider over the word sampler."""
-    import ipywidgets as W
+    from ..widgets import int_slider, live_figure, log_slider
 
-    from ..widgets import live_figure, log_slider
-
-    seed = W.IntSlider(
-        value=0,
-        min=0,
-        max=9,
-        description="seed",
-        continuous_update=True,
-        style={"description_width": "initial"},
-        layout=W.Layout(width="300px"),
-    )
+    seed = int_slider("seed", 0, 0, 9, width="300px")
     return live_figure(
         SamplerView, {"T": log_slider("temperature T", 1.0, T_MIN, T_MAX), "seed": seed}, figsize=(10, 4.2), columns=2
     )
 
 
 # ---------------------------------------------------------------- Predict checkpoints
-SCALE_OPTIONS = ("a", "b", "c")
+COLD_T = 0.5
 
 
-def predict_scale(prediction) -> Feedback:
-    """Predict: do [1, 2] and [10, 20] give the same probabilities? a same, b [10, 20] sharper, c flatter."""
-    small, big = softmax([1.0, 2.0]), softmax([10.0, 20.0])
+def predict_cold(prediction) -> Feedback:
+    """Predict: the probability of cat, softmax([2, 1, 0.1] / 0.5)[0] (a number)."""
+    z = np.asarray(LOGITS, dtype=float)
+    p = softmax(z, temperature=COLD_T)
+    w = np.exp((z - z.max()) / COLD_T)
     return check_prediction(
         prediction,
-        "b",
-        options=SCALE_OPTIONS,
-        why=f"softmax weighs classes by e^z, so a gap becomes a ratio: e^1 = {math.e:.3f} for [1, 2] "
-        f"(p = {small[1]:.3f}) but e^10 = {math.exp(10):,.0f} for [10, 20] (p = {big[1]:.5f}). "
-        "Same order, much sharper output: softmax depends on the scale of the logits, not only their order.",
-        hints={
-            "a": "Both vectors prefer the second class by the same factor of 2, but softmax does not "
-            "divide by the sum: it exponentiates, so it sees the differences 1 and 10.",
-            "c": "Larger logits are not 'more spread out' for softmax: their gap is larger, 10 instead of 1.",
-        },
+        float(p[0]),
+        tol=0.03,
+        why=f"z / {COLD_T:g} = {fmt_list(z / COLD_T, '{:g}')}: every gap is doubled, so cat's weight is e^2 = "
+        f"{math.exp(2):.2f} times dog's (it was e^1 = {math.e:.2f}). Weights relative to cat: "
+        f"{fmt_list(w, '{:.3f}')}, so p(cat) = 1 / {w.sum():.3f} = {p[0]:.3f}. The same as squaring each "
+        "probability of T = 1 and normalising again.",
+        mistakes=[
+            Near(float(softmax(z)[0]), "That is cat's probability at T = 1. Dividing by T = 0.5 doubles every gap."),
+            Near(
+                float(softmax(z * COLD_T)[0]),
+                "That is softmax(z · 0.5): you multiplied by T. Temperature divides, z / 0.5 = 2z.",
+            ),
+            Near(1.0, "1 is the T → 0 limit. At T = 0.5 dog and bird still get e^-2 and e^-3.8 of cat's weight."),
+            Near(1 / 3, "1/3 is the uniform limit, T → ∞. A T below 1 sharpens."),
+        ],
     )
 
 
@@ -533,7 +537,7 @@ def predict_tie(prediction) -> Feedback:
         "b",
         options=TIE_OPTIONS,
         why=f"The two tied logits always have the same weight, e^(2/T), so they always share equally; the third "
-        f"one's weight relative to them, e^(-1/T), goes to 0. At T = 0.01: {_fmt_list(p, '{:.3f}')}.",
+        f"one's weight relative to them, e^(-1/T), goes to 0. At T = 0.01: {fmt_list(p, '{:.3f}')}.",
         hints={
             "a": "softmax treats the two tied classes exactly alike, so it cannot give one of them everything. "
             "(np.argmax does pick the first, but that is a convention of argmax, not the limit.)",
@@ -611,6 +615,8 @@ def reference_my_sample(logits, T, n, rng):
 
 
 _N_DRAWS = 4000
+#: A second number of draws: a sampler that ignores ``n`` fails here.
+_OTHER_N = 1500
 
 
 def _sample_check(p: np.ndarray, n: int = _N_DRAWS) -> Callable[[Any], str | None]:
@@ -645,7 +651,7 @@ def _sample_check(p: np.ndarray, n: int = _N_DRAWS) -> Callable[[Any], str | Non
         tol = 5 * np.sqrt(p * (1 - p) / n) + 0.002
         if np.all(np.abs(freq - p) <= tol):
             return None
-        what = f"drew the classes with frequencies {_fmt_list(freq)} instead of about {_fmt_list(p)}"
+        what = f"drew the classes with frequencies {fmt_list(freq)} instead of about {fmt_list(p)}"
         for name, q in suspects.items():
             if np.all(np.abs(freq - q) <= 5 * np.sqrt(q * (1 - q) / n) + 0.002):
                 return f"{what}: that is {name}"
@@ -655,11 +661,19 @@ def _sample_check(p: np.ndarray, n: int = _N_DRAWS) -> Callable[[Any], str | Non
     return check
 
 
-def _case(name: str, logits, T: float, hint: str, suspects: Mapping[str, ArrayLike] = (), seed: int = 1) -> Case:
+def _case(
+    name: str,
+    logits,
+    T: float,
+    hint: str,
+    suspects: Mapping[str, ArrayLike] = (),
+    seed: int = 1,
+    n: int = _N_DRAWS,
+) -> Case:
     p = softmax(np.asarray(logits, dtype=float), temperature=T)
-    check = _sample_check(p)
+    check = _sample_check(p, n)
     check.suspects.update(dict(suspects))
-    return Case(name, (np.asarray(logits, dtype=float), T, _N_DRAWS, np.random.default_rng(seed)), check, hint)
+    return Case(name, (np.asarray(logits, dtype=float), T, n, np.random.default_rng(seed)), check, hint)
 
 
 def _reproducible_case(fn) -> Case:
@@ -699,7 +713,8 @@ def check_my_sample(fn) -> Feedback:
             "[2, 1, 0.1] at T = 0.5",
             z,
             0.5,
-            "Divide the logits by T, exponentiate, normalise, then draw n indices with rng.choice(len(p), size=n, p=p).",
+            "Divide the logits by T, exponentiate, normalise, then draw n indices with "
+            "rng.choice(len(p), size=n, p=p).",
             suspects={
                 "softmax(z · T): multiply by T instead of dividing": softmax(z * 0.5),
                 "softmax(z) at T = 1: T is not used": softmax(z),
@@ -751,6 +766,14 @@ def check_my_sample(fn) -> Feedback:
             "-inf entry shifts the indices after it), and shift by the largest logit (finite here), not by "
             "the mean or the smallest, which are -inf and turn every weight into NaN.",
         ),
+        _case(
+            f"n = {_OTHER_N} draws, [2, 1, 0.1] at T = 1",
+            z,
+            1.0,
+            f"Return exactly n draws, whatever n is: pass size=n to rng.choice (here n = {_OTHER_N}), "
+            "not a number of your own.",
+            n=_OTHER_N,
+        ),
         _reproducible_case(fn),
     ]
     return check_function(
@@ -758,90 +781,116 @@ def check_my_sample(fn) -> Feedback:
         cases,
         name="my_sample",
         success="Your sampler follows softmax(z / T), survives tiny and huge T, ties, huge "
-        "logits and masked classes, and is reproducible from its generator.",
+        "logits and masked classes, draws as many samples as asked, and is reproducible from its generator.",
+        params="logits, T, n, rng",
+        params_meaning="the logits, the temperature, the number of draws and a NumPy generator",
     )
 
 
 # ---------------------------------------------------------------- check yourself
+Q1_P = (0.5, 0.25, 0.25)
+
+
 def check_q1(answer) -> Feedback:
-    """Q1: the entropy (natural log) of the uniform distribution over 4 classes."""
-    expected = math.log(4)
+    """Q1: the entropy (natural log) of [0.5, 0.25, 0.25]."""
+    p = np.array(Q1_P)
+    expected = float(entropy(p))
+    terms = -p * np.log(p)
     return check_number(
         answer,
         expected,
         tol=0.006,
         what="a number of nats such as 0.7",
-        why=f"-4 · (1/4) · log(1/4) = log 4 = {expected:.3f}. The uniform distribution has the "
-        "largest entropy there is for 4 classes: the T → ∞ end of the curve.",
+        why=f"-(0.5 log 0.5 + 2 · 0.25 log 0.25) = {terms[0]:.4f} + 2 · {terms[1]:.4f} = {expected:.3f} nats: "
+        f"between 0 (one-hot) and log 3 = {math.log(3):.3f} (uniform over three).",
         mistakes=[
-            Near(2.0, "2 is log₂ 4, the entropy in bits. This lesson uses the natural log (nats): np.log."),
-            Near(math.log10(4), "That is log₁₀ 4. Entropy here uses the natural log, np.log."),
-            Near(0.25, "0.25 is each class's probability. Entropy is -Σ p log p over the four classes."),
-            Near(-math.log(4), "Mind the sign: entropy is MINUS the sum of p log p, and it is never negative."),
-            Near(0.0, "0 is the entropy of a one-hot distribution (T → 0). The uniform one is the other extreme."),
+            Near(1.5, "1.5 is the entropy in bits (log₂). This lesson uses the natural log (nats): np.log."),
+            Near(expected / math.log(10), "That used log₁₀. Entropy here uses the natural log, np.log."),
+            Near(-expected, "Mind the sign: entropy is MINUS the sum of p log p, and it is never negative."),
+            Near(
+                math.log(3),
+                "log 3 is the entropy of the uniform distribution over three classes; this one is not uniform.",
+            ),
             Near(1.0, "1 is the sum of the probabilities. Entropy is -Σ p log p."),
-            Near(math.log(4) / 4, "That is one class's term, -(1/4) log(1/4). Add up all four."),
+            Near(float(terms[0] + terms[1]), "That counts only one of the two 0.25 classes: add up all three terms."),
+            Near(float(terms[0]), "That is the first class's term alone: add up all three."),
         ],
-        hint="Each of the 4 classes has p = 1/4. Compute -Σ p · log p with np.log.",
+        hint="Compute -Σ p · log p with np.log: three terms, one per class.",
     )
 
 
-Q2_LOGITS = (3.0, 1.0, 0.5)
 Q2_OPTIONS = {
-    "a": "the same class stays on top, and its probability goes down",
-    "b": "a different class can become the most likely",
-    "c": "every probability is halved",
-    "d": "the top class's probability goes up",
+    "a": "[4, 2, 0] at T = 2",
+    "b": "[2, 1, 0] at T = 0.5",
+    "c": "[20, 10, 0] at T = 10",
+    "d": "[3, 2, 1] at T = 1",
+    "e": "[1, 0.5, 0] at T = 2",
+}
+#: Q2's rows: logits and temperature of each option.
+Q2_ROWS = {
+    "a": ((4.0, 2.0, 0.0), 2.0),
+    "b": ((2.0, 1.0, 0.0), 0.5),
+    "c": ((20.0, 10.0, 0.0), 10.0),
+    "d": ((3.0, 2.0, 1.0), 1.0),
+    "e": ((1.0, 0.5, 0.0), 2.0),
 }
 
 
+def q2_answer() -> set[str]:
+    """The options whose softmax equals softmax([2, 1, 0]) at T = 1, computed."""
+    ref = softmax([2.0, 1.0, 0.0])
+    return {k for k, (z, t) in Q2_ROWS.items() if np.allclose(softmax(z, temperature=t), ref)}
+
+
 def check_q2(answer) -> Feedback:
-    """Q2: what doubling T (from 1 to 2) does to softmax([3, 1, 0.5])."""
-    p1 = softmax(Q2_LOGITS)
-    p2 = softmax(Q2_LOGITS, temperature=2.0)
+    """Q2: which logits and temperatures give the same probabilities as softmax([2, 1, 0]) at T = 1."""
+    ref = softmax([2.0, 1.0, 0.0])
+    p = {k: fmt_list(softmax(z, temperature=t), "{:.3f}") for k, (z, t) in Q2_ROWS.items()}
     return check_choice(
         answer,
-        "a",
+        q2_answer(),
         options=tuple(Q2_OPTIONS),
-        why=f"Dividing by a positive T keeps the order of the logits, so argmax cannot change; the gaps "
-        f"halve, so the output flattens: the top probability drops from {p1[0]:.3f} to {p2[0]:.3f}.",
+        why=f"softmax only sees z / T, up to a shift. (a) and (c) are [2, 1, 0] scaled by 2 and 10 and divided "
+        f"by the same T; (d) is [2, 1, 0] + 1, and a shift changes nothing (lesson 02). All three give "
+        f"{fmt_list(ref, '{:.3f}')}.",
         hints={
-            "b": "Dividing every logit by the same positive number keeps their order: 3/2 > 1/2 > 0.5/2.",
-            "c": "Probabilities always add up to 1, so they cannot all be halved.",
-            "d": "A larger T shrinks the gaps between logits, which flattens the output.",
+            "a": "(a): [4, 2, 0] / 2 = [2, 1, 0].",
+            "b": f"(b): [2, 1, 0] / 0.5 = [4, 2, 0], every gap doubled: sharper, {p['b']}.",
+            "c": "(c): [20, 10, 0] / 10 = [2, 1, 0].",
+            "d": "(d): [3, 2, 1] is [2, 1, 0] + 1, and adding the same number to every logit changes no probability.",
+            "e": f"(e): [1, 0.5, 0] / 2 = [0.5, 0.25, 0], every gap a quarter: flatter, {p['e']}.",
         },
     )
 
 
-Q3_LOGITS = (1.0, 2.0)
-Q3_T = 0.5
+Q3_LOGITS = (1.0, 2.0, 4.0)
+Q3_T = 2.0
 
 
 def check_q3(answer) -> Feedback:
-    """Q3: P(top class) for logits [1, 2] at T = 0.5."""
+    """Q3: P(top class) for logits [1, 2, 4] at T = 2."""
     z = np.array(Q3_LOGITS)
-    p = float(softmax(z, temperature=Q3_T)[1])
+    p = float(softmax(z, temperature=Q3_T)[-1])
     return check_number(
         answer,
         p,
         tol=0.006,
         what="a probability such as 0.42",
-        why=f"z / T = [2, 4], and e^4 / (e^2 + e^4) = 1 / (1 + e^-2) = {p:.3f}: "
-        f"sharper than at T = 1 ({float(softmax(z)[1]):.3f}).",
+        why=f"z / T = [0.5, 1, 2], and e^2 / (e^0.5 + e^1 + e^2) = {p:.3f}: "
+        f"flatter than at T = 1 ({float(softmax(z)[-1]):.3f}).",
         mistakes=[
             Near(
-                float(softmax(z * Q3_T)[1]),
-                "That is softmax(z · T) = softmax([0.5, 1]): you multiplied by T. "
-                "Temperature divides: z / 0.5 = [2, 4].",
+                float(softmax(z * Q3_T)[-1]),
+                "That is softmax(z · T) = softmax([2, 4, 8]): you multiplied by T. Temperature divides: z / 2.",
             ),
-            Near(float(softmax(z)[1]), "That is the answer at T = 1. Divide the logits by T = 0.5 first."),
-            Near(2 / 3, "That is 2 / (1 + 2) (or 4 / (2 + 4)): dividing by the sum. Exponentiate z / T first."),
-            Near(1.0, "That is the argmax (the T → 0 limit). At T = 0.5 the other class still gets some."),
+            Near(float(softmax(z)[-1]), "That is the answer at T = 1. Divide the logits by T = 2 first."),
+            Near(4 / 7, "That is 4 / (1 + 2 + 4): dividing by the sum. Exponentiate z / T first."),
+            Near(1.0, "That is the argmax (the T → 0 limit). At T = 2 the other classes get plenty."),
             Near(
                 float(softmax(z, temperature=Q3_T)[0]),
-                "That is the smaller class (logit 1). The question asks for the top one.",
+                "That is the smallest class (logit 1). The question asks for the top one.",
             ),
             Near(100 * p, "That looks like a percentage. Give the probability, a number between 0 and 1.", tol=0.6),
         ],
-        hint="Divide the logits by T, then exponentiate and normalise: e^(2/T) / (e^(1/T) + e^(2/T)).",
+        hint="Divide the logits by T, then exponentiate and normalise: e^(4/T) / (e^(1/T) + e^(2/T) + e^(4/T)).",
     )
