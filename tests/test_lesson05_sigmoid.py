@@ -283,9 +283,6 @@ def _two_params(z, t):
     return sigmoid(z)
 
 
-N_SIG = 1 + len(lesson.SIGMOID_HOSTILE) + 1
-
-
 def _in_float64(z):  # casts first: more digits than float32 holds, and still right
     z = np.asarray(z, dtype=np.float64)
     e = np.exp(-np.abs(z))
@@ -296,7 +293,39 @@ def _tanh(z):  # no overflow, but 1 + tanh(z/2) cancels for large negative z
     return 0.5 * (1 + np.tanh(0.5 * z))
 
 
-@pytest.mark.parametrize("fn", [lesson.reference_sigmoid, sigmoid, _in_float64])
+def _expit(z):  # scipy's sigmoid: float32 in, float32 out, σ(−100) rounded to 0 without a warning
+    import scipy.special
+
+    return scipy.special.expit(z)
+
+
+def _silenced_textbook(z):  # right values everywhere, the overflow warnings switched off
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-z))
+
+
+def _silenced_stable(z):  # even a stable formula fails when it switches the warnings off
+    with np.errstate(all="ignore"):
+        e = np.exp(-np.abs(z))
+        return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def _filtered(z):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return 1 / (1 + np.exp(-z))
+
+
+N_SIG = 1 + len(lesson.SIGMOID_HOSTILE) + 1
+CORRECT_SIGMOIDS = {
+    "reference": lesson.reference_sigmoid,
+    "library": sigmoid,
+    "computes in float64": _in_float64,
+    "scipy.special.expit": _expit,
+}
+
+
+@pytest.mark.parametrize("fn", CORRECT_SIGMOIDS.values(), ids=CORRECT_SIGMOIDS.keys())
 def test_check_my_sigmoid_passes_correct_solutions(fn):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -305,29 +334,53 @@ def test_check_my_sigmoid_passes_correct_solutions(fn):
     assert f"All {N_SIG} cases passed" in fb.title and "stable" in fb.detail
 
 
-@pytest.mark.parametrize(
-    "fn,failed,first,fragments",
-    [
-        (_textbook, 2, "[-1000]", ["made NumPy warn: overflow encountered in exp", "For z < 0 use e^z / (1 + e^z)"]),
-        (_textbook_exp, 2, "[1000]", ["returned NaN", "For z ≥ 0 use 1 / (1 + e^−z)"]),
-        (_where_both, 3, "[1000]", ["made NumPy warn", "np.where computes BOTH branches"]),
-        (_cancels, 2, "tiny tails", ["[0, 0] instead of [4.25e-18, 9.86e-305]", "cancels to 0"]),
-        (_clipped, 2, "tiny tails", ["returned wrong values", "do not clip z"]),
-        (_tanh, 2, "tiny tails", ["[0, 0] instead of [4.25e-18, 9.86e-305]", "cancels to 0"]),
-        (_summed, N_SIG, "ordinary", ["wrong shape", "no float()"]),
-        (_complex, N_SIG, "ordinary", ["returned complex numbers", "a probability is a real number"]),
-        (_tuple, N_SIG, "ordinary", ["returned a tuple", "Return only the array"]),
-        (_asymmetric, 1, "σ(−z) = 1 − σ(z)", ["not 1 everywhere", "σ(z) + σ(−z) must be 1"]),
-        (_in_place, N_SIG, "ordinary", ["changed its input array in place", "Compute a new array"]),
-    ],
-)
+def test_expit_rounds_the_float32_subnormal_to_zero_and_that_is_accepted():
+    import scipy.special
+
+    z = np.array([-100.0, 100.0], dtype=np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = scipy.special.expit(z)
+    assert out.dtype == np.float32 and out[0] == 0.0 < sigmoid(-100.0) < lesson.FLOAT32_ATOL
+    assert lesson.FLOAT32_ATOL == np.finfo(np.float32).tiny
+
+
+SIGMOID_MISTAKES = {
+    "textbook 1/(1+e^-z)": (
+        _textbook,
+        2,
+        "[-1000]",
+        ["made NumPy warn: overflow encountered in exp", "For z < 0 use e^z / (1 + e^z)"],
+    ),
+    "textbook e^z/(1+e^z)": (_textbook_exp, 2, "[1000]", ["returned NaN", "For z ≥ 0 use 1 / (1 + e^−z)"]),
+    "np.where of both formulas": (_where_both, 3, "[1000]", ["made NumPy warn", "np.where computes BOTH branches"]),
+    "1 - sigma for z < 0": (_cancels, 1, "tiny tails", ["[0 0] instead of [4.25e-18 9.86e-305]", "cancels to 0"]),
+    "clipped logits": (_clipped, 2, "tiny tails", ["returned wrong values", "do not clip z"]),
+    "tanh form": (_tanh, 1, "tiny tails", ["[0 0] instead of [4.25e-18 9.86e-305]", "cancels to 0"]),
+    "silenced textbook": (
+        _silenced_textbook,
+        N_SIG,
+        "ordinary",
+        ["silenced NumPy's warnings with np.errstate(over='ignore')", "Silencing hides bugs", "np.exp(-np.abs(z))"],
+    ),
+    "silenced stable formula": (_silenced_stable, N_SIG, "ordinary", ["np.errstate(all='ignore')", "Silencing hides"]),
+    "warnings filtered": (_filtered, N_SIG, "ordinary", ["silenced NumPy's warnings", "Silencing hides bugs"]),
+    "summed": (_summed, N_SIG, "ordinary", ["wrong shape", "no float()"]),
+    "complex": (_complex, N_SIG, "ordinary", ["returned complex numbers", "a probability is a real number"]),
+    "tuple": (_tuple, N_SIG, "ordinary", ["returned a tuple", "Return only the array"]),
+    "asymmetric": (_asymmetric, 1, "σ(−z) = 1 − σ(z)", ["not 1 everywhere", "σ(z) + σ(−z) must be 1"]),
+    "in place": (_in_place, N_SIG, "ordinary", ["changed its input array in place", "Compute a new array"]),
+}
+
+
+@pytest.mark.parametrize("fn,failed,first,fragments", SIGMOID_MISTAKES.values(), ids=SIGMOID_MISTAKES.keys())
 def test_check_my_sigmoid_names_the_failure(fn, failed, first, fragments):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fb = lesson.check_my_sigmoid(fn)
     assert fb.ok is False
     assert f"{failed} of {N_SIG} cases failed" in fb.title, repr(fb)
-    assert fb.title.split("The first: ")[1].startswith(first)
+    assert fb.failed.name.startswith(first)
     text = repr(fb)
     for fragment in fragments:
         assert fragment in text, text

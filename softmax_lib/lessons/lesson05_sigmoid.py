@@ -6,13 +6,13 @@ Read how a figure is drawn with ``lesson.draw_sigmoid??``, ``lesson.draw_pairs_o
 
 from __future__ import annotations
 
-import dataclasses
 import warnings
 from typing import Any
 
 import numpy as np
 
 from ..checks import (
+    SILENCED_HINT,
     WARNED_HINT,
     Case,
     Feedback,
@@ -22,11 +22,9 @@ from ..checks import (
     check_number,
     check_prediction,
     expect_array,
-    form_hint,
-    probe,
-    signature_problem,
 )
 from ..core import sigmoid, softmax
+from ..formatting import fmt_array_sig
 from ..plots import bars, ensure_axes, set_alt
 from ..style import COLORS
 from ..widgets import FigureView
@@ -431,7 +429,13 @@ def check_q3(answer) -> Feedback:
 
 
 # ---------------------------------------------------------------- Write it: a stable sigmoid
-_ORDINARY = ("ordinary [-2, 0, 2]", np.array([-2.0, 0.0, 2.0]))
+ORDINARY = ("ordinary [-2, 0, 2]", np.array([-2.0, 0.0, 2.0]))
+ORDINARY_HINT = "σ(z) = 1 / (1 + e^−z): for z = 0 it is 0.5, and it grows with z."
+
+#: The float32 case's absolute tolerance, the smallest normal float32 (1.2e-38).  σ(−100) = 3.7e-44 is a
+#: float32 subnormal; a sigmoid that stays in float32 without overflowing (``scipy.special.expit``)
+#: rounds it to 0, and 0 is as right as 3.7e-44 for any probability.  Overflow still fails (its warning).
+FLOAT32_ATOL = float(np.finfo(np.float32).tiny)
 
 #: (name, input, hint, absolute tolerance): the hostile inputs check_my_sigmoid tries after an ordinary one.
 SIGMOID_HOSTILE = (
@@ -459,9 +463,9 @@ SIGMOID_HOSTILE = (
     (
         "float32 [-100, 100]",
         np.array([-100.0, 100.0], dtype=np.float32),
-        "In float32 np.exp overflows above 88.72 already. Only ever exponentiate −|z|, which is ≤ 0.",
-        3e-45,
-    ),  # two float32 subnormal steps: computing in float32 or in float64 are both right
+        "In float32 e^z overflows above 88.72 already. Only ever exponentiate −|z|, which is ≤ 0.",
+        FLOAT32_ATOL,
+    ),
     (
         "batch [[0, 1], [-1, 50]]",
         np.array([[0.0, 1.0], [-1.0, 50.0]]),
@@ -470,10 +474,19 @@ SIGMOID_HOSTILE = (
     ),
 )
 
-_WHERE_HINT = (
-    " np.where computes BOTH branches for every entry before it picks, so the branch you did not "
+SUCCESS = (
+    "No overflow, no NaN, no warning at ±1000 or in float32, tiny tails kept, shapes kept, and "
+    "σ(−z) = 1 − σ(z): your sigmoid is stable."
+)
+#: The hint when both [1000] and [-1000] warn: np.where's trap.
+WHERE_HINT = (
+    "np.where computes BOTH branches for every entry before it picks, so the branch you did not "
     "want still overflows. Compute e = np.exp(-np.abs(z)) once; it is in (0, 1], and both branches "
     "can use it."
+)
+SILENCED = (
+    f"{SILENCED_HINT} Here: compute e = np.exp(-np.abs(z)), which is in (0, 1] and cannot overflow, "
+    "so there is nothing to silence."
 )
 
 
@@ -492,89 +505,57 @@ def _symmetric(fn, z):
             except Exception:  # a wrong kind of result is reported by the other cases
                 return "could not compute my_sigmoid(z) + my_sigmoid(−z)"
         if total.shape != np.shape(z) or not np.allclose(total, 1.0, rtol=0, atol=1e-12):
-            return f"gave my_sigmoid(z) + my_sigmoid(−z) = {np.array2string(total, precision=4)}, not 1 everywhere"
+            return f"gave my_sigmoid(z) + my_sigmoid(−z) = {fmt_array_sig(total, 4)}, not 1 everywhere"
         return None
 
     return check
 
 
-def _g(a) -> str:
-    text = np.array2string(
-        np.asarray(a, dtype=float),
-        separator=", ",
-        formatter={"float_kind": lambda v: f"{v:.3g}"},
-        max_line_width=10_000,
-    )
-    return " ".join(text.split())
-
-
-def _expect(expected, *, rtol: float, atol: float):
-    """expect_array, but wrong values are shown to 3 significant digits (4.25e-18, not 0.)."""
-    base = expect_array(expected, rtol=rtol, atol=atol)
-
-    def check(out):
-        wrong = base(out)
-        if wrong and wrong.startswith("returned wrong values"):
-            return f"returned wrong values: {_g(out)} instead of {_g(expected)}"
-        return wrong
-
-    return check
-
-
-def sigmoid_cases(fn=None) -> list[Case]:
+def sigmoid_cases(fn) -> list[Case]:
     """The cases of :func:`check_my_sigmoid`: ordinary, hostile, and the property σ(−z) = 1 − σ(z)."""
-    name, z = _ORDINARY
-    hint = (
-        form_hint(probe(fn, z), "my_sigmoid", "probabilities", z.shape) if fn is not None else None
-    ) or "σ(z) = 1 / (1 + e^−z): for z = 0 it is 0.5, and it grows with z."
-    cases = [Case(name, (z,), _expect(sigmoid(z), rtol=1e-9, atol=1e-12), hint)]
+    name, z = ORDINARY
+    cases = [Case(name, (z,), expect_array(sigmoid(z), rtol=1e-9, atol=1e-12), ORDINARY_HINT)]
     cases += [
-        Case(n, (zz,), _expect(sigmoid(zz.astype(float)), rtol=1e-6, atol=atol), h)
+        Case(
+            n, (zz,), expect_array(sigmoid(zz.astype(float)), rtol=1e-6, atol=atol), h, warned_hint=f"{WARNED_HINT} {h}"
+        )
         for n, zz, h, atol in SIGMOID_HOSTILE
     ]
     zs = np.linspace(-30.0, 30.0, 13)
-    if fn is not None:
-        cases.append(
-            Case(
-                "σ(−z) = 1 − σ(z) for z from −30 to 30",
-                (zs,),
-                _symmetric(fn, zs),
-                "σ(z) + σ(−z) must be 1: check that both branches use the same e = e^−|z|, "
-                "and that σ(z) is not 1 − something for positive z AND negative z.",
-            )
+    cases.append(
+        Case(
+            "σ(−z) = 1 − σ(z) for z from −30 to 30",
+            (zs,),
+            _symmetric(fn, zs),
+            "σ(z) + σ(−z) must be 1: check that both branches use the same e = e^−|z|, "
+            "and that σ(z) is not 1 − something for positive z AND negative z.",
         )
+    )
     return cases
 
 
 def check_my_sigmoid(fn: Any) -> Feedback:
     """Run a learner's ``my_sigmoid(z)`` on ordinary, hostile (±1000, tiny tails,
     float32, a batch) and property (σ(−z) = 1 − σ(z)) cases, compared with
-    :func:`softmax_lib.sigmoid`; any NumPy warning counts as a failure.
+    :func:`softmax_lib.sigmoid`.  Any NumPy warning counts as a failure, and so
+    does switching the warnings off (``np.errstate``...).
 
     Returns a :class:`~softmax_lib.checks.CodeFeedback` with one row per case.
     """
-    if fn is not None and fn is not Ellipsis and callable(fn):
-        problem = signature_problem(fn, "my_sigmoid")
-        if problem is not None:
-            return problem
     fb = check_function(
         fn,
         sigmoid_cases(fn) if callable(fn) else [],
         name="my_sigmoid",
-        success="No overflow, no NaN, no warning at ±1000 or in float32, tiny tails kept, "
-        "shapes kept, and σ(−z) = 1 − σ(z): your sigmoid is stable.",
+        success=SUCCESS,
+        params="z",
+        params_meaning="the logits",
+        returns="probabilities",
+        forbid_silencing=True,
+        silenced_hint=SILENCED,
     )
-    if fb.ok is False and fb.detail.endswith(WARNED_HINT):
-        # Only a warning: say where it came from.  Both ends warning is np.where's trap;
-        # one end only is the textbook formula of that end, whose case hint says what to do.
-        rows = {name: what for _, name, what in fb.rows}
-        ends = [rows.get(n, "") for n in ("[1000]", "[-1000]")]
-        if all(e.startswith("made NumPy warn") for e in ends):
-            extra = _WHERE_HINT
-        else:
-            first = fb.title.split("The first: ", 1)[-1]
-            extra = " " + next((h for n, _, h, _ in SIGMOID_HOSTILE if n == first), "")
-        fb = dataclasses.replace(fb, detail=fb.detail + extra.rstrip())
+    ends = [r for r in fb.results if r.case.name in ("[1000]", "[-1000]")]
+    if fb.failure is not None and fb.failure.kinds == {"warned"} and all(r.kinds == {"warned"} for r in ends):
+        fb = fb.with_hint(f"{WARNED_HINT} {WHERE_HINT}")  # both ends warn: np.where's trap
     return fb
 
 

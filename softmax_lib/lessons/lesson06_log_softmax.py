@@ -13,6 +13,7 @@ import numpy as np
 
 from ..checks import Case, Feedback, Near, check_function, check_number, check_prediction, short
 from ..core import cross_entropy, log_softmax, logsumexp, softmax
+from ..formatting import fmt_small
 from ..plots import bars, ensure_axes, set_alt
 from ..style import COLORS
 from ..widgets import FigureView
@@ -43,17 +44,6 @@ def loss_and_grad(z, target: int):
 
 
 # ---------------------------------------------------------------- figures
-def fmt_small(v: float) -> str:
-    """Two decimals, but tiny non-zero values in scientific notation (never "-0.00").
-
-    >>> fmt_small(0.4173), fmt_small(-4.5e-05), fmt_small(0.0)
-    ('0.42', '-5e-05', '0.00')
-    """
-    if v != 0 and abs(v) < 0.005:
-        return f"{v:.0e}"
-    return f"{v:.2f}"
-
-
 def draw_prob_vs_logprob(fig, z, labels=None):
     """softmax(z) and log_softmax(z) side by side: tiny probabilities become
     moderate negative numbers.  Returns ``(p, logp)``."""
@@ -430,13 +420,39 @@ def _correct_entry_negative(shape, y):
     return check
 
 
-def _matches_finite_differences(fn, z, y, h=1e-5):
-    """The learner's gradient against centred differences of the learner's own loss."""
+def _precision(out) -> np.dtype:
+    """The float type a learner's (loss, grad) was computed in: the coarser of the two (float64 if neither is)."""
+    types = [np.asarray(v).dtype for v in out]
+    floats = [t for t in types if t.kind == "f"]
+    return max(floats, key=lambda t: np.finfo(t).eps) if floats else np.dtype(np.float64)
+
+
+def fd_step_and_tolerance(dtype) -> tuple[float, float]:
+    """The finite-difference step for a loss computed in ``dtype``, and the largest difference between
+    the gradient and the differences (relative to the gradient's largest entry) that still counts as equal.
+
+    The step eps^(1/3) balances the rounding of the loss (eps / h) against the curvature (h²); the
+    differences then match a right gradient to about eps^(2/3), and the tolerance is 100 times that.
+
+    >>> [f"{v:.0e}" for v in fd_step_and_tolerance(np.float64)]
+    ['6e-06', '4e-09']
+    >>> [f"{v:.0e}" for v in fd_step_and_tolerance(np.float32)]
+    ['5e-03', '2e-03']
+    """
+    eps = float(np.finfo(dtype).eps)
+    return eps ** (1 / 3), 100 * eps ** (2 / 3)
+
+
+def _matches_finite_differences(fn, z, y):
+    """The learner's gradient against centred differences of the learner's own loss, with a step and a
+    tolerance for the precision the learner computes in (float32 needs a far larger step than float64)."""
 
     def check(out):
         got, wrong = _unpack(out, z.shape)
         if wrong:
             return wrong
+        dtype = _precision(out)
+        h, tol = fd_step_and_tolerance(dtype)
         numeric = np.zeros_like(z)
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -448,11 +464,12 @@ def _matches_finite_differences(fn, z, y, h=1e-5):
         except Exception as err:  # the learner's code may raise anything
             return f"raised {type(err).__name__} when a logit was nudged: {err}"
         a = got[1]
-        rel = np.max(np.abs(a - numeric) / np.maximum(1e-8, np.abs(a) + np.abs(numeric)))
-        if not rel < 1e-6:
+        scale = float(np.max(np.abs(a) + np.abs(numeric)))
+        off = float(np.max(np.abs(a - numeric))) / scale if scale > 0 else 0.0
+        if not off <= tol:
             return (
-                f"returned a gradient {short(a[0])}... but nudging the logits says {short(numeric[0])}... "
-                f"(relative error {rel:.1e})"
+                f"returned a gradient {short(a[0])}... but nudging the logits by {h:.0e} says {short(numeric[0])}... "
+                f"(they differ by {off:.1e} of the gradient's size; in {dtype.name} up to {tol:.0e} is rounding)"
             )
         return None
 
@@ -549,6 +566,8 @@ def check_my_ce_and_grad(fn) -> Feedback:
         fn,
         ce_cases(fn),
         name="my_ce_and_grad",
+        params="z, y",
+        params_meaning="the logits and the correct classes",
         success="Your loss is right for logits 1000 apart in float64 and 150 apart in float32, and your gradient "
         "(p − y) / N matches finite differences: this is what a framework's fused cross-entropy does.",
     )
