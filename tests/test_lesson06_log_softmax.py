@@ -160,11 +160,11 @@ def test_sweep_figure_has_one_legend_entry_per_visible_line(fig, which, n_lines)
 
 # ---------------------------------------------------------------- Predict checkpoints
 PREDICT_TABLE = [
-    (lesson.predict_float32_gap, None, None, "No prediction yet"),
-    (lesson.predict_float32_gap, "b", True, "103.97"),
-    (lesson.predict_float32_gap, "a", False, "float64 limit"),
-    (lesson.predict_float32_gap, "c", False, "OVERflows"),
-    (lesson.predict_float32_gap, "d", False, "Both formats run out"),
+    (lesson.predict_float32_stable, None, None, "No prediction yet"),
+    (lesson.predict_float32_stable, "c", True, "At gap 1000 in float32 it gives -1000"),
+    (lesson.predict_float32_stable, "a", False, "never takes the log of a probability"),
+    (lesson.predict_float32_stable, "b", False, "every exponent is ≤ 0"),
+    (lesson.predict_float32_stable, "d", False, "stays −gap"),
     (lesson.predict_bounded_push, None, None, "No prediction yet"),
     (lesson.predict_bounded_push, "b", True, "never go below −1"),
     (lesson.predict_bounded_push, "a", False, "every p is between 0 and 1"),
@@ -391,12 +391,15 @@ def test_q1_answer_is_not_printed_by_the_lesson():
     "answer,ok,fragment",
     [
         (None, None, "No answer yet"),
-        (-0.3, True, "raises that logit"),
-        (0.3, False, "y − p"),
-        (0.7, False, "subtract 1"),
-        (-1.4286, False, "with respect to p"),
-        (0.2, False, "class 1"),
-        (5, False, "p − y, with y one-hot"),
+        (-0.893, True, "raises that logit"),
+        (np.float32(-0.8935), True, "Right"),
+        (0.893, False, "y − p"),
+        (0.107, False, "subtract 1"),
+        (0.787, False, "class 0's logit"),
+        (-0.213, False, "treats class 0"),
+        (-1, False, "add p_1"),
+        (-9.39, False, "with respect to p"),
+        (5, False, "Compute p = softmax(z) first"),
     ],
 )
 def test_check_q2(answer, ok, fragment):
@@ -409,17 +412,30 @@ def test_check_q2(answer, ok, fragment):
     "answer,ok,fragment",
     [
         (None, None, "No answer yet"),
-        (6.908, True, "log 1000"),
-        (np.log(1000), True, "Right"),
-        (0.001, False, "probability 1/1000"),
-        (-6.908, False, "wrong sign"),
-        (3, False, "log10"),
-        (0, False, "probability 1"),
-        (2.303, False, "10-class answer"),
-        (10, False, "same probability"),
+        (64, True, "64 classes"),
+        (np.exp(4.159), True, "Right"),
+        (4.159, False, "the loss itself"),
+        (14421, False, "natural log"),
+        (0.0156, False, "each class's probability"),
+        (1000, False, "−log(1/C)"),
     ],
 )
 def test_check_q3(answer, ok, fragment):
     fb = lesson.check_q3(answer)
     assert fb.ok is ok
     assert fragment in repr(fb)
+
+
+def test_q2_and_q3_answers_are_not_printed_above_them():
+    p = softmax(np.array(lesson.Q2_LOGITS))
+    assert round(float(p[1] - 1), 3) == -0.893
+    assert round(float(np.log(64)), 3) == lesson.Q3_LOSS  # the sanity check prints log C for 3, 10 and 100 only
+
+
+def test_stable_log_softmax_is_finite_in_float32_where_the_naive_one_is_not():
+    gaps = np.array([50.0, 104.0, 200.0, 1000.0])
+    rows = np.stack([np.zeros_like(gaps), -gaps], axis=-1).astype(np.float32)
+    stable = log_softmax(rows)[:, 1]
+    assert stable.dtype == np.float32 and np.array_equal(stable, -gaps.astype(np.float32))
+    with np.errstate(divide="ignore"):
+        assert np.isneginf(np.log(softmax(rows))[1:, 1]).all()
