@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from softmax_lib import cross_entropy, log_softmax, plots, softmax
+from softmax_lib.formatting import fmt_small
 from softmax_lib.lessons import lesson06_log_softmax as lesson
 
 
@@ -85,7 +86,7 @@ def test_loss_view_at_both_ends_and_between(fig, correct):
     assert lo < g.min() and g.max() < hi
     texts = _texts(fig)
     assert f"loss = {lesson.loss_label(ell)}" in texts
-    assert [t.get_text() for t in view.g_texts] == [lesson.fmt_small(v) for v in g]
+    assert [t.get_text() for t in view.g_texts] == [fmt_small(v) for v in g]
     assert not any(t.startswith("-0.00") for t in texts)
     assert not any("nan" in t.lower() or "inf" in t.lower() for t in texts)
     assert f"loss {lesson.loss_label(ell)}" in view.alt and f"{correct:.2f}" in view.alt
@@ -159,11 +160,11 @@ def test_sweep_figure_has_one_legend_entry_per_visible_line(fig, which, n_lines)
 
 # ---------------------------------------------------------------- Predict checkpoints
 PREDICT_TABLE = [
-    (lesson.predict_float32_gap, None, None, "No prediction yet"),
-    (lesson.predict_float32_gap, "b", True, "103.97"),
-    (lesson.predict_float32_gap, "a", False, "float64 limit"),
-    (lesson.predict_float32_gap, "c", False, "OVERflows"),
-    (lesson.predict_float32_gap, "d", False, "Both formats run out"),
+    (lesson.predict_float32_stable, None, None, "No prediction yet"),
+    (lesson.predict_float32_stable, "c", True, "At gap 1000 in float32 it gives -1000"),
+    (lesson.predict_float32_stable, "a", False, "never takes the log of a probability"),
+    (lesson.predict_float32_stable, "b", False, "every exponent is ≤ 0"),
+    (lesson.predict_float32_stable, "d", False, "stays −gap"),
     (lesson.predict_bounded_push, None, None, "No prediction yet"),
     (lesson.predict_bounded_push, "b", True, "never go below −1"),
     (lesson.predict_bounded_push, "a", False, "every p is between 0 and 1"),
@@ -254,9 +255,40 @@ def _in_place(z, y):
     return lesson.reference_ce_and_grad(z, y)
 
 
+def _in_float32(z, y):  # right, computed in float32 throughout (as on a GPU)
+    z = np.asarray(z, dtype=np.float32)
+    n = len(z)
+    shifted = z - z.max(axis=1, keepdims=True)
+    logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    g = np.exp(logp)
+    g[np.arange(n), y] -= 1
+    return -logp[np.arange(n), y].mean(), g / n
+
+
+def _in_float32_float_loss(z, y):  # the same, the loss handed back as a Python float
+    loss, g = _in_float32(z, y)
+    return float(loss), g
+
+
+def _in_float32_wrong_n(z, y):  # float32 and a gradient without the 1/N: still caught
+    loss, g = _in_float32(z, y)
+    return loss, g * len(z)
+
+
+def _in_float32_inconsistent(z, y):  # float32, a loss that does not belong to the gradient
+    loss, g = _in_float32(z, y)
+    if np.asarray(z).shape == (5, 4):
+        loss = loss + np.float32(0.01) * np.sum(np.asarray(z, dtype=np.float32) ** 2)
+    return loss, g
+
+
 CE_TABLE = [
     # function, ok, the first failing case (or None), a fragment of its hint
     (lesson.reference_ce_and_grad, True, None, "fused cross-entropy"),
+    (_in_float32, True, None, "fused cross-entropy"),
+    (_in_float32_float_loss, True, None, "fused cross-entropy"),
+    (_in_float32_wrong_n, False, "the 4-row batch", "divided by N"),
+    (_in_float32_inconsistent, False, "finite differences", "how your own loss changes"),
     (_neg_log_softmax, False, "gaps of 1000", "Never take log(softmax(z))"),
     (_naive_exp, False, "[[1000, 999, 998]]", "Subtract each row's maximum"),
     (_wrong_sign, False, "the sign on the correct class", "y − p points the other way"),
@@ -280,13 +312,40 @@ def test_check_my_ce_and_grad(fn, ok, first, fragment):
     text = repr(fb)
     assert fragment in text
     if first is not None:
-        assert fb.title.split("The first: ")[1].find(first) >= 0
+        assert first in fb.failed.name
+    else:
+        assert fb.failed is None
+
+
+def _fd_off(fn, z, y, h):
+    """Largest difference between fn's gradient and centred differences of its loss, relative to the gradient."""
+    _, a = fn(z, y)
+    num = np.zeros(z.shape)
+    for idx in np.ndindex(z.shape):
+        e = np.zeros(z.shape)
+        e[idx] = h
+        num[idx] = (float(fn(z + e, y)[0]) - float(fn(z - e, y)[0])) / (2 * h)
+    return np.max(np.abs(a - num)) / np.max(np.abs(a) + np.abs(num))
+
+
+@pytest.mark.parametrize("fn,dtype", [(lesson.reference_ce_and_grad, np.float64), (_in_float32, np.float32)])
+def test_finite_difference_step_suits_the_precision(fn, dtype):
+    h, tol = lesson.fd_step_and_tolerance(dtype)
+    rng = np.random.default_rng(6)
+    z, y = rng.normal(0.0, 2.0, (5, 4)), rng.integers(0, 4, 5)
+    assert _fd_off(fn, z, y, h) < tol / 10  # a right gradient is well inside the tolerance
+    assert tol < 0.01  # y − p (off by 1.0) and a missing 1/N (0.67 here) are far outside it
+    h64, _ = lesson.fd_step_and_tolerance(np.float64)
+    if dtype == np.float32:  # float64's step is too small for float32: the check failed a right answer
+        assert _fd_off(fn, z, y, h64) > tol
 
 
 def test_check_my_ce_and_grad_without_a_function():
     assert lesson.check_my_ce_and_grad(None).ok is None
     fb = lesson.check_my_ce_and_grad(3.0)
     assert fb.ok is False and "Pass the function itself" in fb.detail
+    fb = lesson.check_my_ce_and_grad(lambda z: z)
+    assert fb.ok is False and "exactly two parameters, the logits and the correct classes" in fb.detail
 
 
 def test_reference_ce_and_grad_agrees_with_the_library_on_the_hostile_cases():
@@ -332,12 +391,15 @@ def test_q1_answer_is_not_printed_by_the_lesson():
     "answer,ok,fragment",
     [
         (None, None, "No answer yet"),
-        (-0.3, True, "raises that logit"),
-        (0.3, False, "y − p"),
-        (0.7, False, "subtract 1"),
-        (-1.4286, False, "with respect to p"),
-        (0.2, False, "class 1"),
-        (5, False, "p − y, with y one-hot"),
+        (-0.893, True, "raises that logit"),
+        (np.float32(-0.8935), True, "Right"),
+        (0.893, False, "y − p"),
+        (0.107, False, "subtract 1"),
+        (0.787, False, "class 0's logit"),
+        (-0.213, False, "treats class 0"),
+        (-1, False, "add p_1"),
+        (-9.39, False, "with respect to p"),
+        (5, False, "Compute p = softmax(z) first"),
     ],
 )
 def test_check_q2(answer, ok, fragment):
@@ -350,17 +412,30 @@ def test_check_q2(answer, ok, fragment):
     "answer,ok,fragment",
     [
         (None, None, "No answer yet"),
-        (6.908, True, "log 1000"),
-        (np.log(1000), True, "Right"),
-        (0.001, False, "probability 1/1000"),
-        (-6.908, False, "wrong sign"),
-        (3, False, "log10"),
-        (0, False, "probability 1"),
-        (2.303, False, "10-class answer"),
-        (10, False, "same probability"),
+        (64, True, "64 classes"),
+        (np.exp(4.159), True, "Right"),
+        (4.159, False, "the loss itself"),
+        (14421, False, "natural log"),
+        (0.0156, False, "each class's probability"),
+        (1000, False, "−log(1/C)"),
     ],
 )
 def test_check_q3(answer, ok, fragment):
     fb = lesson.check_q3(answer)
     assert fb.ok is ok
     assert fragment in repr(fb)
+
+
+def test_q2_and_q3_answers_are_not_printed_above_them():
+    p = softmax(np.array(lesson.Q2_LOGITS))
+    assert round(float(p[1] - 1), 3) == -0.893
+    assert round(float(np.log(64)), 3) == lesson.Q3_LOSS  # the sanity check prints log C for 3, 10 and 100 only
+
+
+def test_stable_log_softmax_is_finite_in_float32_where_the_naive_one_is_not():
+    gaps = np.array([50.0, 104.0, 200.0, 1000.0])
+    rows = np.stack([np.zeros_like(gaps), -gaps], axis=-1).astype(np.float32)
+    stable = log_softmax(rows)[:, 1]
+    assert stable.dtype == np.float32 and np.array_equal(stable, -gaps.astype(np.float32))
+    with np.errstate(divide="ignore"):
+        assert np.isneginf(np.log(softmax(rows))[1:, 1]).all()

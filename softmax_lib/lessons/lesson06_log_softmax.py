@@ -13,6 +13,7 @@ import numpy as np
 
 from ..checks import Case, Feedback, Near, check_function, check_number, check_prediction, short
 from ..core import cross_entropy, log_softmax, logsumexp, softmax
+from ..formatting import fmt_small
 from ..plots import bars, ensure_axes, set_alt
 from ..style import COLORS
 from ..widgets import FigureView
@@ -43,17 +44,6 @@ def loss_and_grad(z, target: int):
 
 
 # ---------------------------------------------------------------- figures
-def fmt_small(v: float) -> str:
-    """Two decimals, but tiny non-zero values in scientific notation (never "-0.00").
-
-    >>> fmt_small(0.4173), fmt_small(-4.5e-05), fmt_small(0.0)
-    ('0.42', '-5e-05', '0.00')
-    """
-    if v != 0 and abs(v) < 0.005:
-        return f"{v:.0e}"
-    return f"{v:.2f}"
-
-
 def draw_prob_vs_logprob(fig, z, labels=None):
     """softmax(z) and log_softmax(z) side by side: tiny probabilities become
     moderate negative numbers.  Returns ``(p, logp)``."""
@@ -304,21 +294,22 @@ def widget():
 
 
 # ---------------------------------------------------------------- Predict checkpoints
-def predict_float32_gap(prediction) -> Feedback:
-    """Predict: from what gap does log(softmax([0, -gap])) give -inf in float32?"""
+def predict_float32_stable(prediction) -> Feedback:
+    """Predict: what does the stable log_softmax([0, -gap])[1] do in float32 as the gap grows to 1000?"""
+    z = log_softmax(np.array([0.0, -1000.0], dtype=np.float32))
     tiny = float(np.finfo(np.float32).smallest_subnormal)
-    limit = -np.log(tiny) + np.log(2)
     return check_prediction(
         prediction,
-        "b",
+        "c",
         options=("a", "b", "c", "d"),
-        why=f"e^-gap rounds to 0 once it falls below half the smallest positive float32, {tiny:.1e}: "
-        f"that happens past gap = −log({tiny:.1e}) + log 2 = {limit:.2f}. Then log 0 = −inf.",
+        why="log_softmax computes z − logsumexp(z) = [0, −gap] − log(1 + e^−gap): the only exponential is "
+        "e^−gap ≤ 1, which cannot overflow, and when it rounds to 0 the log term is just log 1 = 0. "
+        f"At gap 1000 in float32 it gives {z[1]:g}. No probability is formed, so none can round to 0.",
         hints={
-            "a": "745 is the float64 limit; float32 has far fewer exponent bits.",
-            "c": "88.72 is where e^z OVERflows in float32 (lesson 04). Here e^-gap UNDERflows: the limit "
-            "is set by the smallest positive float32, not the largest.",
-            "d": "Both formats run out: float64 at a gap of about 745, float32 much earlier.",
+            "a": "The naive form breaks there because it takes the log of e^−gap, which rounds to 0 below "
+            f"{tiny:.1e}. log_softmax never takes the log of a probability.",
+            "b": "Nothing here is exponentiated upwards: after subtracting the max, every exponent is ≤ 0.",
+            "d": "When e^−gap rounds to 0, log(1 + 0) = 0 is subtracted from −gap, which stays −gap.",
         },
     )
 
@@ -430,13 +421,39 @@ def _correct_entry_negative(shape, y):
     return check
 
 
-def _matches_finite_differences(fn, z, y, h=1e-5):
-    """The learner's gradient against centred differences of the learner's own loss."""
+def _precision(out) -> np.dtype:
+    """The float type a learner's (loss, grad) was computed in: the coarser of the two (float64 if neither is)."""
+    types = [np.asarray(v).dtype for v in out]
+    floats = [t for t in types if t.kind == "f"]
+    return max(floats, key=lambda t: np.finfo(t).eps) if floats else np.dtype(np.float64)
+
+
+def fd_step_and_tolerance(dtype) -> tuple[float, float]:
+    """The finite-difference step for a loss computed in ``dtype``, and the largest difference between
+    the gradient and the differences (relative to the gradient's largest entry) that still counts as equal.
+
+    The step eps^(1/3) balances the rounding of the loss (eps / h) against the curvature (h²); the
+    differences then match a right gradient to about eps^(2/3), and the tolerance is 100 times that.
+
+    >>> [f"{v:.0e}" for v in fd_step_and_tolerance(np.float64)]
+    ['6e-06', '4e-09']
+    >>> [f"{v:.0e}" for v in fd_step_and_tolerance(np.float32)]
+    ['5e-03', '2e-03']
+    """
+    eps = float(np.finfo(dtype).eps)
+    return eps ** (1 / 3), 100 * eps ** (2 / 3)
+
+
+def _matches_finite_differences(fn, z, y):
+    """The learner's gradient against centred differences of the learner's own loss, with a step and a
+    tolerance for the precision the learner computes in (float32 needs a far larger step than float64)."""
 
     def check(out):
         got, wrong = _unpack(out, z.shape)
         if wrong:
             return wrong
+        dtype = _precision(out)
+        h, tol = fd_step_and_tolerance(dtype)
         numeric = np.zeros_like(z)
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -448,11 +465,12 @@ def _matches_finite_differences(fn, z, y, h=1e-5):
         except Exception as err:  # the learner's code may raise anything
             return f"raised {type(err).__name__} when a logit was nudged: {err}"
         a = got[1]
-        rel = np.max(np.abs(a - numeric) / np.maximum(1e-8, np.abs(a) + np.abs(numeric)))
-        if not rel < 1e-6:
+        scale = float(np.max(np.abs(a) + np.abs(numeric)))
+        off = float(np.max(np.abs(a - numeric))) / scale if scale > 0 else 0.0
+        if not off <= tol:
             return (
-                f"returned a gradient {short(a[0])}... but nudging the logits says {short(numeric[0])}... "
-                f"(relative error {rel:.1e})"
+                f"returned a gradient {short(a[0])}... but nudging the logits by {h:.0e} says {short(numeric[0])}... "
+                f"(they differ by {off:.1e} of the gradient's size; in {dtype.name} up to {tol:.0e} is rounding)"
             )
         return None
 
@@ -549,6 +567,8 @@ def check_my_ce_and_grad(fn) -> Feedback:
         fn,
         ce_cases(fn),
         name="my_ce_and_grad",
+        params="z, y",
+        params_meaning="the logits and the correct classes",
         success="Your loss is right for logits 1000 apart in float64 and 150 apart in float32, and your gradient "
         "(p − y) / N matches finite differences: this is what a framework's fused cross-entropy does.",
     )
@@ -593,56 +613,54 @@ def check_q1(answer) -> Feedback:
     )
 
 
-Q2_P = (0.7, 0.2, 0.1)
+Q2_LOGITS = (2.0, 0.0, 0.0)
+Q2_TARGET = 1
 
 
 def check_q2(answer) -> Feedback:
-    """Q2: the gradient on the target class's logit when p = [0.7, 0.2, 0.1] and y is class 0."""
-    p0 = Q2_P[0]
+    """Q2: the gradient on the correct class's logit for the logits [2, 0, 0] and correct class 1."""
+    z, k = np.array(Q2_LOGITS), Q2_TARGET
+    p = softmax(z)
     return check_number(
         answer,
-        p0 - 1,
+        float(p[k] - 1),
         tol=0.005,
         what="a number such as 0.25",
-        why="The gradient is p − y, and for the target class y = 1: 0.7 − 1 = −0.3. "
-        "It is negative, so gradient descent raises that logit.",
+        why=f"p = softmax([2, 0, 0]) = [{p[0]:.3f}, {p[1]:.3f}, {p[2]:.3f}], and the gradient is p − y: for the "
+        f"correct class y = 1, so {p[k]:.3f} − 1 = {p[k] - 1:.3f}. Negative: gradient descent raises that logit.",
         mistakes=[
-            Near(1 - p0, "That is y − p. The gradient of the loss is p − y: negative for the target class."),
-            Near(p0, "That is p for the target class; for that class y = 1, so subtract 1."),
+            Near(float(1 - p[k]), "That is y − p. The gradient of the loss is p − y: negative for the correct class."),
+            Near(float(p[k]), "That is p_1 itself; for the correct class y = 1, so subtract 1."),
+            Near(float(p[0]), "That is the gradient on class 0's logit (p_0 − 0). The question asks about class 1."),
+            Near(float(p[0] - 1), "That treats class 0, the largest logit, as the correct class. It is class 1."),
+            Near(-1.0, "−1 is −y alone: add p_1, the probability the model gives class 1."),
             Near(
-                -1 / p0,
-                "That is the derivative of −log p with respect to p. The question asks for the "
-                "derivative with respect to the logit z, which is p − y.",
+                float(-1 / p[k]),
+                "That is the derivative of −log p with respect to p. The question asks for the derivative with "
+                "respect to the logit z, which is p − y.",
             ),
-            Near(0.2, "0.2 is the gradient on class 1 (p_1 − 0). The question asks for the target class, class 0."),
         ],
-        hint="The gradient of cross-entropy with respect to the logits is p − y, with y one-hot.",
+        hint="Compute p = softmax(z) first; the gradient of cross-entropy with respect to the logits is p − y.",
     )
 
 
-Q3_CLASSES = 1000
+Q3_LOSS = 4.159
 
 
 def check_q3(answer) -> Feedback:
-    """Q3: the expected initial loss for 1000 classes and small random logits."""
-    c = Q3_CLASSES
+    """Q3: the number of classes of a fresh model whose first loss is 4.159 (about log 64)."""
+    c = float(np.exp(Q3_LOSS))
     return check_number(
         answer,
-        float(np.log(c)),
-        tol=0.01,
-        what="a loss such as 1.5",
-        why=f"Small logits give p ≈ 1/{c} for every class, so the loss is −log(1/{c}) = log {c} = {np.log(c):.3f}. "
-        "A first loss far from this points to a bug (or to logits that start too large).",
+        round(c),
+        tol=1.0,
+        what="a number of classes such as 20",
+        why="Small logits give every class p ≈ 1/C, so the first loss is about log C. "
+        f"log C = {Q3_LOSS} gives C = e^{Q3_LOSS} ≈ {c:.1f}: {round(c)} classes.",
         mistakes=[
-            Near(1 / c, f"That is the probability 1/{c} of each class. The loss is −log of it.", tol=0.0005),
-            Near(-np.log(c), "Right size, wrong sign: −log(1/1000) is positive."),
-            Near(3.0, "That is log10(1000). Cross-entropy uses the natural log."),
-            Near(
-                0.0,
-                "A loss of 0 means the right class gets probability 1. With random logits every class "
-                "gets about the same probability.",
-            ),
-            Near(float(np.log(10)), "log 10 is the 10-class answer. This model has 1000 classes."),
+            Near(Q3_LOSS, "That is the loss itself. The loss is about log C: undo the log."),
+            Near(10**Q3_LOSS, f"That is 10^{Q3_LOSS}: the loss uses the natural log, so take e^{Q3_LOSS}.", tol=50),
+            Near(1 / c, "That is 1/C = e^−loss, each class's probability. The question asks for C.", tol=0.002),
         ],
-        hint="With all logits ≈ 0, softmax gives every class the same probability. What is −log of it?",
+        hint="A fresh model gives every class about the same probability, 1/C, so its loss is about −log(1/C).",
     )
