@@ -8,16 +8,14 @@ from __future__ import annotations
 import json
 import math
 import re
-import warnings
 from pathlib import Path
 
 import mpmath
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from softmax_lib import cross_entropy, log_softmax, plots, softmax
+import softmax_lib
+from softmax_lib import cross_entropy, plots, softmax
 from softmax_lib.lessons import lesson07_training as lesson
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "07-training.ipynb"
@@ -59,6 +57,7 @@ def test_training_lowers_the_loss_and_records_snapshots():
     np.testing.assert_array_equal(W, snaps[50][0])
 
 
+@pytest.mark.slow  # trains the digits model for 10 000 steps (cached per process)
 def test_the_trajectory_levels_off_in_accuracy_while_confidence_grows():
     probs, labels = lesson.trajectory()
     assert sorted(probs) == list(lesson.STEPS) and 100 in lesson.STEPS
@@ -71,6 +70,23 @@ def test_the_trajectory_levels_off_in_accuracy_while_confidence_grows():
     assert conf[100] < acc[100] and conf[10000] > acc[10000] + 0.01
 
 
+@pytest.mark.slow  # trains the digits model for 10 000 steps (cached per process)
+def test_the_printed_training_figures_are_far_from_a_rounding_edge():
+    """Full-batch gradient descent on a convex loss does not amplify rounding: the BLAS and SIMD paths
+    change these figures by about 1e-15 (measured under Prescott, Haswell, SkylakeX and NumPy without
+    AVX-512). The notebook prints them to 3 or 4 decimals, so each must be far from where that rounding
+    flips, and the first step with the confidence above the accuracy must win by far more than 1e-15."""
+    probs, labels = lesson.trajectory()
+    for steps in (10, 100, 1000, 3981, 10000):
+        for value in lesson.summary(probs[steps], labels)[:2]:
+            assert abs(value * 1e3 - math.floor(value * 1e3) - 0.5) > 1e-6, (steps, value)
+    margins = [lesson.summary(probs[s], labels)[1] - lesson.summary(probs[s], labels)[0] for s in lesson.STEPS]
+    first = next(i for i, m in enumerate(margins) if m > 0)
+    assert lesson.STEPS[first] == 3162 and margins[first] > 1e-5 and margins[first - 1] < -1e-5
+    assert all(m > 1e-5 for m in margins[first:])  # once above, it stays above
+
+
+@pytest.mark.slow  # trains the digits model for 10 000 steps (cached per process)
 @pytest.mark.parametrize("steps", [lesson.STEPS[0], 100, lesson.STEPS[-1]])
 def test_training_view_at_the_ends_and_between(fig, steps):
     view = lesson.TrainingView(fig)
@@ -87,6 +103,7 @@ def test_training_view_at_the_ends_and_between(fig, steps):
     fig.canvas.draw()
 
 
+@pytest.mark.slow  # trains the digits model for 10 000 steps (cached per process)
 def test_widget_redraws_on_change():
     box = lesson.widget()
     (control,) = box.controls.values()
@@ -201,11 +218,15 @@ def test_the_solution_in_the_notebook_is_the_one_tested():
     "answer,ok,fragment",
     [
         (None, None, "No answer yet"),
-        (-0.125, True, "-0.125"),
-        ("-0.125", True, "-0.125"),
-        (-0.5, False, "divided by N"),
-        (0.125, False, "wrong sign"),
-        (0.05, False, "class 0"),
+        (-0.15, True, "-0.15"),
+        ("-0.15", True, "-0.15"),
+        (-3 / 20, True, "sum over the images"),
+        (-0.3, False, "without the 1/N"),
+        (0.15, False, "wrong sign"),
+        (-0.25, False, "image 1 alone"),
+        (0.35, False, "mean of p alone"),
+        (-0.075, False, "divides by N twice"),
+        (-0.5, False, "Not quite"),
     ],
 )
 def test_check_q1(answer, ok, fragment):
@@ -213,16 +234,27 @@ def test_check_q1(answer, ok, fragment):
     assert fb.ok is ok and fragment in repr(fb)
 
 
+def test_q1_reference_is_the_bias_gradient_of_the_training_step():
+    """Q1's answer is what one step of train_step does to b_1: b_new = b - lr * gradient."""
+    X = np.eye(2)  # image i has one pixel lit, so its logits are row i of W
+    W = np.log(np.array(lesson.Q1_P))  # logits whose softmax is the question's p
+    _, b_new = lesson.train_step(W, np.zeros(3), X, np.array(lesson.Q1_LABELS), lr=1.0)
+    gradient = -b_new[lesson.Q1_CLASS]
+    assert gradient == pytest.approx(-0.15, abs=1e-12)
+    assert lesson.check_q1(float(gradient)).ok is True
+
+
 @pytest.mark.parametrize(
     "answer,ok,fragment",
     [
         (None, None, "No answer yet"),
-        (math.log(21), True, "log 21"),
-        (3.045, True, "3.045"),
-        (21, False, "Take its log"),
-        (math.log(20), False, "its share ε/C too"),
-        (math.log(0.84 / 0.16), False, "all the others together"),
-        (math.log(4), False, "spreads nothing"),
+        (0.208, True, "0.208"),
+        (5 / (math.exp(3) + 4), True, "ε = C / (e^gap − 1 + C)"),
+        (0.199, False, "its share ε/C too"),
+        (0.047, False, "each other class ε"),
+        (0.059, False, "all the others together"),
+        (0.714, False, "ratio is e^gap"),
+        (0.2, False, "Not quite"),
     ],
 )
 def test_check_q2(answer, ok, fragment):
@@ -231,26 +263,34 @@ def test_check_q2(answer, ok, fragment):
 
 
 def test_q2_reference_is_where_descent_stops():
-    _, p0, gap = lesson.descend_one_example(0.2, 5, 3000)
-    assert gap[-1] == pytest.approx(math.log(21), abs=1e-6) and p0[-1] == pytest.approx(0.84, abs=1e-6)
+    eps = 5 / (math.exp(3) + 4)
+    _, p0, gap = lesson.descend_one_example(eps, 5, 3000)
+    assert gap[-1] == pytest.approx(3.0, abs=1e-6)
+    assert lesson.check_q2(round(eps, 3)).ok is True
 
 
 @pytest.mark.parametrize(
     "answer,ok,fragment",
     [
         (None, None, "No answer yet"),
-        (2.579, True, "2.579"),
-        (float(mpmath.log1p(mpmath.exp(2.5))), True, "softplus"),
-        (0.0759, False, "the probability"),
-        (0.0789, False, "t = 0"),
-        (-2.579, False, "wrong sign"),
-        (1.12, False, "log10"),
-        (2.5, False, "log1p"),
+        (-0.541, True, "-0.541"),
+        (float(-mpmath.log(mpmath.e - 1)), True, "−log(e − 1)"),
+        (0.541, False, "absent (t = 0)"),
+        (0.368, False, "probability σ(z) = 1/e"),
+        (-1.0, False, "very negative z"),
+        (-2.197, False, "log10"),
+        (-0.6, False, "Not quite"),
     ],
 )
 def test_check_q3(answer, ok, fragment):
     fb = lesson.check_q3(answer)
     assert fb.ok is ok and fragment in repr(fb)
+
+
+def test_q3_reference_has_a_loss_of_one_nat():
+    z = float(-mpmath.log(mpmath.e - 1))
+    assert float(softmax_lib.binary_cross_entropy(z, 1.0)) == pytest.approx(1.0, rel=1e-14)
+    assert lesson.check_q3(z).ok is True
 
 
 def test_check_yourself_answers_are_not_printed_above_their_questions():
@@ -263,140 +303,26 @@ def test_check_yourself_answers_are_not_printed_above_their_questions():
         for out in cell.get("outputs", []):
             shown.append("".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", "")))
     text = "\n".join(shown)
-    for answer in ("0.125", "3.045", "3.04", "2.579", "2.58"):
+    for answer in ("0.15", "0.208", "0.21", "0.541", "0.54"):
         hit = re.search(rf"(?<![\d.]){re.escape(answer)}(?!\d)", text)
         assert hit is None, (
             f"{answer} appears above the check-yourself questions: {text[hit.start() - 80 : hit.end()]!r}"
         )
 
 
-# ---------------------------------------------------------------- binary and multi-label helpers
-def _mp_softplus(x: float) -> float:
-    """softplus in 50-digit arithmetic, the independent reference."""
-    if np.isnan(x):
-        return float("nan")
-    if np.isinf(x):
-        return float("inf") if x > 0 else 0.0
-    with mpmath.workdps(50):
-        return float(mpmath.log1p(mpmath.exp(mpmath.mpf(x))))
-
-
-HOSTILE = [
-    -1e308,
-    -1000.0,
-    -745.14,
-    -745.13,
-    -40.0,
-    -1e-300,
-    0.0,
-    5e-324,
-    1e-8,
-    36.7,
-    40.0,
-    709.79,
-    800.0,
-    1e308,
-    np.inf,
-    -np.inf,
-    np.nan,
-]
-
-
-@pytest.mark.parametrize("x", HOSTILE)
-def test_softplus_and_log_sigmoid_on_hostile_input(x):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        sp = lesson.softplus(x)
-        ls = lesson.log_sigmoid(x)
-    want = _mp_softplus(x)
-    if np.isnan(x):
-        assert np.isnan(sp) and np.isnan(ls)
-        return
-    assert sp == pytest.approx(want, rel=1e-14, abs=0)
-    assert -ls == pytest.approx(_mp_softplus(-x), rel=1e-14, abs=0)
-    assert ls <= 0
-
-
-@given(st.floats(allow_nan=False, allow_infinity=False))
-def test_softplus_identities_hold_for_every_finite_float(x):
-    # softplus(x) - softplus(-x) = x, and log σ(x) = -softplus(-x), with no warning anywhere
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        sp, sm = lesson.softplus(x), lesson.softplus(-x)
-        ls = lesson.log_sigmoid(x)
-    assert np.isfinite(sp) and np.isfinite(sm) and sp >= max(x, 0.0) and ls <= 0
-    assert sp - sm == pytest.approx(x, rel=1e-12, abs=1e-12)
-    assert ls == -sm
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_log_sigmoid_keeps_the_dtype_and_matches_log_softmax(dtype):
-    z = np.array([-200.0, -3.0, 0.0, 3.0, 90.0], dtype=dtype)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        out = lesson.log_sigmoid(z)
-    assert out.dtype == dtype and np.all(np.isfinite(out))
-    two_class = log_softmax(np.stack([z, np.zeros_like(z)], axis=-1))[:, 0]
-    np.testing.assert_allclose(out, two_class, rtol=1e-6 if dtype == np.float32 else 1e-15)
-
-
-def test_binary_cross_entropy_matches_two_class_cross_entropy():
-    rng = np.random.default_rng(1)
-    z = rng.normal(0, 5, size=(6, 4))
-    t = rng.integers(0, 2, size=(6, 4)).astype(float)
-    per = lesson.binary_cross_entropy(z, t, reduction="none")
-    two = cross_entropy(np.stack([z, np.zeros_like(z)], -1), (1 - t).astype(int), reduction="none")
-    np.testing.assert_allclose(per, two, rtol=1e-13)
-    assert lesson.binary_cross_entropy(z, t) == pytest.approx(per.mean())
-    assert lesson.binary_cross_entropy(z, t, reduction="sum") == pytest.approx(per.sum())
-
-
-@pytest.mark.parametrize(
-    "z,t,want",
-    [
-        (-800.0, 1.0, 800.0),  # -np.log(sigmoid(-800)) is inf
-        (800.0, 0.0, 800.0),
-        (40.0, 1.0, 4.248354255291589e-18),
-        (np.inf, 1.0, 0.0),  # a matching infinite logit costs 0, not NaN
-        (-np.inf, 0.0, 0.0),
-        (np.inf, 0.0, np.inf),
-        (0.0, 0.5, np.log(2)),  # soft target
-    ],
-)
-def test_binary_cross_entropy_on_hostile_input(z, t, want):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        got = lesson.binary_cross_entropy(z, t)
-    assert got == pytest.approx(want, rel=1e-12, abs=0)
-
-
-@pytest.mark.parametrize(
-    "call,error,fragment",
-    [
-        (lambda: lesson.softplus("1.0"), TypeError, "real numbers"),
-        (lambda: lesson.log_sigmoid([1 + 2j]), TypeError, "complex"),
-        (lambda: lesson.binary_cross_entropy([1.0, 2.0], [1.0]), ValueError, "one target per logit"),
-        (lambda: lesson.binary_cross_entropy([1.0], [2.0]), ValueError, "[0, 1]"),
-        (lambda: lesson.binary_cross_entropy([1.0], [np.nan]), ValueError, "[0, 1]"),
-        (lambda: lesson.binary_cross_entropy([1.0], [1.0], reduction="avg"), ValueError, "'mean', 'sum' or 'none'"),
-        (lambda: lesson.smooth_targets([0], 10, 1.5), ValueError, "eps must be in [0, 1]"),
-    ],
-)
-def test_helpers_reject_bad_input_clearly(call, error, fragment):
-    with pytest.raises(error) as info:
-        call()
-    assert fragment in str(info.value)
-
-
-def test_binary_cross_entropy_of_an_empty_batch():
-    assert lesson.binary_cross_entropy([], [], reduction="sum") == 0.0
-    assert lesson.binary_cross_entropy([], [], reduction="none").shape == (0,)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        assert np.isnan(lesson.binary_cross_entropy([], []))
-
-
 # ---------------------------------------------------------------- label smoothing
+def test_the_lesson_keeps_no_copy_of_the_librarys_one_logit_loss():
+    """softplus, log_sigmoid and binary_cross_entropy are core's (tested in tests/test_core.py)."""
+    for name in ("log_sigmoid", "binary_cross_entropy", "_as_real_array"):
+        assert not hasattr(lesson, name), f"lesson 07 keeps its own {name}"
+    assert lesson.softplus is softmax_lib.softplus
+
+
+def test_smooth_targets_rejects_a_bad_eps():
+    with pytest.raises(ValueError, match=r"eps must be in \[0, 1\]"):
+        lesson.smooth_targets([0], 10, 1.5)
+
+
 def test_smooth_targets():
     y = lesson.smooth_targets([0, 3], 10, 0.1)
     np.testing.assert_allclose(y.sum(axis=1), 1.0)
@@ -422,35 +348,61 @@ def test_label_smoothing_figure(fig):
 
 PREDICT_TABLE = [
     (lesson.predict_log_sigmoid, None, None, "No prediction yet"),
-    (lesson.predict_log_sigmoid, "b", True, "−log 0 = inf"),
-    (lesson.predict_log_sigmoid, "b", True, f"{mpmath.exp(-800):.1e}"),  # 3.7e-348, computed by mpmath
-    (lesson.predict_log_sigmoid, "a", False, "not what this code returns"),
-    (lesson.predict_log_sigmoid, "c", False, "0/0 or inf − inf"),
-    (lesson.predict_smoothing_stop, None, None, "No prediction yet"),
-    (lesson.predict_smoothing_stop, 0.91, True, "0.91"),
-    (lesson.predict_smoothing_stop, 0.9, False, "spread over all C classes"),
-    (lesson.predict_smoothing_stop, 1.0, False, "one-hot"),
-    (lesson.predict_smoothing_stop, 0.5, False, "1 − ε + ε/C"),
+    (lesson.predict_log_sigmoid, "c", True, "744.44"),
+    (lesson.predict_log_sigmoid, "c", True, f"{mpmath.exp(-745):.2e}"),  # 2.82e-324, computed by mpmath
+    (lesson.predict_log_sigmoid, "a", False, "not 0"),
+    (lesson.predict_log_sigmoid, "b", False, "which float is σ(z) stored as"),
+    (lesson.predict_log_sigmoid, "d", False, "0/0 or inf − inf"),
+    (lesson.predict_smoothing_digits, None, None, "No prediction yet"),
+    (lesson.predict_smoothing_digits, "c", True, "underconfident"),
+    (lesson.predict_smoothing_digits, "a", False, "cannot push it above"),
+    (lesson.predict_smoothing_digits, "b", False, "already below"),
 ]
 
 
-def test_smoothing_predict_is_not_answered_above_it():
-    """The label-smoothing Predict's answer (0.91) is not in any cell or output before the Predict."""
-    import json
-    import re
-    from pathlib import Path
+@pytest.mark.parametrize("checker,prediction,ok,fragment", PREDICT_TABLE)
+def test_predicts(checker, prediction, ok, fragment):
+    fb = checker(prediction)
+    assert fb.ok is ok and fragment in repr(fb)
 
-    nb = json.loads((Path(__file__).parent.parent / "notebooks" / "07-training.ipynb").read_text())
-    answer = re.compile(r"(?<![\d.])0\.91(?!\d)")
+
+def test_the_binary_predict_answer_is_what_numpy_returns():
+    with np.errstate(divide="ignore"):
+        got = float(-np.log(softmax_lib.sigmoid(lesson.P_BCE_Z)))
+    tiny = float(np.finfo(float).smallest_subnormal)
+    assert softmax_lib.sigmoid(lesson.P_BCE_Z) == tiny  # the smallest subnormal, not 0
+    assert math.isfinite(got) and -lesson.P_BCE_Z - got > 0.5  # wrong before the decimal point
+    assert float(softmax_lib.softplus(-lesson.P_BCE_Z)) == -lesson.P_BCE_Z
+
+
+def _above(cell_id):
+    """Every source and output of the book's cells above the cell ``cell_id``."""
+    nb = json.loads(NOTEBOOK.read_text())
     above = []
     for cell in nb["cells"]:
-        if cell.get("id") == "p3-pred":
-            break
+        if cell.get("id") == cell_id:
+            return above
         above.append("".join(cell["source"]))
         for out in cell.get("outputs", []):
             above.append("".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", "")))
-    else:
-        pytest.fail("no cell with id p3-pred")
-    assert lesson.predict_smoothing_stop(0.91).ok is True
-    hits = [text for text in above if answer.search(text)]
-    assert not hits, f"0.91 is shown above the Predict: {hits[0][:200]!r}"
+    pytest.fail(f"no cell with id {cell_id}")
+
+
+@pytest.mark.parametrize(
+    "cell_id,answers",
+    [
+        ("p4-pred", [r"744\.4"]),
+        ("p3-pred", [r"0\.754", r"16\.1", r"underconfiden"]),
+    ],
+)
+def test_predict_answers_are_not_shown_above_them(cell_id, answers):
+    text = "\n".join(_above(cell_id))
+    for answer in answers:
+        hit = re.search(answer, text)
+        assert hit is None, f"{answer} appears above {cell_id}: {text[max(0, hit.start() - 80) : hit.end()]!r}"
+
+
+def test_the_digits_predict_comes_between_the_one_hot_table_and_the_smoothed_run():
+    nb = json.loads(NOTEBOOK.read_text())
+    ids = [c.get("id") for c in nb["cells"]]
+    assert ids.index("t-run") < ids.index("p3-pred") < ids.index("ls-digits") < ids.index("p3-check")

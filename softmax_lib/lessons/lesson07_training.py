@@ -1,6 +1,8 @@
 """Lesson 07, training a softmax classifier: softmax regression on the digits,
-the training-steps widget, the binary (one-logit) loss helpers, label
-smoothing, the Predict checkpoints and the exercise checks.
+the training-steps widget, label smoothing, the Predict checkpoints and the
+exercise checks.  The binary (one-logit) loss is the library's:
+:func:`softmax_lib.softplus`, :func:`~softmax_lib.log_sigmoid` and
+:func:`~softmax_lib.binary_cross_entropy`.
 
 Read how a figure is drawn with ``lesson.draw_label_smoothing??`` (and the
 same for :class:`TrainingView`).
@@ -14,7 +16,7 @@ import math
 import numpy as np
 
 from ..checks import Case, Feedback, Near, check_function, check_number, check_prediction, short
-from ..core import _as_real_array, cross_entropy, softmax
+from ..core import cross_entropy, sigmoid, softmax, softplus
 from ..plots import set_alt
 from ..style import COLORS
 from ..widgets import FigureView
@@ -89,7 +91,8 @@ CONF_BINS = np.linspace(0.0, 1.0, 21)
 class TrainingView(FigureView):
     """The widget: test accuracy and mean confidence against training steps
     (left, with the current step marked), and the test images' confidences at
-    that step (right), with the accuracy and the mean confidence as lines.  ``update(steps=...)`` returns ``(accuracy, confidence)``."""
+    that step (right), with the accuracy and the mean confidence as lines.
+    ``update(steps=...)`` returns ``(accuracy, confidence)``."""
 
     def __init__(self, fig):
         super().__init__(fig)
@@ -150,161 +153,10 @@ class TrainingView(FigureView):
 
 def widget():
     """A training-steps slider (1 to 10 000, log-spaced) redrawing :class:`TrainingView`."""
-    import ipywidgets as W
+    from ..widgets import live_figure, selection_slider
 
-    from ..widgets import live_figure
-
-    steps = W.SelectionSlider(
-        options=list(STEPS),
-        value=100,
-        description="training steps",
-        continuous_update=True,
-        style={"description_width": "initial"},
-        layout=W.Layout(width="420px"),
-    )
+    steps = selection_slider("training steps", STEPS, 100)
     return live_figure(TrainingView, {"steps": steps}, figsize=(11, 4.4))
-
-
-# ---------------------------------------------------------------- binary and multi-label loss
-def softplus(x):
-    r"""``log(1 + e^x)``, elementwise, without overflow or lost digits.
-
-    Parameters
-    ----------
-    x : array_like
-        Real numbers, any shape.
-
-    Returns
-    -------
-    ndarray or scalar
-        ``softplus(x) >= max(x, 0)``; ``softplus(inf) = inf``, ``softplus(-inf) = 0``, NaN stays NaN.
-
-    Notes
-    -----
-    Computed as :math:`\max(x, 0) + \operatorname{log1p}(e^{-|x|})`: the
-    exponent is never positive (no overflow), and ``log1p`` keeps the digits
-    of a tiny :math:`e^{-|x|}`.  ``np.log(1 + np.exp(x))`` overflows to inf
-    for ``x > 709.78`` and returns 0 for ``x < -36.7``.
-
-    Examples
-    --------
-    >>> softplus([-1000.0, 0.0, 1000.0]).tolist()
-    [0.0, 0.6931471805599453, 1000.0]
-    """
-    x = _as_real_array(x, "x")
-    with np.errstate(invalid="ignore"):  # inf - inf never happens: |x| >= x
-        out = np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
-    return out[()]
-
-
-def log_sigmoid(z):
-    r"""``log σ(z) = -softplus(-z)``, elementwise, finite for every finite ``z``.
-
-    Parameters
-    ----------
-    z : array_like
-        Logits, any shape.
-
-    Returns
-    -------
-    ndarray or scalar
-        Values ``<= 0``: ``log_sigmoid(-1000) = -1000`` (``np.log(sigmoid(-1000))``
-        is ``-inf``), ``log_sigmoid(inf) = 0``, ``log_sigmoid(-inf) = -inf``.
-
-    Notes
-    -----
-    :math:`\log \sigma(z) = -\log(1 + e^{-z}) = \min(z, 0) - \operatorname{log1p}(e^{-|z|})`.
-    It is the two-class case of log-softmax: ``log_softmax([z, 0])[0]``.
-
-    Examples
-    --------
-    >>> log_sigmoid([-1000.0, 0.0, 40.0]).tolist()
-    [-1000.0, -0.6931471805599453, -4.248354255291589e-18]
-    """
-    z = _as_real_array(z)
-    return -softplus(-z)
-
-
-def binary_cross_entropy(z, t, reduction: str = "mean"):
-    r"""Binary cross-entropy from logits: ``-t log σ(z) - (1 - t) log(1 - σ(z))``.
-
-    Parameters
-    ----------
-    z : array_like
-        Logits, one per label (any shape: a batch of multi-label rows is fine).
-    t : array_like
-        Targets in [0, 1] with the shape of ``z``: 0/1 labels, or soft targets.
-    reduction : {"mean", "sum", "none"}
-        Average over all entries (default), add them up, or return them all.
-
-    Returns
-    -------
-    ndarray or float
-        In nats.  Its gradient with respect to ``z`` is ``σ(z) - t``.
-
-    Notes
-    -----
-    With :math:`1 - \sigma(z) = \sigma(-z)` the loss is
-    :math:`t\,\operatorname{softplus}(-z) + (1-t)\,\operatorname{softplus}(z)
-    = \operatorname{softplus}(z) - t z`; the first form is used, so an
-    infinite logit with a matching target costs 0, not NaN.  An empty input
-    gives 0.0 with ``reduction="sum"`` and NaN with ``"mean"`` (no warning).
-
-    Examples
-    --------
-    >>> round(float(binary_cross_entropy(-800.0, 1.0)), 3)   # -np.log(sigmoid(-800)) is inf
-    800.0
-    >>> binary_cross_entropy([2.0, -1.0], [1.0, 0.0], reduction="none").round(4).tolist()
-    [0.1269, 0.3133]
-    """
-    z = _as_real_array(z)
-    t = _as_real_array(t, "t")
-    if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
-    if t.shape != z.shape:
-        raise ValueError(f"t must have the shape of z, {z.shape}; got {t.shape}. Give one target per logit.")
-    bad = ~((t >= 0) & (t <= 1))  # also NaN
-    if np.any(bad):
-        raise ValueError(
-            f"targets must lie in [0, 1] (0/1 labels or soft targets); got {np.unique(t[bad])[:5].tolist()}"
-        )
-    with np.errstate(invalid="ignore"):  # 0 * inf where a target is 0 or 1: that term is 0
-        pos = np.where(t > 0, t * softplus(-z), 0.0)
-        neg = np.where(t < 1, (1 - t) * softplus(z), 0.0)
-    per = pos + neg
-    if reduction == "none":
-        return per[()]
-    if per.size == 0:
-        return 0.0 if reduction == "sum" else float("nan")
-    return float(per.sum() if reduction == "sum" else per.mean())
-
-
-def smooth_targets(labels, n_classes: int, eps: float) -> np.ndarray:
-    """Label-smoothed target rows: ``(1 - eps) * one_hot + eps / n_classes``.
-
-    >>> smooth_targets([0], 10, 0.1).round(2).tolist()
-    [[0.91, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01]]
-    """
-    if not 0 <= eps <= 1:
-        raise ValueError(f"eps must be in [0, 1] (0 is no smoothing, 0.1 is usual), got {eps!r}")
-    labels = np.asarray(labels)
-    return (1 - eps) * np.eye(n_classes)[labels] + eps / n_classes
-
-
-def descend_one_example(eps: float, n_classes: int = 10, steps: int = 1000, lr: float = 1.0):
-    """Gradient descent on the logits of one example (class 0), hard or smoothed target.
-
-    Returns ``(steps, p0, gap)``: after each step, the correct class's
-    probability and its logit's lead over the largest other logit.
-    """
-    y = smooth_targets([0], n_classes, eps)[0]
-    z = np.zeros(n_classes)
-    p0, gap = np.empty(steps), np.empty(steps)
-    for t in range(steps):
-        z = z - lr * (softmax(z) - y)
-        p0[t] = softmax(z)[0]
-        gap[t] = z[0] - z[1:].max()
-    return np.arange(1, steps + 1), p0, gap
 
 
 # ---------------------------------------------------------------- label smoothing
@@ -378,41 +230,52 @@ def draw_label_smoothing(fig, eps: float = 0.1, n_classes: int = 10, steps: int 
 
 
 # ---------------------------------------------------------------- Predict checkpoints
+#: The logit of the binary-loss Predict: inside float64's range, at the very bottom of it.
+P_BCE_Z = -745.0
+
+
 def predict_log_sigmoid(prediction) -> Feedback:
-    """Predict: what does -np.log(sigmoid(-800.0)) return, with an overflow-free sigmoid?"""
+    """Predict: what does -np.log(sigmoid(-745.0)) return, with an overflow-free sigmoid?"""
     tiny = float(np.finfo(float).smallest_subnormal)
-    power = -800 / np.log(10)  # e^-800 = 10^power
+    with np.errstate(divide="ignore"):
+        got = float(-np.log(sigmoid(P_BCE_Z)))
+    z = P_BCE_Z
+    power = z / math.log(10)  # e^z = 10^power
     return check_prediction(
         prediction,
-        "b",
-        options=("a", "b", "c"),
-        why=f"σ(−800) ≈ e^−800 ≈ {10 ** (power % 1):.1f}e{int(np.floor(power))} is far below the smallest "
-        f"positive float64, {tiny:.1e}, so even an "
-        "overflow-free sigmoid returns exactly 0, and −log 0 = inf. The true loss is 800: "
-        "softplus(800) computes it without ever forming σ(z).",
+        "c",
+        options=("a", "b", "c", "d"),
+        why=f"σ({z:g}) ≈ e^{z:g} ≈ {10 ** (power % 1):.2f}e{int(np.floor(power))} is more than half the smallest "
+        f"positive float64, {tiny:.2e}, so it does not round to 0: it rounds up to that smallest subnormal, "
+        f"e^−{-math.log(tiny):.2f}. Down there a float has a single significant bit, and −log of it is "
+        f"{got:.2f}, not {-z:g}. softplus({-z:g}) = {float(softplus(-z)):g} gives the true loss without forming σ(z).",
         hints={
-            "a": "800 is the true value, but it is not what this code returns: look at what sigmoid(-800.0) "
-            "itself returns first.",
-            "c": "NaN comes from 0/0 or inf − inf. An overflow-free sigmoid returns a plain 0 here; what is −log 0?",
+            "a": f"inf needs σ(z) = 0 exactly, which happens only below z ≈ −745.13 (lesson 06, section 2a). "
+            f"σ({z:g}) is tiny but not 0.",
+            "b": f"It would be right if σ({z:g}) were stored with 16 digits. Subnormal numbers near the "
+            "smallest one have hardly any digits left (lesson 04): which float is σ(z) stored as?",
+            "d": "NaN comes from 0/0 or inf − inf. Nothing here is 0 or inf: σ(z) is tiny but positive.",
         },
     )
 
 
-def predict_smoothing_stop(prediction) -> Feedback:
-    """Predict: with eps = 0.1 and 10 classes, where does p of the correct class stop?"""
-    eps, c = 0.1, 10
-    target = 1 - eps + eps / c
+def predict_smoothing_digits(prediction) -> Feedback:
+    """Predict: trained with eps = 0.1 instead of one-hot targets, where does the digit classifier's mean
+    test confidence go, compared with its test accuracy?"""
     return check_prediction(
         prediction,
-        target,
-        tol=0.005,
-        why=f"The gradient p − y_smooth is zero when p equals the smoothed target, 1 − ε + ε/C = "
-        f"{1 - eps:.1f} + {eps / c:.2f} = {target:.2f}. Push p higher and the gradient turns positive "
-        f"and pushes it back.",
-        mistakes=[
-            Near(1 - eps, "0.9 forgets that the ε is spread over all C classes, the correct one too."),
-            Near(1.0, "1 is where a one-hot target sends p; a smoothed target is not one-hot."),
-        ],
+        "c",
+        options=("a", "b", "c"),
+        why="Each training image's target for its own class is now 0.91 instead of 1, so training pulls every "
+        "confidence down, on test images too. With one-hot targets the mean confidence was already a little "
+        "below the accuracy at 1000 steps; smoothing moves it further below: the model becomes "
+        "underconfident and its calibration error grows.",
+        hints={
+            "a": "Label smoothing lowers the targets (0.91 instead of 1), so it lowers the confidence; "
+            "it cannot push it above the accuracy.",
+            "b": "Look at section 1's table at 1000 steps: the mean test confidence is already below the "
+            "test accuracy. Which way does smoothing move it, and which way is the accuracy?",
+        },
     )
 
 
@@ -585,94 +448,109 @@ def check_my_train_step(fn) -> Feedback:
 
 
 # ---------------------------------------------------------------- check yourself
-Q1_P, Q1_LABEL, Q1_N = (0.2, 0.5, 0.3), 1, 4
+Q1_P = ((0.2, 0.5, 0.3), (0.7, 0.2, 0.1))  # the model's probabilities for the two images
+Q1_LABELS, Q1_CLASS = (1, 0), 1
+
+
+def _q1_bias_gradient(divide=True, subtract=True, images=(0, 1)):
+    n = len(Q1_P)
+    total = sum(Q1_P[i][Q1_CLASS] - (subtract and Q1_LABELS[i] == Q1_CLASS) for i in images)
+    return total / n if divide else total
 
 
 def check_q1(answer) -> Feedback:
-    """Q1: one entry of the gradient of the MEAN loss over a batch of 4."""
-    p = Q1_P[Q1_LABEL]
-    want = (p - 1) / Q1_N
+    """Q1: the gradient of the mean loss of a batch of 2 with respect to one class's bias."""
+    want = _q1_bias_gradient()
+    (p1, p2), (l1, l2), k = Q1_P, Q1_LABELS, Q1_CLASS
     return check_number(
         answer,
         want,
         tol=0.002,
         what="a number such as -0.3",
-        why=f"The gradient of the mean loss with respect to one image's logits is (p − y) / N. For the labelled "
-        f"class y = 1: ({p} − 1) / {Q1_N} = {want:.3f}. Negative: the step raises that logit.",
+        why=f"The gradient for b is the sum over the images of G = (P − Y)/N, taken in column {k}: image 1 is "
+        f"labelled {l1}, so it gives {p1[k]} − 1; image 2 is labelled {l2}, so it gives {p2[k]} − 0. "
+        f"({p1[k] - 1:+.1f} {p2[k] - 0:+.1f}) / {len(Q1_P)} = {want:.2f}.",
         mistakes=[
+            Near(_q1_bias_gradient(divide=False), "That is the sum of p − y without the 1/N of the mean loss."),
+            Near(-want, "Right size, wrong sign: each image contributes p − y, not y − p."),
             Near(
-                p - 1,
-                f"That is p − y for this image alone. The loss is the mean over N = {Q1_N} images, so "
-                "each image's gradient is divided by N.",
+                _q1_bias_gradient(images=(0,)),
+                "That is image 1 alone. b is shared by every image: add image 2's p − y too.",
             ),
-            Near(-want, "Right size, wrong sign: the gradient is p − y, and y = 1 for the labelled class."),
-            Near(p / Q1_N, "That is p / N: subtract the one-hot target y = 1 for the labelled class."),
-            Near(Q1_P[0] / Q1_N, "That is the entry of class 0. The question asks for the labelled class, class 1."),
+            Near(
+                _q1_bias_gradient(subtract=False),
+                f"That is the mean of p alone: subtract the one-hot target, 1 for image 1 (labelled {l1}).",
+            ),
+            Near(want / len(Q1_P), "That divides by N twice: G already holds the 1/N, so sum its rows."),
         ],
-        hint="Each image's gradient with respect to its own logits is (p − y) / N for the mean loss.",
+        hint="b's gradient is the sum over the images of (p − y)/N, taken in the class's column.",
     )
 
 
-Q2_EPS, Q2_C = 0.2, 5
+Q2_C, Q2_GAP = 5, 3.0
+
+
+def _q2_eps(ratio: float, c: int) -> float:
+    """The eps at which gradient descent stops with p_label / p_other = ratio: (1 - eps + eps/C) / (eps/C)."""
+    return c / (ratio - 1 + c)
 
 
 def check_q2(answer) -> Feedback:
-    """Q2: the logit gap at which label-smoothed training stops (eps = 0.2, C = 5)."""
-    eps, c = Q2_EPS, Q2_C
-    top, other = 1 - eps + eps / c, eps / c
-    want = math.log(top / other)
-    return check_number(
-        answer,
-        want,
-        tol=0.005,
-        what="a logit gap such as 2.5",
-        why=f"The gradient p − y_smooth is 0 when p equals the smoothed target: {top:.2f} for the labelled class "
-        f"and {other:.2f} for each other class. Softmax's ratio of two probabilities is e^(gap), so the gap "
-        f"is log({top:.2f} / {other:.2f}) = log {top / other:.0f} = {want:.3f}.",
-        mistakes=[
-            Near(top / other, "That is the ratio of the two probabilities, e^(gap). Take its log."),
-            Near(
-                math.log((1 - eps) / other),
-                "0.8 / 0.04 forgets that the labelled class gets its share ε/C too: its target is 1 − ε + ε/C.",
-            ),
-            Near(
-                math.log(top / (1 - top)),
-                "That compares the labelled class with all the others together. "
-                "The gap is to each other logit, whose target is ε/C.",
-            ),
-            Near(math.log((1 - eps) / eps), "0.8 / 0.2 spreads nothing: each other class gets ε/C, not ε."),
-        ],
-        hint="Where does the gradient p − y_smooth vanish? Then use p_i / p_j = e^(z_i − z_j).",
-    )
-
-
-Q3_Z, Q3_T = -2.5, 1.0
-
-
-def check_q3(answer) -> Feedback:
-    """Q3: binary cross-entropy of one logit with target 1."""
-    want = float(softplus(-Q3_Z))
-    s = 1 / (1 + math.exp(-Q3_Z))
+    """Q2: which smoothing eps makes descent stop at a logit gap of 3 (C = 5)?"""
+    c, gap = Q2_C, Q2_GAP
+    ratio = math.exp(gap)
+    want = _q2_eps(ratio, c)
     return check_number(
         answer,
         want,
         tol=0.002,
-        what="a loss such as 0.75",
-        why=f"With t = 1 the loss is −log σ(z) = softplus(−z) = log(1 + e^{-Q3_Z:g}) = {want:.3f} "
-        f"(σ({Q3_Z:g}) = {s:.4f}).",
+        what="an ε such as 0.05",
+        why=f"Descent stops where p equals the smoothed target, so p_label / p_other = (1 − ε + ε/C) / (ε/C) "
+        f"= C(1 − ε)/ε + 1, and softmax makes that ratio e^gap = e^{gap:g} = {ratio:.3f}. Solving "
+        f"C(1 − ε)/ε = e^gap − 1 gives ε = C / (e^gap − 1 + C) = {c} / {ratio - 1 + c:.3f} = {want:.3f}.",
         mistakes=[
-            Near(s, "That is σ(z), the probability. The loss is −log σ(z)."),
             Near(
-                float(softplus(Q3_Z)),
-                "That is the loss for t = 0, −log(1 − σ(z)) = softplus(z). The tag is present: t = 1.",
+                c / (ratio + c),
+                "That forgets that the labelled class gets its share ε/C too: its target is 1 − ε + ε/C, not 1 − ε.",
             ),
-            Near(-want, "Right size, wrong sign: −log of a probability is positive."),
-            Near(-math.log10(s), "That is −log10 σ(z). Cross-entropy uses the natural log."),
+            Near(1 / (1 + ratio), "That gives each other class ε; smoothing spreads ε over all C classes: ε/C each."),
             Near(
-                abs(Q3_Z),
-                "2.5 is −z, what softplus(−z) approaches for very negative z. At z = −2.5 the "
-                "log1p(e^-|z|) term still adds about 0.08.",
+                c / ((c - 1) * (1 + ratio)),
+                "That compares the labelled class with all the others together. The gap is to each other "
+                "logit, whose target is ε/C.",
+            ),
+            Near(_q2_eps(gap, c), f"That takes the gap {gap:g} as the ratio of the probabilities; the ratio is e^gap."),
+        ],
+        hint="Where does the gradient p − y_smooth vanish? Write p_label / p_other there, and set it to e^gap.",
+    )
+
+
+Q3_LOSS = 1.0
+
+
+def check_q3(answer) -> Feedback:
+    """Q3: the logit of a present tag (t = 1) whose binary cross-entropy is 1 nat."""
+    want = -math.log(math.e**Q3_LOSS - 1)
+    p = math.exp(-Q3_LOSS)
+    return check_number(
+        answer,
+        want,
+        tol=0.002,
+        what="a logit such as 1.5",
+        why=f"With t = 1 the loss is −log σ(z) = log(1 + e^−z). Setting it to 1: 1 + e^−z = e, so "
+        f"z = −log(e − 1) = {want:.3f} (σ(z) = 1/e = {p:.3f}).",
+        mistakes=[
+            Near(
+                -want,
+                "That is the logit whose loss is 1 nat when the tag is absent (t = 0), or the right size with the "
+                "wrong sign. With t = 1 the loss falls as z grows; a loss of a whole nat means z is below 0.",
+            ),
+            Near(p, "That is the probability σ(z) = 1/e. The question asks for the logit z."),
+            Near(-Q3_LOSS, "−1 would be the answer if the loss were −z; softplus(−z) is −z only for very negative z."),
+            Near(
+                math.log(0.1 / 0.9),
+                "That solves −log10 σ(z) = 1. Cross-entropy uses the natural log: σ(z) = 1/e.",
             ),
         ],
-        hint="With t = 1 the binary cross-entropy is −log σ(z) = softplus(−z) = log(1 + e^−z).",
+        hint="With t = 1 the binary cross-entropy is −log σ(z) = log(1 + e^−z). Set it to 1 and solve for z.",
     )
