@@ -233,6 +233,67 @@ def test_weight_decay_makes_the_network_less_confident(data):
         plt.close(f)
 
 
+_WEIGHT_DECAY_RUN = """
+import hashlib, json
+from softmax_lib.lessons import lesson08_calibration as lesson
+from threadpoolctl import threadpool_info
+data = lesson.load_digit_splits(seed=0)
+model = lesson.train_mlp(data.X_train, data.y_train, data.X_val, data.y_val, hidden=32, epochs=3000, lr=0.01, seed=0)
+weights = hashlib.sha256(b"".join(p.tobytes() for p in (model.W1, model.b1, model.W2, model.b2))).hexdigest()
+rows = lesson.train_weight_decays(data, [0.0, 1e-4, 1e-3, 1e-2], hidden=32, epochs=3000, lr=0.01, seed=0)
+kernels = sorted({str(i.get("architecture")) for i in threadpool_info() if i.get("internal_api") == "openblas"})
+print(json.dumps({"weights": weights, "margin": model.snap_margin, "rows": rows, "kernels": kernels}))
+"""
+
+# The configurations strict nbval must pass under (issue 16): OpenBLAS kernels and NumPy's SIMD paths.
+KERNEL_CONFIGS = {
+    "default": {},
+    "Prescott": {"OPENBLAS_CORETYPE": "Prescott"},
+    "Haswell": {"OPENBLAS_CORETYPE": "Haswell"},
+    "no AVX-512": {"NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR"},
+}
+
+
+@pytest.mark.slow
+def test_weight_decay_table_is_the_same_under_every_kernel_and_keeps_its_trend():
+    """The notebook's model and its weight-decay table, trained in a fresh process per BLAS/SIMD
+    configuration: the weights are bit-identical and every row is equal (train_mlp's grid)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    runs = {}
+    for name, extra in KERNEL_CONFIGS.items():
+        env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES")}
+        out = subprocess.run(
+            [sys.executable, "-c", _WEIGHT_DECAY_RUN], env={**env, **extra}, capture_output=True, text=True, check=True
+        )
+        runs[name] = json.loads(out.stdout)
+    # the configurations really use different kernels (else the comparison would prove nothing)
+    assert runs["Prescott"]["kernels"] != runs["Haswell"]["kernels"]
+    first = runs["default"]
+    for name, run in runs.items():
+        assert run["weights"] == first["weights"], name
+        assert run["rows"] == first["rows"], name
+        assert run["margin"] > 1e-14, name  # no step came near a rounding boundary of the grid
+    rows = first["rows"]
+    conf = [r["confidence"] for r in rows]
+    assert conf == sorted(conf, reverse=True)  # more weight decay, less confident
+    assert [r["T"] for r in rows] == sorted((r["T"] for r in rows), reverse=True)
+    assert rows[0]["confidence"] > rows[0]["accuracy"] + 0.02 and rows[0]["T"] > 1.5  # none: overconfident
+    assert rows[-1]["confidence"] < rows[-1]["accuracy"] - 0.05 and rows[-1]["T"] < 1  # 1e-2: underconfident
+    assert max(r["accuracy"] for r in rows) - min(r["accuracy"] for r in rows) < 0.03  # accuracy barely moves
+    assert all(r["ece_T"] < 0.04 for r in rows)  # after scaling, every run is close to calibrated
+
+
+def test_training_steps_stay_on_the_grid(data):
+    model = lesson.train_mlp(data.X_train, data.y_train, data.X_val, data.y_val, hidden=8, epochs=50, seed=2)
+    for p in (model.W1, model.b1, model.W2, model.b2):
+        assert np.array_equal(np.round(p * lesson.GRID) / lesson.GRID, p)
+    assert 0 < model.snap_margin <= 0.5 / lesson.GRID
+
+
 # ---------------------------------------------------------------- views, at both ends of every slider
 @pytest.mark.parametrize("temperature", [0.25, 1.0, 2.38, 8.0])
 def test_temperature_view(fig, data, trained, temperature):
