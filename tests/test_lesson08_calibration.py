@@ -390,14 +390,13 @@ def test_threshold_widget_tick_labels_fit_in_the_figure(data, trained):
     "fn,args,prediction,ok,fragment",
     [
         (lesson.predict_training, (), None, None, "No prediction yet"),
-        (lesson.predict_training, (), "b", True, "never reaches 0"),
-        (lesson.predict_training, (), "a", False, "stops improving"),
-        (lesson.predict_training, (), "c", False, "keeps pushing"),
-        (lesson.predict_training, (), "d", False, "no regularisation"),
-        (lesson.predict_temperature, (), None, None, "No prediction yet"),
-        (lesson.predict_temperature, (2.38,), "c", True, "fitted T is 2.38"),
-        (lesson.predict_temperature, (), "a", False, "MORE confident"),
-        (lesson.predict_temperature, (), "b", False, "overconfident model itself"),
+        (lesson.predict_training, (), "c", True, "grows without bound"),
+        (lesson.predict_training, (), "a", False, "179 images"),
+        (lesson.predict_training, (), "b", False, "keeps rising after epoch 100"),
+        (lesson.predict_train_temperature, (), None, None, "No prediction yet"),
+        (lesson.predict_train_temperature, (), "c", True, "smallest T"),
+        (lesson.predict_train_temperature, (), "a", False, "none is wrong"),
+        (lesson.predict_train_temperature, (), "b", False, "never reached 0"),
         (lesson.predict_changed, (1258,), None, None, "No prediction yet"),
         (lesson.predict_changed, (1258,), 0, True, "None of the 1258"),
         (lesson.predict_changed, (1258,), 40, False, "keeps their order"),
@@ -414,8 +413,17 @@ def test_predict_checkpoints(fn, args, prediction, ok, fragment):
 
 def test_predict_training_quotes_the_history(trained):
     model, _, _ = trained
-    fb = lesson.predict_training("b", model.history)
-    assert f"{model.history['val_conf'][-1]:.3f}" in fb.detail and "epoch 100" in fb.detail
+    h = model.history
+    assert h["val_nll"][-1] > h["val_nll"][list(h["epoch"]).index(100)]  # the answer (c) is what happened
+    fb = lesson.predict_training("c", h)
+    assert f"{h['val_nll'][-1]:.3f}" in fb.detail and "epoch 100" in fb.detail
+
+
+def test_predict_train_temperature_quotes_the_grid_search_on_the_training_set(data, trained):
+    model, _, _ = trained
+    fb = lesson.predict_train_temperature("c", model.logits(data.X_train), data.y_train)
+    assert fb.ok is True
+    assert f"T = {lesson.FIT_GRID[0]:.2f}" in fb.detail  # the smallest T of the grid, as answer (c) says
 
 
 @pytest.mark.parametrize("confidence,answer", [(0.809, "c"), (0.94, "b"), (0.99, "a")])
@@ -589,18 +597,13 @@ def test_check_q2(answer, ok, fragment):
     "answer,ok,fragment",
     [
         (None, None, "No answer yet"),
-        ("c, d", True, "never the order"),
-        ({"D", "c"}, True, "Right"),
-        ("a c d", False, "accuracy, cannot change"),
-        ("b, c, d", False, "predicted class cannot change"),
-        ("c", False, "can cross 0.9"),
-        ("c", False, "section 7"),
-        ("(c) and (d)", True, "Right"),
-        ("C AND D", True, "Right"),
-        ("", None, "No answer yet"),
-        ("c and b", False, "predicted class cannot change"),
-        ("d", False, "every class's probability"),
-        ("e", False, "not an option"),
+        (2, True, "0.82, 0.50, 0.96"),
+        (2.0, True, "predicted class stays"),
+        (np.int64(2), True, "Right"),
+        (1, False, "count at T = 1"),
+        (3, False, "image 3"),
+        (0, False, "at least as many"),
+        ("two", None, "number of images"),
     ],
 )
 def test_check_q3(answer, ok, fragment):

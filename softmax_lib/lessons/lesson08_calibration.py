@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,7 +24,7 @@ from ..calibration import (
     reliability_bins,
     temperature_nll,
 )
-from ..checks import Case, Feedback, Near, check_choice, check_function, check_number, check_prediction
+from ..checks import Case, Feedback, Near, check_function, check_number, check_prediction
 from ..core import cross_entropy, log_softmax, softmax
 from ..digits import SPLIT, DigitSplits, load_digit_splits, stratified_split  # noqa: F401 (the lesson uses them)
 from ..plots import log_t_axis, set_alt
@@ -820,10 +819,9 @@ def threshold_widget(conf_raw, conf_scaled, correct, fitted: float):
 
 # ---------------------------------------------------------------- Predict checkpoints
 PREDICT_TRAINING_OPTIONS = {
-    "a": "both keep rising",
-    "b": "the confidence keeps rising; the accuracy stays about where it is",
-    "c": "both stay about where they are",
-    "d": "the confidence falls back towards the accuracy",
+    "a": "it keeps falling, like the training loss",
+    "b": "it levels off",
+    "c": "it rises",
 }
 
 
@@ -833,51 +831,66 @@ def _at_epoch(history, epoch: int, key: str) -> float:
 
 
 def predict_training(prediction, history=None) -> Feedback:
-    """Predict: from epoch 100 to the end, what happen to validation confidence and accuracy?"""
+    """Predict: from epoch 100 to the end, what happens to the validation NLL?"""
     why = (
-        "Every training image is already right, but the cross-entropy keeps rewarding bigger gaps "
-        "between the logits (its push p - y never reaches 0), so the network grows surer on new "
-        "images too, without getting more of them right."
+        "The network keeps growing surer on every image (lesson 07), but it gets no more of the "
+        "validation images right. Each validation image it gets wrong, it now gets wrong with more "
+        "confidence, and the NLL charges -log of the small probability left on the true class, which "
+        "grows without bound: the validation NLL rises while the training loss falls."
     )
     if history is not None:
         why += (
-            f" Here the validation mean confidence went from {_at_epoch(history, 100, 'val_conf'):.3f} "
-            f"at epoch 100 to {history['val_conf'][-1]:.3f} at epoch {int(history['epoch'][-1])}, while the "
-            f"accuracy went from {_at_epoch(history, 100, 'val_acc'):.3f} to {history['val_acc'][-1]:.3f}."
+            f" Here the validation NLL went from {_at_epoch(history, 100, 'val_nll'):.3f} at epoch 100 to "
+            f"{history['val_nll'][-1]:.3f} at epoch {int(history['epoch'][-1])}, while the accuracy went from "
+            f"{_at_epoch(history, 100, 'val_acc'):.3f} to {history['val_acc'][-1]:.3f}."
         )
     return check_prediction(
         prediction,
-        "b",
+        "c",
         options=tuple(PREDICT_TRAINING_OPTIONS),
         why=why,
         hints={
-            "a": "The accuracy on new images stops improving once the training set is memorised.",
-            "c": "The training loss is not yet 0, and it keeps pushing the logits apart.",
-            "d": "Nothing in the training pulls the confidence down: there is no regularisation.",
+            "a": "The training loss only measures the 179 images the network memorises; on new images "
+            "its growing certainty is not matched by more right answers.",
+            "b": "The confidence keeps rising after epoch 100; think about what that costs on the "
+            "validation images it gets wrong.",
         },
     )
 
 
-PREDICT_T_OPTIONS = {"a": "T < 1", "b": "T = 1", "c": "T > 1"}
+PREDICT_TRAIN_T_OPTIONS = {
+    "a": "about the same T as on the validation split",
+    "b": "T = 1: training already minimised this loss",
+    "c": "a T below 1, as small as the search allows",
+}
 
 
-def predict_temperature(prediction, fitted: float | None = None) -> Feedback:
-    """Predict: will the fitted temperature be below, at or above 1?"""
+def predict_train_temperature(prediction, logits_train=None, labels_train=None) -> Feedback:
+    """Predict: which T would the fit pick on the training images instead of the validation split?
+
+    With the training logits and labels, the reveal quotes the grid search on them.
+    """
     why = (
-        "Dividing the logits by T > 1 shrinks every gap between them, so softmax spreads probability "
-        "more evenly and the top probability falls towards the accuracy: an overconfident model "
-        "needs T > 1."
+        "The network is right on every training image, so sharpening never costs anything there: each "
+        "smaller T moves more probability onto the true class, and the training NLL keeps falling as T "
+        "shrinks. The fit runs to the smallest T it may try, which is why T is fitted on held-out data."
     )
-    if fitted is not None:
-        why += f" Here the fitted T is {fitted:.2f}."
+    if logits_train is not None and labels_train is not None:
+        nll = np.array([temperature_nll(logits_train, labels_train, t) for t in FIT_GRID])
+        why += (
+            f" Here the grid of {FIT_GRID[0]:g} to {FIT_GRID[-1]:g} finds its lowest training NLL at "
+            f"T = {FIT_GRID[int(np.argmin(nll))]:.2f}."
+        )
     return check_prediction(
         prediction,
         "c",
-        options=tuple(PREDICT_T_OPTIONS),
+        options=tuple(PREDICT_TRAIN_T_OPTIONS),
         why=why,
         hints={
-            "a": "T < 1 divides the logits by a number below 1: the gaps grow and the model gets even MORE confident.",
-            "b": "T = 1 leaves the logits alone: that is the overconfident model itself.",
+            "a": "On the validation images some answers are wrong and sharpening them costs NLL; on the "
+            "training images none is wrong.",
+            "b": "Training minimised the loss over the weights, but it never reached 0: dividing the logits "
+            "by a T below 1 lowers it further, since every training image is right.",
         },
     )
 
@@ -1004,8 +1017,8 @@ def _t_check(expected: float, temps, nll_min: float, known=(), *, overflow: bool
         if overflow and _same_t(t, float(temps[0]), temps):
             return (
                 f"returned {t:.3g} instead of {expected:.3g}: with logits near 1000, np.exp overflows "
-                "to inf at the small T's, the NLL there is NaN, and np.argmin returns the position of the first NaN: the "
-                "grid's first T"
+                "to inf at the small T's, the NLL there is NaN, and np.argmin returns the position of the "
+                "first NaN: the grid's first T"
             )
         if _same_t(t, float(temps[0]), temps):
             return (
@@ -1212,37 +1225,45 @@ def check_q2(answer) -> Feedback:
     )
 
 
-Q3_OPTIONS = {
-    "a": "the accuracy",
-    "b": "which class is predicted for an image",
-    "c": "the Brier score",
-    "d": "which images a rule 'flag if confidence < 0.9' sends for review",
-}
+#: Q3: three rows of logits, the rule's threshold and the temperature.
+Q3_LOGITS = ((5.0, 1.0, 0.0), (3.0, 2.5, 0.0), (8.0, 0.0, 0.0))
+Q3_THRESHOLD, Q3_T = 0.9, 2.0
 
 
 def check_q3(answer) -> Feedback:
-    """Q3: which of these can temperature scaling change? (several answers)
-
-    Written answers such as ``"(c) and (d)"`` are read as ``"c, d"``; an empty
-    string counts as no answer yet.
-    """
-    if isinstance(answer, str):
-        answer = re.sub(r"\band\b|[()]", " ", answer, flags=re.IGNORECASE).strip() or None
-    return check_choice(
+    """Q3: how many of three images does "flag if confidence < 0.9" flag after scaling by T = 2?"""
+    z = np.array(Q3_LOGITS)
+    conf_1 = softmax(z).max(axis=1)
+    conf_t = softmax(z, temperature=Q3_T).max(axis=1)
+    n_1, n_t = int(np.sum(conf_1 < Q3_THRESHOLD)), int(np.sum(conf_t < Q3_THRESHOLD))
+    listed = ", ".join(f"{c:.2f}" for c in conf_t)
+    return check_number(
         answer,
-        {"c", "d"},
-        options=tuple(Q3_OPTIONS),
-        why="T moves every probability but never the order of the logits within a row: the predicted class "
-        "and the accuracy stay, while the Brier score (made of all the probabilities) and every "
-        "confidence, and so which side of a threshold an image falls on, change.",
-        hints={
-            "a": "Dividing a row of logits by the same T > 0 keeps their order: the argmax, and so the "
-            "accuracy, cannot change.",
-            "b": "z_i > z_j implies z_i / T > z_j / T when T > 0: the predicted class cannot change.",
-            "c": "The Brier score is computed from every class's probability, and T changes all of them.",
-            "d": "T changes every confidence, so an image can cross 0.9: the flagged count in section 7 "
-            "moved from one model to the other.",
-        },
+        n_t,
+        tol=0.5,
+        what="a number of images",
+        why=f"At T = {Q3_T:g} the confidences are {listed} (at T = 1: "
+        f"{', '.join(f'{c:.2f}' for c in conf_1)}), so {n_t} of them are below {Q3_THRESHOLD}. "
+        "T > 1 lowers every confidence: an image can cross the threshold, but the predicted class stays.",
+        mistakes=[
+            Near(
+                n_1,
+                f"That is the count at T = 1. Divide each row of logits by T = {Q3_T:g} first, then take "
+                "the largest softmax probability.",
+            ),
+            Near(
+                3,
+                f"Not all three: image 3's logits [8, 0, 0] / {Q3_T:g} = [4, 0, 0] still give a confidence of "
+                f"{conf_t[2]:.2f}, above {Q3_THRESHOLD}.",
+            ),
+            Near(
+                0,
+                "T > 1 lowers every confidence, so the rule flags at least as many as at T = 1; compute "
+                "softmax(z / 2) for each row.",
+            ),
+        ],
+        hint=f"For each row: p = softmax(z / {Q3_T:g}); confidence = p.max(); count the confidences below "
+        f"{Q3_THRESHOLD}.",
     )
 
 
