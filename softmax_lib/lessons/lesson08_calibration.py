@@ -724,11 +724,23 @@ def flag_counts(confidences, correct, threshold: float) -> dict[str, int]:
     }
 
 
+#: The threshold slider's range.
+THRESHOLD_RANGE = (0.5, 0.99)
+
 _FLAG_GROUPS = (
     ("flagged", "flagged\nfor review"),
     ("flagged_wrong", "wrong and\nflagged"),
     ("missed", "wrong but\nNOT flagged"),
 )
+
+
+def _key(ax, entries) -> None:
+    """A legend made of plain artists: a coloured square and a black label per ``(x, y, colour, label)``
+    in axes coordinates.  A real legend is laid out again on every repaint of a live figure; these
+    are repainted from cached glyphs (``widgets._TextReplay``)."""
+    for x, y, color, label in entries:
+        ax.plot([x], [y], marker="s", ms=11, color=color, mec="black", mew=0.8, transform=ax.transAxes, clip_on=False)
+        ax.text(x + 0.035, y, label, va="center", fontsize=12, transform=ax.transAxes)
 
 
 class ThresholdView(FigureView):
@@ -740,12 +752,17 @@ class ThresholdView(FigureView):
     Built once; :meth:`update` moves the bars, labels, line and shading.
     """
 
-    def __init__(self, fig, conf_raw, conf_scaled, correct, fitted: float):
+    def __init__(self, fig, conf_raw, conf_scaled, correct, fitted: float, *, hi: float = THRESHOLD_RANGE[1]):
         super().__init__(fig)
         self.conf_raw = np.asarray(conf_raw, dtype=float)
         self.conf_scaled = np.asarray(conf_scaled, dtype=float)
         self.ok = ok = np.asarray(correct, dtype=bool)
         self.fitted = float(fitted)
+        # The bar axis is fixed for the whole slider range (the counts only grow with the threshold,
+        # so they are largest at ``hi``): a move then changes only bars and texts, never the axes,
+        # and the widget repaints the content over its cached background instead of drawing it all.
+        top = max(max(flag_counts(c, ok, hi).values()) for c in (self.conf_raw, self.conf_scaled))
+        self.bar_top = max(top, 1)
         fig.set_layout_engine("constrained", w_pad=0.12)  # computed on the first draw, then frozen
         self.ax_bar, ax_hist = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.12, 1]})
         x = np.arange(len(_FLAG_GROUPS))
@@ -763,8 +780,15 @@ class ThresholdView(FigureView):
             self.labels.append([self.ax_bar.text(xi, 0, "", ha="center", va="bottom", fontsize=13) for xi in x + shift])
         self.ax_bar.set_xticks(x, [g for _, g in _FLAG_GROUPS], fontsize=13)
         self.ax_bar.set_ylabel("test images")
-        self.ax_bar.legend(loc="upper center", ncol=2, fontsize=11)
+        _key(
+            self.ax_bar,
+            [
+                (0.05, 0.93, COLORS["reference"], "raw (T = 1)"),
+                (0.52, 0.93, COLORS["logit"], f"scaled (T = {fitted:.2f})"),
+            ],
+        )
         self.bar_title = self.ax_bar.set_title(" ", fontsize=15)
+        self.ax_bar.set_ylim(0, 1.35 * self.bar_top)
 
         edges = np.linspace(0, 1, 21)
         wrong_raw = np.histogram(self.conf_raw[~ok], edges)[0]
@@ -781,19 +805,17 @@ class ThresholdView(FigureView):
         ax_hist.set_xlabel("confidence")
         ax_hist.set_ylabel("wrong predictions")
         ax_hist.set_title(f"The {int((~ok).sum())} wrong predictions", fontsize=15)
-        ax_hist.legend(loc="upper left", fontsize=11, bbox_to_anchor=(0.0, 0.88))
+        _key(ax_hist, [(0.05, 0.86, COLORS["reference"], "raw"), (0.05, 0.78, COLORS["logit"], "scaled")])
 
     def update(self, threshold: float = 0.9) -> dict:
         """Apply the rule at ``threshold``; return ``{"raw": flag_counts(...), "scaled": flag_counts(...)}``."""
         raw = flag_counts(self.conf_raw, self.ok, threshold)
         scaled = flag_counts(self.conf_scaled, self.ok, threshold)
-        top = max(max(raw[k], scaled[k]) for k in ("flagged", "flagged_wrong", "missed", "wrong"))
         for bars, labels, counts in zip(self.bars, self.labels, (raw, scaled)):
             for rect, text, (key, _) in zip(bars, labels, _FLAG_GROUPS):
                 rect.set_height(counts[key])
                 text.set_text(str(counts[key]))
-                text.set_y(counts[key] + 0.01 * top)
-        self.ax_bar.set_ylim(0, 1.35 * max(top, 1))
+                text.set_y(counts[key] + 0.01 * self.bar_top)
         self.bar_title.set_text(f"Flag if confidence < {threshold:.2f}")
         self.span.set_width(threshold)
         self.line.set_xdata([threshold, threshold])
@@ -812,9 +834,8 @@ def threshold_widget(conf_raw, conf_scaled, correct, fitted: float):
     from ..widgets import live_figure, slider
 
     view = functools.partial(ThresholdView, conf_raw=conf_raw, conf_scaled=conf_scaled, correct=correct, fitted=fitted)
-    return live_figure(
-        view, {"threshold": slider("flag if confidence <", 0.9, 0.5, 0.99, step=0.01)}, figsize=(10, 4.4)
-    )
+    lo, hi = THRESHOLD_RANGE
+    return live_figure(view, {"threshold": slider("flag if confidence <", 0.9, lo, hi, step=0.01)}, figsize=(10, 4.4))
 
 
 # ---------------------------------------------------------------- Predict checkpoints
