@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..calibration import (
+from ..calibration import (  # noqa: F401 (brier_score, ece_from_bins, equal_mass_bins: the notebook uses them as lesson.*)
     DEFAULT_BINS,
-    ReliabilityBins,
+    brier_score,
+    ece_from_bins,
+    equal_mass_bins,
     expected_calibration_error,
     fit_temperature,
+    maximum_calibration_error,
     reliability_bins,
     temperature_nll,
 )
@@ -195,68 +198,6 @@ def train_mlp(
 
 
 # ---------------------------------------------------------------- more scores
-# These belong in softmax_lib.calibration in the long run; they live here
-# while that module is being hardened.
-def maximum_calibration_error(confidences, correct, n_bins: int = DEFAULT_BINS) -> float:
-    r"""Maximum calibration error: the largest gap between accuracy and confidence in any non-empty bin.
-
-    .. math:: \mathrm{MCE} = \max_m \bigl|\operatorname{acc}(B_m) - \operatorname{conf}(B_m)\bigr|
-
-    Guo et al. (2017) recommend it where the worst case matters (medicine,
-    say).  Unlike the ECE it does not weight the bins, so a bin holding one
-    or two predictions can set it: read it together with the bin counts.
-    """
-    b = reliability_bins(confidences, correct, n_bins)
-    full = b.counts > 0
-    return float(np.max(np.abs(b.accuracy[full] - b.confidence[full])))
-
-
-def equal_mass_bins(confidences, correct, n_bins: int = DEFAULT_BINS) -> ReliabilityBins:
-    """Like :func:`reliability_bins`, but each bin holds (up to one) the same number of predictions.
-
-    The predictions are sorted by confidence (ties in a stable order) and cut
-    into ``n_bins`` runs of equal length; ``edges`` are the largest confidence
-    of each run (with 0 in front).  With many confident predictions the
-    equal-width bins put almost everything in the last bin; equal-mass
-    (quantile) bins split that crowd up instead.
-    """
-    conf = np.asarray(confidences, dtype=float)
-    ok = np.asarray(correct, dtype=float)
-    reliability_bins(conf, ok, 1)  # the library's input checks
-    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or not 1 <= n_bins <= conf.size:
-        raise ValueError(f"n_bins must be an integer from 1 to the number of predictions ({conf.size}), got {n_bins!r}")
-    order = np.argsort(conf, kind="stable")
-    runs = np.array_split(order, n_bins)
-    counts = np.array([len(r) for r in runs])
-    mean_conf = np.array([conf[r].mean() for r in runs])
-    acc = np.array([ok[r].mean() for r in runs])
-    edges = np.concatenate([[0.0], [conf[r].max() for r in runs]])
-    return ReliabilityBins(counts, mean_conf, acc, edges)
-
-
-def ece_from_bins(bins: ReliabilityBins) -> float:
-    """The ECE of any binning: the gaps weighted by the share of predictions in each bin."""
-    full = bins.counts > 0
-    w = bins.counts[full] / bins.counts.sum()
-    return float(np.sum(w * np.abs(bins.accuracy[full] - bins.confidence[full])))
-
-
-def brier_score(probs, labels) -> float:
-    r"""The multi-class Brier score (Brier 1950): the mean squared distance to the one-hot label.
-
-    .. math:: \mathrm{Brier} = \frac1n \sum_i \sum_k (p_{ik} - y_{ik})^2
-
-    0 is perfect; it is at most 2.  Like the NLL it is a *proper scoring
-    rule*: its expected value is lowest when the probabilities are the true
-    ones, so it cannot be gamed.  Unlike the ECE it looks at every class,
-    not only the top one, and needs no bins.
-    """
-    p = np.asarray(probs, dtype=float)
-    y = np.asarray(labels)
-    onehot = np.eye(p.shape[1])[y]
-    return float(np.mean(np.sum((p - onehot) ** 2, axis=1)))
-
-
 def calibration_scores(logits, labels, temperature: float = 1.0, n_bins: int = DEFAULT_BINS) -> dict[str, float]:
     """Accuracy, ECE, MCE, NLL and Brier score of ``softmax(logits / temperature)``."""
     z = np.asarray(logits, dtype=float)
