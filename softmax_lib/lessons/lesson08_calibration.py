@@ -931,7 +931,37 @@ def _grid_nll_min(z, y, temps) -> float:
     return min(temperature_nll(z, y, t) for t in temps)
 
 
+_REFERENCE_CACHE: dict[bytes, tuple[float, float, float]] = {}
+
+
+def _references(z, y, temps) -> tuple[float, float, float]:
+    """(the reference T, the lowest NLL, the T with the lowest ECE) of a split, computed once per split:
+    the checker needs them at every run of the learner's cell, and they do not depend on the learner."""
+    import hashlib
+
+    z, y, temps = np.asarray(z, dtype=float), np.asarray(y), np.asarray(temps, dtype=float)
+    key = hashlib.sha256(b"|".join(np.ascontiguousarray(a).tobytes() for a in (z, y, temps))).digest()
+    if key not in _REFERENCE_CACHE:
+        if len(_REFERENCE_CACHE) > 32:
+            _REFERENCE_CACHE.clear()
+        _REFERENCE_CACHE[key] = (
+            reference_fit_temperature(z, y, temps),
+            _grid_nll_min(z, y, temps),
+            _grid_ece_argmin(z, y, temps),
+        )
+    return _REFERENCE_CACHE[key]
+
+
 def _synthetic_split(true_t: float, n: int = 3000, seed: int = 7):
+    """Made-up logits whose labels are drawn from softmax(z / true_t): the right T is about true_t.
+
+    Fresh copies at every call: a learner's function may change its input."""
+    z, y = _synthetic_split_once(true_t, n, seed)
+    return z.copy(), y.copy()
+
+
+@functools.cache
+def _synthetic_split_once(true_t: float, n: int, seed: int):
     """Made-up logits whose labels are drawn from softmax(z / true_t): the right T is about true_t."""
     rng = np.random.default_rng(seed)
     z = rng.normal(0.0, 3.0, size=(n, 10))
@@ -1006,8 +1036,8 @@ def check_fit_temperature(fn, logits_val, y_val, logits_test, y_test, temps=FIT_
     temps = np.asarray(temps, dtype=float)
     z_val, y_val = np.asarray(logits_val, dtype=float), np.asarray(y_val)
     z_test, y_test = np.asarray(logits_test, dtype=float), np.asarray(y_test)
-    t_val = reference_fit_temperature(z_val, y_val, temps)
-    t_test = reference_fit_temperature(z_test, y_test, temps)
+    t_val, nll_min_val, t_val_ece = _references(z_val, y_val, temps)
+    t_test = _references(z_test, y_test, temps)[0]
     test_phrase = (
         "returned T = {t:.3g}, the T that fits the TEST split, not the validation split it was given ({expected:.3g})"
     )
@@ -1020,7 +1050,6 @@ def check_fit_temperature(fn, logits_val, y_val, logits_test, y_test, temps=FIT_
         "returned T = {t:.3g} instead of {expected:.3g}. That T fits the TEST split, and is also "
         "about the T with the lowest validation ECE: minimise the mean NLL, on the split you are given"
     )
-    t_val_ece = _grid_ece_argmin(z_val, y_val, temps)
     known_val = []
     if not _same_t(t_test, t_val, temps):
         # a T that minimises the ECE on the validation split can land next to the test split's T:
@@ -1032,7 +1061,7 @@ def check_fit_temperature(fn, logits_val, y_val, logits_test, y_test, temps=FIT_
         Case(
             "the validation split",
             (z_val, y_val, temps),
-            _t_check(t_val, temps, _grid_nll_min(z_val, y_val, temps), known_val),
+            _t_check(t_val, temps, nll_min_val, known_val),
             "For each T in temps, compute the mean NLL, -log softmax(logits / T) at the true label, and return "
             "the T with the lowest. Use only the arguments: the test split must stay unseen until the end.",
         )
@@ -1047,24 +1076,21 @@ def check_fit_temperature(fn, logits_val, y_val, logits_test, y_test, temps=FIT_
         (0.5, "made-up underconfident logits (labels drawn from softmax(z / 0.5))"),
     ]:
         z, y = _synthetic_split(true_t)
-        t_ref = reference_fit_temperature(z, y, temps)
+        t_ref, nll_min, t_ece = _references(z, y, temps)
         known = [(v, globals_phrase) for v in (t_val, t_test) if not _same_t(v, t_ref, temps)]
-        t_ece = _grid_ece_argmin(z, y, temps)
         if not _same_t(t_ece, t_ref, temps):
             known.append((t_ece, ece_phrase))
-        cases.append(
-            Case(what, (z, y, temps), _t_check(t_ref, temps, _grid_nll_min(z, y, temps), known), hints[true_t])
-        )
+        cases.append(Case(what, (z, y, temps), _t_check(t_ref, temps, nll_min, known), hints[true_t]))
     z, y = _synthetic_split(2.5)
-    t_ece = _grid_ece_argmin(z, y, temps)  # + 1000 changes neither softmax nor the ECE
+    t_ece = _references(z, y, temps)[2]  # + 1000 changes neither softmax nor the ECE
     z = z + 1000.0
-    t_ref = reference_fit_temperature(z, y, temps)
+    t_ref, nll_min_1000, _ = _references(z, y, temps)
     known = [(t_ece, ece_phrase)] if not _same_t(t_ece, t_ref, temps) else []
     cases.append(
         Case(
             "the same made-up logits + 1000",
             (z, y, temps),
-            _t_check(t_ref, temps, _grid_nll_min(z, y, temps), known, overflow=True),
+            _t_check(t_ref, temps, nll_min_1000, known, overflow=True),
             "Adding 1000 to every logit leaves softmax, and so T, unchanged (lesson 04), but "
             "np.exp(1000 / 0.25) overflows. Subtract each row's max before np.exp, or use a "
             "log-softmax (lesson 06).",
