@@ -857,15 +857,38 @@ def predict_train_temperature(prediction, logits_train=None, labels_train=None) 
     )
 
 
-def predict_changed(prediction, n_test: int | None = None) -> Feedback:
-    """Predict: how many test predictions change when every logit is divided by the fitted T?"""
-    of = f"of the {n_test} test predictions " if n_test else ""
+PREDICT_SCALED_OPTIONS = {
+    "a": "still above 0.95",
+    "b": "between 0.88 and 0.94, close to the accuracy",
+    "c": "below 0.88",
+}
+
+
+def predict_scaled_confidence(prediction, before=None, after=None, accuracy=None) -> Feedback:
+    """Predict: the mean test confidence after dividing the logits by the fitted T.
+
+    With the measured ``before``, ``after`` and ``accuracy``, the right answer is read from ``after``.
+    """
     why = (
-        f"None {of}can change. Dividing every logit of a row by the same T > 0 keeps their order "
-        "(z_i > z_j implies z_i / T > z_j / T), so the largest logit stays the largest: the argmax, "
-        "and with it the accuracy, is untouched. Only the confidences move."
+        "T was fitted so that the probabilities are honest on the validation images, and the predictions "
+        "(so the accuracy) do not change (lesson 03: dividing by T keeps the order of the logits). An honest "
+        "model's mean confidence is close to its accuracy, so it falls from above the accuracy to near it."
     )
-    return check_prediction(prediction, 0, tol=0.5, why=why)
+    correct = "b"
+    if after is not None:
+        correct = "a" if after > 0.95 else ("b" if after >= 0.88 else "c")
+        why += f" Here it went from {before:.3f} to {after:.3f}, against an accuracy of {accuracy:.3f}."
+    return check_prediction(
+        prediction,
+        correct,
+        options=tuple(PREDICT_SCALED_OPTIONS),
+        why=why,
+        hints={
+            "a": "T > 1 flattens every row: the top probability falls, and T was chosen to undo the overconfidence.",
+            "b": "Look again at how far T is from 1, and at the scale table of section 4.",
+            "c": "T is fitted by NLL on held-out data: it does not overshoot far below the accuracy.",
+        },
+    )
 
 
 PREDICT_WD_OPTIONS = {
