@@ -12,20 +12,22 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..calibration import (
+from ..calibration import (  # noqa: F401 (brier_score, ece_from_bins, equal_mass_bins: the notebook uses them as lesson.*)
     DEFAULT_BINS,
-    ReliabilityBins,
+    brier_score,
+    ece_from_bins,
+    equal_mass_bins,
     expected_calibration_error,
     fit_temperature,
+    maximum_calibration_error,
     reliability_bins,
     temperature_nll,
 )
-from ..checks import Case, Feedback, Near, check_choice, check_function, check_number, check_prediction
+from ..checks import Case, Feedback, Near, check_function, check_number, check_prediction
 from ..core import cross_entropy, log_softmax, softmax
 from ..digits import SPLIT, DigitSplits, load_digit_splits, stratified_split  # noqa: F401 (the lesson uses them)
 from ..plots import log_t_axis, set_alt
@@ -49,13 +51,15 @@ def _one_blas_thread():
 
 @dataclass
 class TinyMLP:
-    """64 pixels -> ``hidden`` ReLU units -> 10 logits.  ``history`` holds the training log."""
+    """64 pixels -> ``hidden`` ReLU units -> 10 logits.  ``history`` holds the training log;
+    ``snap_margin`` how close any Adam step came to a rounding boundary of the grid (see :func:`train_mlp`)."""
 
     W1: np.ndarray
     b1: np.ndarray
     W2: np.ndarray
     b2: np.ndarray
     history: dict[str, np.ndarray] = field(default_factory=dict)
+    snap_margin: float = float("nan")
 
     def logits(self, X) -> np.ndarray:
         """The logits for a batch of images, shape (n, 10)."""
@@ -75,6 +79,9 @@ def _checkpoints(epochs: int, n: int = 48) -> np.ndarray:
     return np.union1d(marks, round_numbers)
 
 
+GRID = 2.0**20  # train_mlp keeps every weight a multiple of 1 / GRID (about 1e-6)
+
+
 def train_mlp(
     X_train,
     y_train,
@@ -90,10 +97,38 @@ def train_mlp(
 ) -> TinyMLP:
     """Train a one-hidden-layer network with softmax + cross-entropy, full batch, Adam.
 
-    Deliberately the recipe that makes modern networks overconfident (Guo et
-    al. 2017): enough capacity to memorise the training set, no weight decay
-    by default, and many epochs after the training accuracy reaches 100 %,
-    so the cross-entropy keeps pushing the logits apart.
+    The lesson trains it on 179 images for 3000 epochs: enough capacity to
+    memorise them, no weight decay by default, and many epochs after the
+    training accuracy reaches 100 %, so the cross-entropy keeps pushing the
+    logits apart.  Its overconfidence comes from memorising a tiny training
+    set; it is not the depth, width and batch normalisation that Guo et al.
+    (2017) measured.  ``weight_decay`` is an L2 penalty ``weight_decay / 2 *
+    ||W||^2`` added to the loss (on W1 and W2), so Adam rescales its
+    gradient like any other: that is L2 regularisation, not the decoupled
+    weight decay of AdamW (with plain SGD the two coincide).
+
+    **Determinism.**  After every Adam step each weight is rounded to the
+    nearest multiple of ``1 / GRID`` (2**-20, about 1e-6).  Why: the matrix
+    products and ``np.exp`` add and round in an order that depends on the
+    BLAS kernel and the SIMD code path (OpenBLAS Haswell or SkylakeX, NumPy
+    with or without AVX-512), so the gradients differ between machines in
+    the last bits (about 1e-16).  Without the grid those differences grow
+    over 3000 epochs of full-batch training until the printed ECE and even
+    some predictions differ.  On the grid, two machines take the same
+    rounded step unless the unrounded weight lies within their difference of
+    a rounding boundary (half-way between two multiples); ``snap_margin`` of
+    the returned model records the closest any step came, in absolute units.
+    Measured for the lesson's model (no weight decay, 3000 epochs): the
+    unrounded weights under OpenBLAS SkylakeX, Haswell and Prescott kernels
+    and NumPy without AVX-512 differed by at most 4.4e-16, in 0.2 % of the
+    weight updates, while the closest any step came to a boundary was 3.6e-14, 80
+    times farther.  So a step rounds differently on two machines with a
+    probability of about 1e-12 per weight and step, and the trajectory is
+    the same bit for bit; the lesson's tests train under the four
+    configurations and compare the weights.  It is a guard, not a proof: a
+    kernel with much larger rounding differences could still flip one step.
+    The grid is far finer than Adam's steps (about ``lr`` = 0.01), so it does not change
+    what the network learns; it only rounds each weight by at most 5e-7.
 
     The gradient of the mean cross-entropy with respect to the logits is
     ``(softmax(z) - onehot(y)) / n`` (lesson 06); the rest is the chain rule.
@@ -115,12 +150,14 @@ def train_mlp(
         rng.normal(0.0, np.sqrt(1.0 / hidden), (hidden, k)),
         np.zeros(k),
     ]
+    params = [np.round(p * GRID) / GRID for p in params]
     m = [np.zeros_like(p) for p in params]
     v = [np.zeros_like(p) for p in params]
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     onehot = np.eye(k)[y_train]
     marks = set(_checkpoints(epochs).tolist())
     rows: list[tuple] = []
+    margin = 0.5 / GRID
     with _one_blas_thread():
         for epoch in range(1, epochs + 1):
             W1, b1, W2, b2 = params
@@ -131,7 +168,10 @@ def train_mlp(
             for i, (p, gr) in enumerate(zip(params, grads)):  # Adam
                 m[i] = beta1 * m[i] + (1 - beta1) * gr
                 v[i] = beta2 * v[i] + (1 - beta2) * gr * gr
-                p -= lr * (m[i] / (1 - beta1**epoch)) / (np.sqrt(v[i] / (1 - beta2**epoch)) + eps)
+                stepped = (p - lr * (m[i] / (1 - beta1**epoch)) / (np.sqrt(v[i] / (1 - beta2**epoch)) + eps)) * GRID
+                snapped = np.round(stepped)  # onto the grid: see the docstring
+                margin = min(margin, float(np.min(0.5 - np.abs(stepped - snapped))) / GRID)
+                p[...] = snapped / GRID
             if epoch in marks:
                 z_tr = _forward(X_train, *params)[1]
                 z_va = _forward(X_val, *params)[1]
@@ -154,72 +194,10 @@ def train_mlp(
             f"trained {epochs} epochs: training loss {history['train_loss'][-1]:.1e}, "
             f"training accuracy {history['train_acc'][-1]:.3f}"
         )
-    return TinyMLP(*params, history=history)
+    return TinyMLP(*params, history=history, snap_margin=margin)
 
 
 # ---------------------------------------------------------------- more scores
-# These belong in softmax_lib.calibration in the long run; they live here
-# while that module is being hardened.
-def maximum_calibration_error(confidences, correct, n_bins: int = DEFAULT_BINS) -> float:
-    r"""Maximum calibration error: the largest gap between accuracy and confidence in any non-empty bin.
-
-    .. math:: \mathrm{MCE} = \max_m \bigl|\operatorname{acc}(B_m) - \operatorname{conf}(B_m)\bigr|
-
-    Guo et al. (2017) recommend it where the worst case matters (medicine,
-    say).  Unlike the ECE it does not weight the bins, so a bin holding one
-    or two predictions can set it: read it together with the bin counts.
-    """
-    b = reliability_bins(confidences, correct, n_bins)
-    full = b.counts > 0
-    return float(np.max(np.abs(b.accuracy[full] - b.confidence[full])))
-
-
-def equal_mass_bins(confidences, correct, n_bins: int = DEFAULT_BINS) -> ReliabilityBins:
-    """Like :func:`reliability_bins`, but each bin holds (up to one) the same number of predictions.
-
-    The predictions are sorted by confidence (ties in a stable order) and cut
-    into ``n_bins`` runs of equal length; ``edges`` are the largest confidence
-    of each run (with 0 in front).  With many confident predictions the
-    equal-width bins put almost everything in the last bin; equal-mass
-    (quantile) bins split that crowd up instead.
-    """
-    conf = np.asarray(confidences, dtype=float)
-    ok = np.asarray(correct, dtype=float)
-    reliability_bins(conf, ok, 1)  # the library's input checks
-    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or not 1 <= n_bins <= conf.size:
-        raise ValueError(f"n_bins must be an integer from 1 to the number of predictions ({conf.size}), got {n_bins!r}")
-    order = np.argsort(conf, kind="stable")
-    runs = np.array_split(order, n_bins)
-    counts = np.array([len(r) for r in runs])
-    mean_conf = np.array([conf[r].mean() for r in runs])
-    acc = np.array([ok[r].mean() for r in runs])
-    edges = np.concatenate([[0.0], [conf[r].max() for r in runs]])
-    return ReliabilityBins(counts, mean_conf, acc, edges)
-
-
-def ece_from_bins(bins: ReliabilityBins) -> float:
-    """The ECE of any binning: the gaps weighted by the share of predictions in each bin."""
-    full = bins.counts > 0
-    w = bins.counts[full] / bins.counts.sum()
-    return float(np.sum(w * np.abs(bins.accuracy[full] - bins.confidence[full])))
-
-
-def brier_score(probs, labels) -> float:
-    r"""The multi-class Brier score (Brier 1950): the mean squared distance to the one-hot label.
-
-    .. math:: \mathrm{Brier} = \frac1n \sum_i \sum_k (p_{ik} - y_{ik})^2
-
-    0 is perfect; it is at most 2.  Like the NLL it is a *proper scoring
-    rule*: its expected value is lowest when the probabilities are the true
-    ones, so it cannot be gamed.  Unlike the ECE it looks at every class,
-    not only the top one, and needs no bins.
-    """
-    p = np.asarray(probs, dtype=float)
-    y = np.asarray(labels)
-    onehot = np.eye(p.shape[1])[y]
-    return float(np.mean(np.sum((p - onehot) ** 2, axis=1)))
-
-
 def calibration_scores(logits, labels, temperature: float = 1.0, n_bins: int = DEFAULT_BINS) -> dict[str, float]:
     """Accuracy, ECE, MCE, NLL and Brier score of ``softmax(logits / temperature)``."""
     z = np.asarray(logits, dtype=float)
@@ -687,11 +665,23 @@ def flag_counts(confidences, correct, threshold: float) -> dict[str, int]:
     }
 
 
+#: The threshold slider's range.
+THRESHOLD_RANGE = (0.5, 0.99)
+
 _FLAG_GROUPS = (
     ("flagged", "flagged\nfor review"),
     ("flagged_wrong", "wrong and\nflagged"),
     ("missed", "wrong but\nNOT flagged"),
 )
+
+
+def _key(ax, entries) -> None:
+    """A legend made of plain artists: a coloured square and a black label per ``(x, y, colour, label)``
+    in axes coordinates.  A real legend is laid out again on every repaint of a live figure; these
+    are repainted from cached glyphs (``widgets._TextReplay``)."""
+    for x, y, color, label in entries:
+        ax.plot([x], [y], marker="s", ms=11, color=color, mec="black", mew=0.8, transform=ax.transAxes, clip_on=False)
+        ax.text(x + 0.035, y, label, va="center", fontsize=12, transform=ax.transAxes)
 
 
 class ThresholdView(FigureView):
@@ -703,12 +693,17 @@ class ThresholdView(FigureView):
     Built once; :meth:`update` moves the bars, labels, line and shading.
     """
 
-    def __init__(self, fig, conf_raw, conf_scaled, correct, fitted: float):
+    def __init__(self, fig, conf_raw, conf_scaled, correct, fitted: float, *, hi: float = THRESHOLD_RANGE[1]):
         super().__init__(fig)
         self.conf_raw = np.asarray(conf_raw, dtype=float)
         self.conf_scaled = np.asarray(conf_scaled, dtype=float)
         self.ok = ok = np.asarray(correct, dtype=bool)
         self.fitted = float(fitted)
+        # The bar axis is fixed for the whole slider range (the counts only grow with the threshold,
+        # so they are largest at ``hi``): a move then changes only bars and texts, never the axes,
+        # and the widget repaints the content over its cached background instead of drawing it all.
+        top = max(max(flag_counts(c, ok, hi).values()) for c in (self.conf_raw, self.conf_scaled))
+        self.bar_top = max(top, 1)
         fig.set_layout_engine("constrained", w_pad=0.12)  # computed on the first draw, then frozen
         self.ax_bar, ax_hist = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.12, 1]})
         x = np.arange(len(_FLAG_GROUPS))
@@ -726,8 +721,15 @@ class ThresholdView(FigureView):
             self.labels.append([self.ax_bar.text(xi, 0, "", ha="center", va="bottom", fontsize=13) for xi in x + shift])
         self.ax_bar.set_xticks(x, [g for _, g in _FLAG_GROUPS], fontsize=13)
         self.ax_bar.set_ylabel("test images")
-        self.ax_bar.legend(loc="upper center", ncol=2, fontsize=11)
+        _key(
+            self.ax_bar,
+            [
+                (0.05, 0.93, COLORS["reference"], "raw (T = 1)"),
+                (0.52, 0.93, COLORS["logit"], f"scaled (T = {fitted:.2f})"),
+            ],
+        )
         self.bar_title = self.ax_bar.set_title(" ", fontsize=15)
+        self.ax_bar.set_ylim(0, 1.35 * self.bar_top)
 
         edges = np.linspace(0, 1, 21)
         wrong_raw = np.histogram(self.conf_raw[~ok], edges)[0]
@@ -744,19 +746,17 @@ class ThresholdView(FigureView):
         ax_hist.set_xlabel("confidence")
         ax_hist.set_ylabel("wrong predictions")
         ax_hist.set_title(f"The {int((~ok).sum())} wrong predictions", fontsize=15)
-        ax_hist.legend(loc="upper left", fontsize=11, bbox_to_anchor=(0.0, 0.88))
+        _key(ax_hist, [(0.05, 0.86, COLORS["reference"], "raw"), (0.05, 0.78, COLORS["logit"], "scaled")])
 
     def update(self, threshold: float = 0.9) -> dict:
         """Apply the rule at ``threshold``; return ``{"raw": flag_counts(...), "scaled": flag_counts(...)}``."""
         raw = flag_counts(self.conf_raw, self.ok, threshold)
         scaled = flag_counts(self.conf_scaled, self.ok, threshold)
-        top = max(max(raw[k], scaled[k]) for k in ("flagged", "flagged_wrong", "missed", "wrong"))
         for bars, labels, counts in zip(self.bars, self.labels, (raw, scaled)):
             for rect, text, (key, _) in zip(bars, labels, _FLAG_GROUPS):
                 rect.set_height(counts[key])
                 text.set_text(str(counts[key]))
-                text.set_y(counts[key] + 0.01 * top)
-        self.ax_bar.set_ylim(0, 1.35 * max(top, 1))
+                text.set_y(counts[key] + 0.01 * self.bar_top)
         self.bar_title.set_text(f"Flag if confidence < {threshold:.2f}")
         self.span.set_width(threshold)
         self.line.set_xdata([threshold, threshold])
@@ -775,17 +775,15 @@ def threshold_widget(conf_raw, conf_scaled, correct, fitted: float):
     from ..widgets import live_figure, slider
 
     view = functools.partial(ThresholdView, conf_raw=conf_raw, conf_scaled=conf_scaled, correct=correct, fitted=fitted)
-    return live_figure(
-        view, {"threshold": slider("flag if confidence <", 0.9, 0.5, 0.99, step=0.01)}, figsize=(10, 4.4)
-    )
+    lo, hi = THRESHOLD_RANGE
+    return live_figure(view, {"threshold": slider("flag if confidence <", 0.9, lo, hi, step=0.01)}, figsize=(10, 4.4))
 
 
 # ---------------------------------------------------------------- Predict checkpoints
 PREDICT_TRAINING_OPTIONS = {
-    "a": "both keep rising",
-    "b": "the confidence keeps rising; the accuracy stays about where it is",
-    "c": "both stay about where they are",
-    "d": "the confidence falls back towards the accuracy",
+    "a": "it keeps falling, like the training loss",
+    "b": "it levels off",
+    "c": "it rises",
 }
 
 
@@ -795,64 +793,102 @@ def _at_epoch(history, epoch: int, key: str) -> float:
 
 
 def predict_training(prediction, history=None) -> Feedback:
-    """Predict: from epoch 100 to the end, what happen to validation confidence and accuracy?"""
+    """Predict: from epoch 100 to the end, what happens to the validation NLL?"""
     why = (
-        "Every training image is already right, but the cross-entropy keeps rewarding bigger gaps "
-        "between the logits (its push p - y never reaches 0), so the network grows surer on new "
-        "images too, without getting more of them right."
+        "The network keeps growing surer on every image (lesson 07), but it gets no more of the "
+        "validation images right. Each validation image it gets wrong, it now gets wrong with more "
+        "confidence, and the NLL charges -log of the small probability left on the true class, which "
+        "grows without bound: the validation NLL rises while the training loss falls."
     )
     if history is not None:
         why += (
-            f" Here the validation mean confidence went from {_at_epoch(history, 100, 'val_conf'):.3f} "
-            f"at epoch 100 to {history['val_conf'][-1]:.3f} at epoch {int(history['epoch'][-1])}, while the "
-            f"accuracy went from {_at_epoch(history, 100, 'val_acc'):.3f} to {history['val_acc'][-1]:.3f}."
+            f" Here the validation NLL went from {_at_epoch(history, 100, 'val_nll'):.3f} at epoch 100 to "
+            f"{history['val_nll'][-1]:.3f} at epoch {int(history['epoch'][-1])}, while the accuracy went from "
+            f"{_at_epoch(history, 100, 'val_acc'):.3f} to {history['val_acc'][-1]:.3f}."
         )
     return check_prediction(
         prediction,
-        "b",
+        "c",
         options=tuple(PREDICT_TRAINING_OPTIONS),
         why=why,
         hints={
-            "a": "The accuracy on new images stops improving once the training set is memorised.",
-            "c": "The training loss is not yet 0, and it keeps pushing the logits apart.",
-            "d": "Nothing in the training pulls the confidence down: there is no regularisation.",
+            "a": "The training loss only measures the 179 images the network memorises; on new images "
+            "its growing certainty is not matched by more right answers.",
+            "b": "The confidence keeps rising after epoch 100; think about what that costs on the "
+            "validation images it gets wrong.",
         },
     )
 
 
-PREDICT_T_OPTIONS = {"a": "T < 1", "b": "T = 1", "c": "T > 1"}
+PREDICT_TRAIN_T_OPTIONS = {
+    "a": "about the same T as on the validation split",
+    "b": "T = 1: training already minimised this loss",
+    "c": "a T below 1, as small as the search allows",
+}
 
 
-def predict_temperature(prediction, fitted: float | None = None) -> Feedback:
-    """Predict: will the fitted temperature be below, at or above 1?"""
+def predict_train_temperature(prediction, logits_train=None, labels_train=None) -> Feedback:
+    """Predict: which T would the fit pick on the training images instead of the validation split?
+
+    With the training logits and labels, the reveal quotes the grid search on them.
+    """
     why = (
-        "Dividing the logits by T > 1 shrinks every gap between them, so softmax spreads probability "
-        "more evenly and the top probability falls towards the accuracy: an overconfident model "
-        "needs T > 1."
+        "The network is right on every training image, so sharpening never costs anything there: each "
+        "smaller T moves more probability onto the true class, and the training NLL keeps falling as T "
+        "shrinks. The fit runs to the smallest T it may try, which is why T is fitted on held-out data."
     )
-    if fitted is not None:
-        why += f" Here the fitted T is {fitted:.2f}."
+    if logits_train is not None and labels_train is not None:
+        nll = np.array([temperature_nll(logits_train, labels_train, t) for t in FIT_GRID])
+        why += (
+            f" Here the grid of {FIT_GRID[0]:g} to {FIT_GRID[-1]:g} finds its lowest training NLL at "
+            f"T = {FIT_GRID[int(np.argmin(nll))]:.2f}."
+        )
     return check_prediction(
         prediction,
         "c",
-        options=tuple(PREDICT_T_OPTIONS),
+        options=tuple(PREDICT_TRAIN_T_OPTIONS),
         why=why,
         hints={
-            "a": "T < 1 divides the logits by a number below 1: the gaps grow and the model gets even MORE confident.",
-            "b": "T = 1 leaves the logits alone: that is the overconfident model itself.",
+            "a": "On the validation images some answers are wrong and sharpening them costs NLL; on the "
+            "training images none is wrong.",
+            "b": "Training minimised the loss over the weights, but it never reached 0: dividing the logits "
+            "by a T below 1 lowers it further, since every training image is right.",
         },
     )
 
 
-def predict_changed(prediction, n_test: int | None = None) -> Feedback:
-    """Predict: how many test predictions change when every logit is divided by the fitted T?"""
-    of = f"of the {n_test} test predictions " if n_test else ""
+PREDICT_SCALED_OPTIONS = {
+    "a": "still above 0.95",
+    "b": "between 0.88 and 0.94, close to the accuracy",
+    "c": "below 0.88",
+}
+
+
+def predict_scaled_confidence(prediction, before=None, after=None, accuracy=None) -> Feedback:
+    """Predict: the mean test confidence after dividing the logits by the fitted T.
+
+    With the measured ``before``, ``after`` and ``accuracy``, the right answer is read from ``after``.
+    """
     why = (
-        f"None {of}can change. Dividing every logit of a row by the same T > 0 keeps their order "
-        "(z_i > z_j implies z_i / T > z_j / T), so the largest logit stays the largest: the argmax, "
-        "and with it the accuracy, is untouched. Only the confidences move."
+        "T was fitted so that the probabilities are honest on the validation images, and the predictions "
+        "(so the accuracy) do not change (lesson 03: dividing by T keeps the order of the logits). An honest "
+        "model's mean confidence is close to its accuracy, so it falls from above the accuracy to near it."
     )
-    return check_prediction(prediction, 0, tol=0.5, why=why)
+    correct = "b"
+    if after is not None:
+        correct = "a" if after > 0.95 else ("b" if after >= 0.88 else "c")
+        why += f" Here it went from {before:.3f} to {after:.3f}, against an accuracy of {accuracy:.3f}."
+    return check_prediction(
+        prediction,
+        correct,
+        options=tuple(PREDICT_SCALED_OPTIONS),
+        why=why,
+        hints={
+            "a": "T > 1 flattens every row: the top probability falls, and T was chosen to undo the overconfidence.",
+            "b": "Look again at how far T is from 1, and at the scale table of section 4.",
+            "c": "T is fitted by NLL on held-out data: it does not overshoot far below the accuracy.",
+        },
+    )
 
 
 PREDICT_WD_OPTIONS = {
@@ -918,7 +954,37 @@ def _grid_nll_min(z, y, temps) -> float:
     return min(temperature_nll(z, y, t) for t in temps)
 
 
+_REFERENCE_CACHE: dict[bytes, tuple[float, float, float]] = {}
+
+
+def _references(z, y, temps) -> tuple[float, float, float]:
+    """(the reference T, the lowest NLL, the T with the lowest ECE) of a split, computed once per split:
+    the checker needs them at every run of the learner's cell, and they do not depend on the learner."""
+    import hashlib
+
+    z, y, temps = np.asarray(z, dtype=float), np.asarray(y), np.asarray(temps, dtype=float)
+    key = hashlib.sha256(b"|".join(np.ascontiguousarray(a).tobytes() for a in (z, y, temps))).digest()
+    if key not in _REFERENCE_CACHE:
+        if len(_REFERENCE_CACHE) > 32:
+            _REFERENCE_CACHE.clear()
+        _REFERENCE_CACHE[key] = (
+            reference_fit_temperature(z, y, temps),
+            _grid_nll_min(z, y, temps),
+            _grid_ece_argmin(z, y, temps),
+        )
+    return _REFERENCE_CACHE[key]
+
+
 def _synthetic_split(true_t: float, n: int = 3000, seed: int = 7):
+    """Made-up logits whose labels are drawn from softmax(z / true_t): the right T is about true_t.
+
+    Fresh copies at every call: a learner's function may change its input."""
+    z, y = _synthetic_split_once(true_t, n, seed)
+    return z.copy(), y.copy()
+
+
+@functools.cache
+def _synthetic_split_once(true_t: float, n: int, seed: int):
     """Made-up logits whose labels are drawn from softmax(z / true_t): the right T is about true_t."""
     rng = np.random.default_rng(seed)
     z = rng.normal(0.0, 3.0, size=(n, 10))
@@ -966,8 +1032,8 @@ def _t_check(expected: float, temps, nll_min: float, known=(), *, overflow: bool
         if overflow and _same_t(t, float(temps[0]), temps):
             return (
                 f"returned {t:.3g} instead of {expected:.3g}: with logits near 1000, np.exp overflows "
-                "to inf at the small T's, the NLL there is NaN, and np.argmin returns the position of the first NaN: the "
-                "grid's first T"
+                "to inf at the small T's, the NLL there is NaN, and np.argmin returns the position of the "
+                "first NaN: the grid's first T"
             )
         if _same_t(t, float(temps[0]), temps):
             return (
@@ -993,8 +1059,8 @@ def check_fit_temperature(fn, logits_val, y_val, logits_test, y_test, temps=FIT_
     temps = np.asarray(temps, dtype=float)
     z_val, y_val = np.asarray(logits_val, dtype=float), np.asarray(y_val)
     z_test, y_test = np.asarray(logits_test, dtype=float), np.asarray(y_test)
-    t_val = reference_fit_temperature(z_val, y_val, temps)
-    t_test = reference_fit_temperature(z_test, y_test, temps)
+    t_val, nll_min_val, t_val_ece = _references(z_val, y_val, temps)
+    t_test = _references(z_test, y_test, temps)[0]
     test_phrase = (
         "returned T = {t:.3g}, the T that fits the TEST split, not the validation split it was given ({expected:.3g})"
     )
@@ -1007,7 +1073,6 @@ def check_fit_temperature(fn, logits_val, y_val, logits_test, y_test, temps=FIT_
         "returned T = {t:.3g} instead of {expected:.3g}. That T fits the TEST split, and is also "
         "about the T with the lowest validation ECE: minimise the mean NLL, on the split you are given"
     )
-    t_val_ece = _grid_ece_argmin(z_val, y_val, temps)
     known_val = []
     if not _same_t(t_test, t_val, temps):
         # a T that minimises the ECE on the validation split can land next to the test split's T:
@@ -1019,7 +1084,7 @@ def check_fit_temperature(fn, logits_val, y_val, logits_test, y_test, temps=FIT_
         Case(
             "the validation split",
             (z_val, y_val, temps),
-            _t_check(t_val, temps, _grid_nll_min(z_val, y_val, temps), known_val),
+            _t_check(t_val, temps, nll_min_val, known_val),
             "For each T in temps, compute the mean NLL, -log softmax(logits / T) at the true label, and return "
             "the T with the lowest. Use only the arguments: the test split must stay unseen until the end.",
         )
@@ -1034,24 +1099,21 @@ def check_fit_temperature(fn, logits_val, y_val, logits_test, y_test, temps=FIT_
         (0.5, "made-up underconfident logits (labels drawn from softmax(z / 0.5))"),
     ]:
         z, y = _synthetic_split(true_t)
-        t_ref = reference_fit_temperature(z, y, temps)
+        t_ref, nll_min, t_ece = _references(z, y, temps)
         known = [(v, globals_phrase) for v in (t_val, t_test) if not _same_t(v, t_ref, temps)]
-        t_ece = _grid_ece_argmin(z, y, temps)
         if not _same_t(t_ece, t_ref, temps):
             known.append((t_ece, ece_phrase))
-        cases.append(
-            Case(what, (z, y, temps), _t_check(t_ref, temps, _grid_nll_min(z, y, temps), known), hints[true_t])
-        )
+        cases.append(Case(what, (z, y, temps), _t_check(t_ref, temps, nll_min, known), hints[true_t]))
     z, y = _synthetic_split(2.5)
-    t_ece = _grid_ece_argmin(z, y, temps)  # + 1000 changes neither softmax nor the ECE
+    t_ece = _references(z, y, temps)[2]  # + 1000 changes neither softmax nor the ECE
     z = z + 1000.0
-    t_ref = reference_fit_temperature(z, y, temps)
+    t_ref, nll_min_1000, _ = _references(z, y, temps)
     known = [(t_ece, ece_phrase)] if not _same_t(t_ece, t_ref, temps) else []
     cases.append(
         Case(
             "the same made-up logits + 1000",
             (z, y, temps),
-            _t_check(t_ref, temps, _grid_nll_min(z, y, temps), known, overflow=True),
+            _t_check(t_ref, temps, nll_min_1000, known, overflow=True),
             "Adding 1000 to every logit leaves softmax, and so T, unchanged (lesson 04), but "
             "np.exp(1000 / 0.25) overflows. Subtract each row's max before np.exp, or use a "
             "log-softmax (lesson 06).",
@@ -1174,37 +1236,45 @@ def check_q2(answer) -> Feedback:
     )
 
 
-Q3_OPTIONS = {
-    "a": "the accuracy",
-    "b": "which class is predicted for an image",
-    "c": "the Brier score",
-    "d": "which images a rule 'flag if confidence < 0.9' sends for review",
-}
+#: Q3: three rows of logits, the rule's threshold and the temperature.
+Q3_LOGITS = ((5.0, 1.0, 0.0), (3.0, 2.5, 0.0), (8.0, 0.0, 0.0))
+Q3_THRESHOLD, Q3_T = 0.9, 2.0
 
 
 def check_q3(answer) -> Feedback:
-    """Q3: which of these can temperature scaling change? (several answers)
-
-    Written answers such as ``"(c) and (d)"`` are read as ``"c, d"``; an empty
-    string counts as no answer yet.
-    """
-    if isinstance(answer, str):
-        answer = re.sub(r"\band\b|[()]", " ", answer, flags=re.IGNORECASE).strip() or None
-    return check_choice(
+    """Q3: how many of three images does "flag if confidence < 0.9" flag after scaling by T = 2?"""
+    z = np.array(Q3_LOGITS)
+    conf_1 = softmax(z).max(axis=1)
+    conf_t = softmax(z, temperature=Q3_T).max(axis=1)
+    n_1, n_t = int(np.sum(conf_1 < Q3_THRESHOLD)), int(np.sum(conf_t < Q3_THRESHOLD))
+    listed = ", ".join(f"{c:.2f}" for c in conf_t)
+    return check_number(
         answer,
-        {"c", "d"},
-        options=tuple(Q3_OPTIONS),
-        why="T moves every probability but never the order of the logits within a row: the predicted class "
-        "and the accuracy stay, while the Brier score (made of all the probabilities) and every "
-        "confidence, and so which side of a threshold an image falls on, change.",
-        hints={
-            "a": "Dividing a row of logits by the same T > 0 keeps their order: the argmax, and so the "
-            "accuracy, cannot change.",
-            "b": "z_i > z_j implies z_i / T > z_j / T when T > 0: the predicted class cannot change.",
-            "c": "The Brier score is computed from every class's probability, and T changes all of them.",
-            "d": "T changes every confidence, so an image can cross 0.9: the flagged count in section 7 "
-            "moved from one model to the other.",
-        },
+        n_t,
+        tol=0.5,
+        what="a number of images",
+        why=f"At T = {Q3_T:g} the confidences are {listed} (at T = 1: "
+        f"{', '.join(f'{c:.2f}' for c in conf_1)}), so {n_t} of them are below {Q3_THRESHOLD}. "
+        "T > 1 lowers every confidence: an image can cross the threshold, but the predicted class stays.",
+        mistakes=[
+            Near(
+                n_1,
+                f"That is the count at T = 1. Divide each row of logits by T = {Q3_T:g} first, then take "
+                "the largest softmax probability.",
+            ),
+            Near(
+                3,
+                f"Not all three: image 3's logits [8, 0, 0] / {Q3_T:g} = [4, 0, 0] still give a confidence of "
+                f"{conf_t[2]:.2f}, above {Q3_THRESHOLD}.",
+            ),
+            Near(
+                0,
+                "T > 1 lowers every confidence, so the rule flags at least as many as at T = 1; compute "
+                "softmax(z / 2) for each row.",
+            ),
+        ],
+        hint=f"For each row: p = softmax(z / {Q3_T:g}); confidence = p.max(); count the confidences below "
+        f"{Q3_THRESHOLD}.",
     )
 
 
