@@ -17,7 +17,7 @@ TEACHER_STAMP := $(TEACHER_VENV)/.installed
 HTML_STAMP := $(VENV)/.installed-html
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: lab test test-lib test-notebooks test-browser test-hub test-install lint bench execute nav workbook html reset clean
+.PHONY: lab test test-lib test-notebooks test-browser test-cpus test-hub test-install lint bench execute nav workbook html reset clean
 
 $(BIN)/python:
 	@$(PYTHON) tools/check_python.py
@@ -71,6 +71,12 @@ test-hub: $(TEST_STAMP) $(TEACHER_STAMP)
 ## Only nbval over the notebooks (or one: make test-notebooks NB=notebooks/01-intuition.ipynb).
 test-notebooks: $(TEST_STAMP)
 	$(BIN)/python -m pytest $(or $(NB),notebooks)
+
+## Strict nbval of every notebook under other CPU code paths: OpenBLAS's generic (Prescott)
+## kernels with NumPy's AVX-512 loops off, and OpenBLAS's Haswell kernels (tools/nbval_cpus.py;
+## CPUS="skylakex" or another list to choose).
+test-cpus: $(TEST_STAMP)
+	$(BIN)/python tools/nbval_cpus.py $(CPUS)
 
 ## Only the JupyterLab + headless Chromium tests.
 test-browser: $(TEST_STAMP)

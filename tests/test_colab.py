@@ -121,8 +121,8 @@ def test_every_link_is_made_from_the_url_in_pyproject(tmp_path, monkeypatch):
         "https://colab.research.google.com/github/example-org/softmax-course/blob/teach/workbook/03-temperature.ipynb"
     )
     assert repo.nbgitpuller("https://hub.example.edu/") == (
-        "https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A//github.com/example-org/softmax-course"
-        "&branch=teach&urlpath=lab/tree/softmax-course/notebooks/00-index.ipynb"
+        "https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fexample-org%2Fsoftmax-course"
+        "&branch=teach&targetpath=softmax-lessons&urlpath=lab%2Ftree%2Fsoftmax-lessons%2Fworkbook%2F00-index.ipynb"
     )
     with pytest.raises(ValueError, match="must start with https://"):
         repo.nbgitpuller("hub.example.edu")

@@ -212,14 +212,15 @@ def test_tex_to_mathml_says_what_it_cannot_typeset(tex, words):
         ('Repository = "https://github.com/OWNER/softmax-lessons"', None),
         (
             'Homepage = "https://example.org"\nRepository = "https://github.com/jo-teach/softmax-lessons.git"',
-            "jo-teach/softmax-lessons",
+            ("jo-teach", "softmax-lessons"),
         ),
     ],
 )
 def test_repository_comes_only_from_a_real_project_url(tmp_path, urls, expected):
     pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text(f'[project]\nname = "x"\n[project.urls]\n{urls}\n')
-    assert build_html.github_repository(pyproject) == expected
+    repo = build_html.github_repository(pyproject)
+    assert (repo if repo is None else (repo.owner, repo.name)) == expected
 
 
 def test_web_note_links_binder_and_colab_only_with_a_repository():
@@ -227,9 +228,10 @@ def test_web_note_links_binder_and_colab_only_with_a_repository():
     local = build_html.web_note(stored, "03-temperature.ipynb", None)
     assert "Kernel" not in local and "`notebooks/03-temperature.ipynb`" in local and "Two bars." in local
     assert "mybinder" not in local
-    live = build_html.web_note(stored, "03-temperature.ipynb", "jo-teach/softmax-lessons")
+    repo = build_html.PublicRepo("jo-teach", "softmax-lessons")
+    live = build_html.web_note(stored, "03-temperature.ipynb", repo)
     assert (
-        "https://mybinder.org/v2/gh/jo-teach/softmax-lessons/HEAD?urlpath=lab/tree/notebooks/03-temperature.ipynb"
+        "https://mybinder.org/v2/gh/jo-teach/softmax-lessons/main?urlpath=lab/tree/notebooks/03-temperature.ipynb"
     ) in live
     assert "https://colab.research.google.com/github/jo-teach/softmax-lessons/blob/main/notebooks/" in live
     assert build_html.web_note("Some other text", "03-temperature.ipynb", None) == "Some other text"

@@ -32,10 +32,10 @@ import re
 import sys
 import tomllib
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from execute_notebooks import STATIC_NOTE
 from lessons import Lesson, heading_title, present
+from navigation import PublicRepo, parse_repository, repository_url
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "tools" / "templates"
@@ -55,36 +55,25 @@ class MathError(ValueError):
 # --------------------------------------------------------------------------
 
 
-def github_repository(pyproject: Path = PYPROJECT) -> str | None:
-    """``"owner/name"`` of the GitHub repository named in ``[project.urls]``,
-    or None while there is none or it is a placeholder (``OWNER/…``)."""
+def github_repository(pyproject: Path = PYPROJECT) -> PublicRepo | None:
+    """The public repository named by ``Repository`` in ``[project.urls]`` (navigation's one
+    reading of it), or None while there is none or it is the placeholder (``OWNER/…``)."""
     try:
-        urls = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {}).get("urls", {})
-    except (OSError, tomllib.TOMLDecodeError):
+        return parse_repository(repository_url(pyproject))
+    except (OSError, ValueError, tomllib.TOMLDecodeError):
         return None
-    for url in urls.values():
-        parts = urlsplit(str(url))
-        path = [p for p in parts.path.split("/") if p]
-        if parts.netloc.lower() not in ("github.com", "www.github.com") or len(path) < 2:
-            continue
-        owner, name = path[0], path[1].removesuffix(".git")
-        if owner.upper() == "OWNER" or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]*", owner):
-            continue
-        return f"{owner}/{name}"
-    return None
 
 
-def live_links(notebook_name: str, repository: str | None) -> str:
-    """How a web reader gets the live figure: Binder and Colab links when the
-    repository is known, and running the notebook in Jupyter."""
+def live_links(notebook_name: str, repository: PublicRepo | None) -> str:
+    """How a web reader gets the live figure: Binder and Colab links (made by tools/navigation.py)
+    when the repository is known, and running the notebook in Jupyter."""
     local = f"`notebooks/{notebook_name}`"
     if repository is None:
         return f"In Jupyter its sliders redraw it: run {local} there (the course's README, *Run it*, says how)."
-    binder = f"https://mybinder.org/v2/gh/{repository}/HEAD?urlpath=lab/tree/notebooks/{notebook_name}"
-    colab = f"https://colab.research.google.com/github/{repository}/blob/main/notebooks/{notebook_name}"
+    path = f"notebooks/{notebook_name}"
     return (
-        f"In Jupyter its sliders redraw it: open this lesson live in [Binder]({binder}) or "
-        f"[Colab]({colab}), or run {local} in your own Jupyter."
+        f"In Jupyter its sliders redraw it: open this lesson live in [Binder]({repository.binder(path)}) or "
+        f"[Colab]({repository.colab(path)}), or run {local} in your own Jupyter."
     )
 
 
@@ -92,7 +81,7 @@ _NOTE_HEAD, _NOTE_TAIL = STATIC_NOTE.split("{alt}")
 _NOTE = re.compile(re.escape(_NOTE_HEAD) + r"(?P<alt>.*?)" + re.escape(_NOTE_TAIL), re.S)
 
 
-def web_note(stored: str, notebook_name: str, repository: str | None) -> str:
+def web_note(stored: str, notebook_name: str, repository: PublicRepo | None) -> str:
     """The stored note under a live figure, rewritten for a web page (other
     text is returned unchanged)."""
     m = _NOTE.fullmatch(stored.strip())
@@ -258,7 +247,7 @@ def _exporter_class():
 # --------------------------------------------------------------------------
 
 
-def export(path: Path, repository: str | None = None) -> str:
+def export(path: Path, repository: PublicRepo | None = None) -> str:
     """The HTML page of one stored notebook (see the module docstring)."""
     import nbformat
 

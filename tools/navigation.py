@@ -96,17 +96,42 @@ class PublicRepo:
         """mybinder.org's link that builds the course and opens ``path`` in JupyterLab."""
         return f"https://mybinder.org/v2/gh/{self.owner}/{self.name}/{self.branch}?urlpath=lab/tree/{path}"
 
-    def nbgitpuller(self, hub: str, path: str = INDEX_PATH) -> str:
-        """The nbgitpuller link for a JupyterHub at ``hub``: the first click clones the course into
-        the learner's home and opens ``path``; later clicks pull updates and keep the learner's changes."""
-        if not re.match(r"https?://[^/\s]+", hub):
-            raise ValueError(f"the hub's address must start with https:// (e.g. https://hub.example.edu), got {hub!r}")
-        query = urlencode(
-            {"repo": self.url, "branch": self.branch, "urlpath": f"lab/tree/{self.name}/{path}"},
-            quote_via=quote,
-            safe="/",
-        )
-        return f"{hub.rstrip('/')}/hub/user-redirect/git-pull?{query}"
+    def nbgitpuller(self, hub: str, path: str | None = None) -> str:
+        """The nbgitpuller link for a JupyterHub at ``hub`` (see :func:`nbgitpuller_link`)."""
+        return nbgitpuller_link(hub, self.url, self.branch, start_page=path or HUB_START_PAGE)
+
+
+#: Where an nbgitpuller link puts the course in each learner's home (docs/hub/jupyterhub_config.py
+#: and config.yaml put this folder on PYTHONPATH), and the page it opens: the workbook's contents.
+HUB_COURSE_DIR = "softmax-lessons"
+HUB_START_PAGE = "workbook/00-index.ipynb"
+
+
+def nbgitpuller_link(
+    hub: str, repo: str, branch: str = "main", course_dir: str = HUB_COURSE_DIR, start_page: str = HUB_START_PAGE
+) -> str:
+    r"""The nbgitpuller link: the first click clones ``repo`` into ``~/course_dir`` and opens
+    ``start_page``; later clicks pull updates and keep the learner's changes.  The one place this
+    link is made: the README's line, ``--nbgitpuller`` and docs/hub/course_link.py use it, and
+    tests/test_hub.py clicks it on a real hub.
+
+    >>> print(nbgitpuller_link("https://hub.example.edu/", "https://github.com/me/softmax-lessons.git")
+    ...       .replace("&", "\n&"))
+    https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fme%2Fsoftmax-lessons.git
+    &branch=main
+    &targetpath=softmax-lessons
+    &urlpath=lab%2Ftree%2Fsoftmax-lessons%2Fworkbook%2F00-index.ipynb
+    """
+    if not re.match(r"https?://[^/\s]+", hub):
+        raise ValueError(f"the hub's address must start with https:// (e.g. https://hub.example.edu), got {hub!r}")
+    if not repo:
+        raise ValueError("the repository URL is empty; pass the course's git URL")
+    query = urlencode(
+        {"repo": repo, "branch": branch, "targetpath": course_dir, "urlpath": f"lab/tree/{course_dir}/{start_page}"},
+        quote_via=quote,
+        safe="",
+    )
+    return f"{hub.rstrip('/')}/hub/user-redirect/git-pull?{query}"
 
 
 _GITHUB = re.compile(

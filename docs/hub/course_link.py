@@ -17,17 +17,12 @@ import argparse
 import sys
 import tomllib
 from pathlib import Path
-from urllib.parse import quote, urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
-# Where the course lands in each learner's home; docs/hub/jupyterhub_config.py
-# and the Zero to JupyterHub config.yaml put this folder on PYTHONPATH.  Given
-# explicitly because nbgitpuller's own default, the last part of the
-# repository URL, would be "softmax-lessons.git" for a URL ending in .git.
-COURSE_DIR = "softmax-lessons"
-# The page the link opens, inside the course: the workbook's contents page.
-START_PAGE = "workbook/00-index.ipynb"
+sys.path.insert(0, str(ROOT / "tools"))
+from navigation import nbgitpuller_link as course_link  # noqa: E402
+
 # [project.urls] labels tried in order.
 URL_LABELS = ("Repository", "Source", "Source Code", "Homepage")
 
@@ -42,38 +37,6 @@ def repository_url(pyproject: Path = ROOT / "pyproject.toml") -> str:
         f"{pyproject} has no repository URL under [project.urls] (looked for"
         f" {', '.join(URL_LABELS)}); pass the repository with --repo URL"
     )
-
-
-def course_link(
-    hub_url: str, repo: str, branch: str = "main", course_dir: str = COURSE_DIR, start_page: str = START_PAGE
-) -> str:
-    r"""The nbgitpuller link: clone ``repo`` into ``~/course_dir`` and open ``start_page``.
-
-    >>> print(course_link("https://hub.example.edu/", "https://github.com/me/softmax-lessons.git")
-    ...       .replace("&", "\n&"))
-    https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fme%2Fsoftmax-lessons.git
-    &branch=main
-    &targetpath=softmax-lessons
-    &urlpath=lab%2Ftree%2Fsoftmax-lessons%2Fworkbook%2F00-index.ipynb
-    """
-    hub = urlsplit(hub_url)
-    if hub.scheme not in ("http", "https") or not hub.netloc:
-        raise ValueError(
-            f"hub URL {hub_url!r} is not an http(s) address; pass the hub's address, e.g. https://hub.example.edu"
-        )
-    if not repo:
-        raise ValueError("the repository URL is empty; pass the course's git URL")
-    query = urlencode(
-        {
-            "repo": repo,
-            "branch": branch,
-            "targetpath": course_dir,
-            "urlpath": f"lab/tree/{course_dir}/{start_page}",
-        },
-        quote_via=quote,
-        safe="",
-    )
-    return f"{hub_url.rstrip('/')}/hub/user-redirect/git-pull?{query}"
 
 
 def main(argv: list[str] | None = None) -> int:
