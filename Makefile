@@ -50,12 +50,14 @@ lab: $(LAB_STAMP)
 	JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter-config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
 	    $(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
-## The whole suite: unit, property and doctests of softmax_lib, nbval over every
+## The whole suite: ruff (lint and format check), then unit, property and doctests of softmax_lib, nbval over every
 ## notebook, static and offline-HTML checks, the browser tests (skipped with
 ## a message if Chromium is missing) and the JupyterHub test (needs
 ## configurable-http-proxy: npm install -g configurable-http-proxy).
 ## The plain-install check is `make test-install`.
 test: $(TEST_STAMP) $(TEACHER_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 ## Only the library (fast: no browser, and not the slow runs of every workbook lesson).
@@ -88,7 +90,7 @@ test-browser: $(TEST_STAMP)
 test-install: $(TEST_STAMP)
 	SOFTMAX_INSTALL_PYTHON=$(or $(PY),$(PYTHON)) $(BIN)/python -m pytest -m install tests/test_package_install.py -v -s
 
-## ruff's lint and format checks (configured in pyproject.toml). Not yet part of `make test`.
+## ruff's lint and format checks (configured in pyproject.toml); `make test` runs them first.
 lint: $(TEST_STAMP)
 	@status=0; $(BIN)/ruff check . || status=1; $(BIN)/ruff format --check . || status=1; exit $$status
 

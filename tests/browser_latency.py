@@ -41,8 +41,7 @@ JS_SNAPSHOT_FN = """
 }
 """
 
-JS_SLIDERS = (
-    f"""
+JS_SLIDERS = f"""
 () => {{
   const cells = [...document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-CodeCell')];
   const snap = {JS_SNAPSHOT_FN};
@@ -71,13 +70,11 @@ JS_SLIDERS = (
   return res;
 }}
 """
-)
 
 # Arms a probe on slider `index`: the key press time (keydown on the handle or
 # readout) and the time at which the driven output area shows a different,
 # non-empty figure/text with its images decoded and painted.
-JS_ARM_PROBE = (
-    f"""
+JS_ARM_PROBE = f"""
 ([index, wholeNotebook]) => {{
   const snap = {JS_SNAPSHOT_FN};
   const slider = document.querySelectorAll('.jp-Cell-outputArea .widget-slider')[index];
@@ -123,7 +120,6 @@ JS_ARM_PROBE = (
   probe.cleanup = () => {{ obs.disconnect(); slider.removeEventListener('keydown', onKey, true); }};
 }}
 """
-)
 
 
 @dataclass
