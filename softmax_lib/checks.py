@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextvars
 import ctypes
 import dataclasses
+import dis
 import html
 import inspect
 import math
@@ -57,6 +58,8 @@ __all__ = [
     "probe",
     "WARNED_HINT",
     "SILENCED_HINT",
+    "FORBIDDEN_HINT",
+    "forbidden_call",
     "TIME_LIMIT",
     "harmless_match",
 ]
@@ -1292,6 +1295,128 @@ def _run_case(
     return CaseResult(case, True, _clip(what, _MAX_ROW), "", frozenset(), (), quiet, (), seconds)
 
 
+# ---------------------------------------------------------------- Write-it exercises: calling the library instead
+#: Packages whose functions a Write-it exercise may forbid (``forbid_calls``).
+LIBRARY_PACKAGES = ("softmax_lib", "scipy", "torch")
+
+#: The hint when a function calls the library function it is meant to build.
+FORBIDDEN_HINT = "write it yourself with NumPy (np.exp, np.max, np.sum), without softmax_lib, SciPy or PyTorch."
+
+
+def _package_of(obj: Any) -> str:
+    """The top-level package an object comes from ('' if unknown)."""
+    module = obj.__name__ if inspect.ismodule(obj) else getattr(obj, "__module__", None)
+    return module.split(".")[0] if isinstance(module, str) else ""
+
+
+def _from_library(obj: Any) -> bool:
+    return _package_of(obj) in LIBRARY_PACKAGES
+
+
+def _public_name(obj: Any, name: str) -> str:
+    """``softmax_lib.softmax`` rather than ``softmax_lib.core.softmax`` where the package exports it."""
+    module = getattr(obj, "__module__", None) or ""
+    parts = module.split(".")
+    for end in range(1, len(parts) + 1):  # the shortest importable path that gives this object
+        prefix = ".".join(parts[:end])
+        if getattr(sys.modules.get(prefix), name, None) is obj:
+            return f"{prefix}.{name}"
+    return f"{module}.{name}" if module else name
+
+
+def _code_objects(code: Any) -> list:
+    """A code object and every code object nested in it (inner functions, lambdas, comprehensions)."""
+    found = [code]
+    for const in code.co_consts:
+        if inspect.iscode(const):
+            found += _code_objects(const)
+    return found
+
+
+def _attribute_chain(start: Any, names: set[str], target: str, depth: int = 3) -> Any:
+    """``target`` reached from ``start`` through attributes named in ``names`` (up to ``depth`` steps)."""
+    frontier = [start]
+    for _ in range(depth):
+        found = [getattr(obj, target, None) for obj in frontier]
+        for obj in found:
+            if obj is not None and _from_library(obj):
+                return obj
+        frontier = [
+            sub
+            for obj in frontier
+            for attr in names
+            if attr != target and inspect.ismodule(sub := getattr(obj, attr, None)) and _from_library(sub)
+        ]
+    return None
+
+
+def forbidden_call(fn: Any, forbid: Sequence[str]) -> str | None:
+    """The library function among ``forbid`` that ``fn`` calls, as ``"softmax_lib.softmax"``, or None.
+
+    Reads the function's code (nested functions and lambdas included) without running it: a name
+    is refused only if it resolves, in the function's globals, closure or defaults, or as an
+    attribute of a module it uses, to an object from :data:`LIBRARY_PACKAGES`.  A learner's own
+    helper called ``softmax`` is followed (it is checked in turn), not refused.
+    """
+    forbid = set(forbid)
+    seen: set[int] = set()
+
+    def visit(f: Any) -> str | None:
+        if id(f) in seen:
+            return None
+        seen.add(id(f))
+        f = getattr(f, "func", f)  # functools.partial
+        if _from_library(f):
+            name = getattr(f, "__name__", "")
+            return _public_name(f, name) if name in forbid else None
+        f = inspect.unwrap(f) if callable(f) else f
+        code = getattr(f, "__code__", None)
+        if code is None:
+            call = type(f).__dict__.get("__call__")
+            code = getattr(call, "__code__", None)
+            f = call if code is not None else f
+        if code is None:
+            return None
+        scope = dict(getattr(f, "__globals__", {}) or {})
+        cells = getattr(f, "__closure__", None) or ()
+        for var, cell in zip(code.co_freevars, cells, strict=False):
+            try:
+                scope[var] = cell.cell_contents
+            except ValueError:
+                pass
+        defaults = list(getattr(f, "__defaults__", None) or ()) + list(
+            (getattr(f, "__kwdefaults__", None) or {}).values()
+        )
+        for value in defaults:
+            if _from_library(value) and getattr(value, "__name__", "") in forbid:
+                return _public_name(value, value.__name__)
+        codes = _code_objects(code)
+        names = {n for c in codes for n in c.co_names + c.co_freevars}
+        loaded = {  # names looked up as variables, not as attributes (``sl.softmax`` loads ``sl``)
+            i.argval for c in codes for i in dis.get_instructions(c) if i.opname in ("LOAD_GLOBAL", "LOAD_NAME")
+        } | {n for c in codes for n in c.co_freevars}
+        for name in sorted(loaded):
+            obj = scope.get(name)
+            if obj is None:
+                continue
+            if _from_library(obj) and not inspect.ismodule(obj):
+                own = getattr(obj, "__name__", None)  # also under another name: from softmax_lib import softmax as s
+                if own in forbid or name in forbid:
+                    return _public_name(obj, own if own in forbid else name)
+            if inspect.ismodule(obj) and _from_library(obj):
+                for target in names & forbid:
+                    hit = _attribute_chain(obj, names, target)
+                    if hit is not None:
+                        return _public_name(hit, target)
+            elif inspect.isfunction(obj) and not _from_library(obj):
+                inner = visit(obj)  # the learner's own helper: what does it call?
+                if inner is not None:
+                    return inner
+        return None
+
+    return visit(fn)
+
+
 _DEFAULT = object()
 
 
@@ -1309,6 +1434,8 @@ def check_function(
     warned_hint: str = WARNED_HINT,
     forbid_silencing: bool = False,
     silenced_hint: str = SILENCED_HINT,
+    forbid_calls: Sequence[str] = (),
+    forbidden_hint: str = FORBIDDEN_HINT,
 ) -> CodeFeedback:
     """Run a learner's function on every case and explain the first failure.
 
@@ -1351,6 +1478,12 @@ def check_function(
         Also fail a function that switches warnings off (``np.errstate(all="ignore")``,
         ``np.seterr``, ``warnings.simplefilter("ignore")``...) while it runs, with
         ``silenced_hint``.
+    forbid_calls : sequence of str
+        Names of the functions the exercise asks the learner to build, e.g. ``("softmax",)``.
+        A function that calls one of them from softmax_lib, SciPy or PyTorch (directly, through
+        a module attribute such as ``scipy.special.softmax``, a lambda or its own helper) fails
+        before any case runs, with ``forbidden_hint``; see :func:`forbidden_call`.  A learner's
+        own function that happens to have such a name is not refused.
 
     Returns
     -------
@@ -1370,6 +1503,14 @@ def check_function(
         problem = _signature_feedback(fn, name, params, params_meaning, cases[0].args)
         if problem is not None:
             return problem
+    if forbid_calls:
+        called = forbidden_call(fn, forbid_calls)
+        if called is not None:
+            return CodeFeedback(
+                False,
+                f"The exercise is to build it: your {name} calls {called}.",
+                f"Hint: {forbidden_hint}",
+            )
     limit = TIME_LIMIT if time_limit is _DEFAULT else time_limit
     unchecked = forbid_silencing and _interruption_pending()
     if unchecked:  # a profile function would spin until that interruption is delivered (CPython 3.11)

@@ -12,6 +12,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+import scipy.special
 
 from softmax_lib import softmax
 from softmax_lib.checks import STYLES
@@ -460,8 +461,21 @@ def test_banana_prediction_numbers_are_recomputed():
 
 
 # ---------------------------------------------------------------- Write it: my_sample
+def _own_softmax(z, temperature=1.0):  # a learner's own softmax: the checker refuses softmax_lib's
+    w = np.exp((np.asarray(z) - np.max(z)) / temperature)
+    return w / w.sum()
+
+
+def _copied_from_section_5a(z, T, n, rng):  # the two lines of section 5a's sampler, calling softmax_lib
+    return rng.choice(len(z), size=n, p=softmax(z, temperature=T))
+
+
+def _scipy_softmax(z, T, n, rng):
+    return rng.choice(len(z), size=n, p=scipy.special.softmax(np.asarray(z) / T))
+
+
 def _multiplied(z, T, n, rng):
-    return rng.choice(len(z), size=n, p=softmax(np.asarray(z) * T))
+    return rng.choice(len(z), size=n, p=_own_softmax(np.asarray(z) * T))
 
 
 def _ignores_n(z, T, n, rng):  # right draws, but always 4000 of them
@@ -469,7 +483,7 @@ def _ignores_n(z, T, n, rng):  # right draws, but always 4000 of them
 
 
 def _ignores_t(z, T, n, rng):
-    return rng.choice(len(z), size=n, p=softmax(z))
+    return rng.choice(len(z), size=n, p=_own_softmax(z))
 
 
 def _greedy(z, T, n, rng):
@@ -482,30 +496,30 @@ def _naive_exp(z, T, n, rng):
 
 
 def _global_random(z, T, n, rng):
-    return np.random.choice(len(z), size=n, p=softmax(z, temperature=T))
+    return np.random.choice(len(z), size=n, p=_own_softmax(z, temperature=T))
 
 
 def _own_generator(z, T, n, rng):
-    return np.random.default_rng(0).choice(len(z), size=n, p=softmax(z, temperature=T))
+    return np.random.default_rng(0).choice(len(z), size=n, p=_own_softmax(z, temperature=T))
 
 
 def _argmax_when_cold(z, T, n, rng):
     if T < 0.05:
         return np.full(n, int(np.argmax(z)))
-    return rng.choice(len(z), size=n, p=softmax(z, temperature=T))
+    return rng.choice(len(z), size=n, p=_own_softmax(z, temperature=T))
 
 
 def _drops_masked(z, T, n, rng):
     z = np.asarray(z)[np.isfinite(z)]
-    return rng.choice(len(z), size=n, p=softmax(z, temperature=T))
+    return rng.choice(len(z), size=n, p=_own_softmax(z, temperature=T))
 
 
 def _probabilities(z, T, n, rng):
-    return softmax(z, temperature=T)
+    return _own_softmax(z, temperature=T)
 
 
 def _counts(z, T, n, rng):
-    return rng.multinomial(n, softmax(z, temperature=T))
+    return rng.multinomial(n, _own_softmax(z, temperature=T))
 
 
 def _stub(z, T, n, rng):
@@ -517,7 +531,7 @@ def _float_indices(z, T, n, rng):
 
 
 def _inverse_cdf(z, T, n, rng):  # another right way: its own draws, same distribution
-    cdf = np.cumsum(softmax(z, temperature=T))
+    cdf = np.cumsum(_own_softmax(z, temperature=T))
     return np.minimum(np.searchsorted(cdf, rng.random(n), side="right"), len(cdf) - 1)
 
 
@@ -541,6 +555,12 @@ def _inverse_cdf(z, T, n, rng):  # another right way: its own draws, same distri
         (_drops_masked, False, ["a masked class", "whose probability is 0", "shifts the indices"]),
         (_global_random, False, ["same seed, same draws", "different draws for two generators", "np.random.choice"]),
         (_own_generator, False, ["same seed, same draws", "does not use the rng", "of your own"]),
+        (
+            _copied_from_section_5a,
+            False,
+            ["The exercise is to build it", "calls softmax_lib.softmax", "without softmax_lib"],
+        ),
+        (_scipy_softmax, False, ["The exercise is to build it", "calls scipy.special.softmax", "rng.choice"]),
     ],
 )
 def test_check_my_sample(fn, ok, fragments):

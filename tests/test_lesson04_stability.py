@@ -9,6 +9,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+import scipy.special
 
 from softmax_lib import naive_softmax, softmax
 from softmax_lib.lessons import lesson04_stability as lesson
@@ -378,7 +379,7 @@ def _typo(z):
 
 
 def _complex(z):
-    return softmax(z) + 1e-3j
+    return _as_float64(z) + 1e-3j
 
 
 def _tuple(z):
@@ -424,7 +425,7 @@ def _via_logsumexp(z):  # another right way: exp(z - logsumexp(z))
 N_CASES = 1 + len(lesson.HOSTILE)
 
 
-@pytest.mark.parametrize("fn", [lesson.reference_softmax, _as_float64, softmax, _scalar_loop, _via_logsumexp])
+@pytest.mark.parametrize("fn", [lesson.reference_softmax, _as_float64, _scalar_loop, _via_logsumexp])
 def test_check_my_softmax_passes_correct_solutions(fn):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -433,6 +434,22 @@ def test_check_my_softmax_passes_correct_solutions(fn):
     assert f"All {N_CASES} cases passed" in fb.title and "stable" in fb.detail
     assert len(fb.rows) == N_CASES and all(ok for ok, *_ in fb.rows)
     assert fb._repr_html_().count("<tr>") == N_CASES
+
+
+@pytest.mark.parametrize(
+    "fn,called",
+    [
+        (softmax, "softmax_lib.softmax"),
+        (lambda z: softmax(z), "softmax_lib.softmax"),
+        (lambda z: scipy.special.softmax(z, axis=-1), "scipy.special.softmax"),
+        (lambda z: np.exp(z - scipy.special.logsumexp(z, axis=-1, keepdims=True)), "scipy.special.logsumexp"),
+    ],
+)
+def test_check_my_softmax_refuses_calling_a_library_softmax(fn, called):
+    fb = lesson.check_my_softmax(fn)
+    assert fb.ok is False
+    assert fb.title == f"The exercise is to build it: your my_softmax calls {called}."
+    assert "np.max(z, axis=-1, keepdims=True)" in fb.detail
 
 
 def test_scalar_loop_warns_in_scalar_wording_and_it_counts_as_harmless():

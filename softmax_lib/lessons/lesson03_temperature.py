@@ -784,6 +784,9 @@ def check_my_sample(fn) -> Feedback:
         "logits and masked classes, draws as many samples as asked, and is reproducible from its generator.",
         params="logits, T, n, rng",
         params_meaning="the logits, the temperature, the number of draws and a NumPy generator",
+        forbid_calls=("softmax", "log_softmax", "logsumexp", "sample", "decoding_distribution"),
+        forbidden_hint="write the sampler without softmax_lib: divide the logits by T, subtract the largest, "
+        "np.exp, divide by the sum, then rng.choice(len(p), size=n, p=p).",
     )
 
 

@@ -824,6 +824,9 @@ def check_my_softmax(fn: Any) -> Feedback:
         params_meaning="the logits",
         returns="probabilities",
         warned_hint=SOFTMAX_WARNED_HINT,
+        forbid_calls=("softmax", "log_softmax", "logsumexp"),
+        forbidden_hint="write it with NumPy: subtract np.max(z, axis=-1, keepdims=True), np.exp, then divide "
+        "by np.sum(..., axis=-1, keepdims=True), as section 3 did for one row.",
     )
 
 
