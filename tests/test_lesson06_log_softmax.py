@@ -351,6 +351,23 @@ def test_finite_difference_step_suits_the_precision(fn, dtype):
         assert _fd_off(fn, z, y, h64) > tol
 
 
+def _library_log_softmax(z, y):  # right values, but the library's log_softmax instead of NumPy
+    z = np.asarray(z, dtype=float)
+    rows = np.arange(len(y))
+    logp = log_softmax(z, axis=1)
+    grad = np.exp(logp)
+    grad[rows, y] -= 1
+    return -logp[rows, y].mean(), grad / len(y)
+
+
+def test_check_my_ce_and_grad_refuses_the_library():
+    fb = lesson.check_my_ce_and_grad(_library_log_softmax)
+    assert fb.ok is False
+    assert fb.title == "The exercise is to build it: your my_ce_and_grad calls softmax_lib.log_softmax."
+    assert "use NumPy only" in fb.detail
+    assert fb.rows == ()
+
+
 def test_check_my_ce_and_grad_without_a_function():
     assert lesson.check_my_ce_and_grad(None).ok is None
     fb = lesson.check_my_ce_and_grad(3.0)

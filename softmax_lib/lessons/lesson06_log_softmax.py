@@ -574,6 +574,9 @@ def check_my_ce_and_grad(fn) -> Feedback:
         params_meaning="the logits and the correct classes",
         success="Your loss is right for logits 1000 apart in float64 and 150 apart in float32, and your gradient "
         "(p − y) / N matches finite differences: this is what a framework's fused cross-entropy does.",
+        forbid_calls=("softmax", "log_softmax", "logsumexp", "cross_entropy"),
+        forbidden_hint="use NumPy only: log-softmax is z − max − log Σ e^(z − max) (np.max, np.exp, np.sum, np.log "
+        "with axis=1, keepdims=True), and the gradient is (softmax − one-hot) / N.",
     )
 
 
