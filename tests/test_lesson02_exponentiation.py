@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import statistics
-import time
 import warnings
 
 import matplotlib.pyplot as plt
@@ -74,18 +72,18 @@ def test_gap_widget_redraws_on_change():
     assert "image/png" in data and "application/vnd.jupyter.widget-view+json" in data
 
 
-def test_gap_view_redraw_is_cheap(fig):
+def test_gap_view_redraw_only_changes_its_artists(fig):
+    """Cheap by construction, not by a stopwatch: a slider move updates the artists the view
+    made once and adds none (the browser test and tools/bench.py measure the time)."""
     view = lesson.GapView(fig)
     view.update()
-    fig.savefig(io.BytesIO(), format="png")  # warm up fonts and caches
-    times = []
+    fig.savefig(io.BytesIO(), format="png")
+    before = fig.findobj()
     for z1, z2 in [(6.0, -6.0), (-6.0, 6.0), (0.0, 0.0), (2.0, 1.0), (-3.0, -3.0)]:
-        t = time.perf_counter()
         view.update(z1=z1, z2=z2)
         fig.savefig(io.BytesIO(), format="png")
-        times.append(time.perf_counter() - t)
-    # target < 100 ms; the bound is loose so a busy machine does not fail it
-    assert statistics.median(times) < 1.0
+        assert len(fig.findobj()) == len(before)
+    assert all(a in before for a in fig.findobj())
 
 
 # ---------------------------------------------------------------- helpers and figures

@@ -111,7 +111,7 @@ LESSONS: list[Lesson] = [
         "02",
         "exponentiation",
         "Exponentiation: why e^z",
-        "Positivity, gaps that grow into ratios, only differences matter, and batches with axis and keepdims.",
+        "Positivity, gaps that grow into ratios, logits as log-probabilities, and batches with axis and keepdims.",
         figures=("widget",),
     ),
     Lesson(

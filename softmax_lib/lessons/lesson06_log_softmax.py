@@ -306,8 +306,9 @@ def predict_float32_stable(prediction) -> Feedback:
         "e^−gap ≤ 1, which cannot overflow, and when it rounds to 0 the log term is just log 1 = 0. "
         f"At gap 1000 in float32 it gives {z[1]:g}. No probability is formed, so none can round to 0.",
         hints={
-            "a": "The naive form breaks there because it takes the log of e^−gap, which rounds to 0 below "
-            f"{tiny:.1e}. log_softmax never takes the log of a probability.",
+            "a": "The naive form breaks there because it takes the log of e^−gap, which rounds to 0 from a gap of "
+            f"about 104 (below half of {tiny:.1e}, the smallest positive float32). "
+            "log_softmax never takes the log of a probability.",
             "b": "Nothing here is exponentiated upwards: after subtracting the max, every exponent is ≤ 0.",
             "d": "When e^−gap rounds to 0, log(1 + 0) = 0 is subtracted from −gap, which stays −gap.",
         },
@@ -554,7 +555,9 @@ def ce_cases(fn) -> list[Case]:
             (far32, np.array([1, 2, 0])),
             _expect(far32, np.array([1, 2, 0]), rtol=1e-4),
             "In float32, e^-gap is 0 from a gap of about 104 (section 2a), so log(softmax) is −inf there. "
-            "Stay in the log domain: log p = (z − max) − log Σ e^(z − max).",
+            "Stay in the log domain: log p = (z − max) − log Σ e^(z − max), with each row's own max "
+            "(z.max(axis=1, keepdims=True)): one max for the whole batch leaves the row [3, 1, 2] 147 below it, "
+            "where every e^(z − max) is 0.",
         ),
     ]
 
