@@ -3,10 +3,12 @@ of every slider, and every checker (Predict, Write-it, questions), table-driven.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import textwrap
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -296,9 +298,11 @@ def test_widgets_build_and_update():
         (lesson.predict_top_p, "c", False, "at least 0.9"),
         (lesson.predict_attention, None, None, "No prediction yet"),
         (lesson.predict_attention, "c", True, "lowering the temperature"),
-        (lesson.predict_attention, "c", True, "0.265 at d = 16 to 0.045"),
-        (lesson.predict_attention, "a", False, "Bigger scores do not mean a bigger gradient"),
-        (lesson.predict_attention, "b", False, "spread further apart"),
+        (lesson.predict_attention, "c", True, "0.265 at d = 16 to 0.045 at d = 1024, 0.17 times as large"),
+        (lesson.predict_attention, "C", True, "about a sixth"),
+        (lesson.predict_attention, "a", False, "8 times wider"),
+        (lesson.predict_attention, "b", False, "Halving is too mild"),
+        (lesson.predict_attention, "d", False, "largest weight averages 0.97, not 1"),
         (lesson.predict_attention, "z", False, "not an option"),
     ],
 )
@@ -306,6 +310,50 @@ def test_predictions(check, answer, ok, fragment):
     fb = check(answer)
     assert fb.ok is ok
     assert fragment in repr(fb)
+
+
+def test_attention_prediction_answer_is_computed():
+    """The right option is the one closest to the printed table's ratio, 0.045 / 0.265 = 0.17: about a sixth."""
+    table = lesson.saturation_table()
+    dims = list(table[:, 0])
+    ratio = table[dims.index(1024), 3] / table[dims.index(16), 3]
+    assert ratio == pytest.approx(lesson.attention_gradient_ratio())
+    assert 0.12 < ratio < 0.25  # nearer 1/6 than 1/2 or 0
+    assert min(lesson.ATTENTION_RATIOS, key=lambda k: abs(lesson.ATTENTION_RATIOS[k] - ratio)) == "c"
+    assert lesson.predict_attention("c").ok and not lesson.predict_attention("d").ok
+
+
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "09-softmax-at-work.ipynb"
+
+
+def _cell_text(cell):
+    """A cell's source and everything it printed or displayed as text."""
+    parts = [cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])]
+    for out in cell.get("outputs", []):
+        text = out.get("text") or out.get("data", {}).get("text/plain", "")
+        parts.append(text if isinstance(text, str) else "".join(text))
+    return "\n".join(parts)
+
+
+def test_nothing_above_the_attention_predict_gives_its_answer_away():
+    """The gradient sizes, their ratio and the answer appear only from the reveal cell on."""
+    cells = json.loads(NOTEBOOK.read_text())["cells"]
+    ids = [c.get("id") for c in cells]
+    predict = next(i for i, c in enumerate(cells) if "how large is that gradient" in _cell_text(c))
+    reveal = ids.index("c40")
+    assert predict < reveal
+    table = lesson.saturation_table()
+    dims = list(table[:, 0])
+    g16, g1024 = table[dims.index(16), 3], table[dims.index(1024), 3]
+    giveaways = [f"{g16:.3f}", f"{g1024:.3f}", f"{g1024 / g16:.2f}", "a sixth"]
+    assert f"{g16:.3f}" in _cell_text(cells[reveal]) and f"{g1024:.3f}" in _cell_text(cells[reveal])
+    for cell in cells[:predict]:
+        text = _cell_text(cell)
+        assert not [g for g in giveaways if g in text], (cell.get("id"), [g for g in giveaways if g in text])
+    # the Predict paragraph itself offers "a sixth" as one option among four, and no number from the table
+    question = _cell_text(cells[predict])
+    assert f"{g16:.3f}" not in question and f"{g1024:.3f}" not in question
+    assert all(f"({k}) {v}" in question for k, v in lesson.ATTENTION_OPTIONS.items())
 
 
 def test_top_p_prediction_answer_is_computed(model):

@@ -750,29 +750,45 @@ def predict_top_p(prediction) -> Feedback:
 
 
 ATTENTION_OPTIONS = {
-    "a": "it grows, as the scores do",
-    "b": "it stays about the same",
-    "c": "it shrinks towards 0",
+    "a": "about the same",
+    "b": "about half",
+    "c": "about a sixth",
+    "d": "essentially 0, like lesson 01's 1000·z",
 }
+#: The ratio (gradient at d = 1024) / (gradient at d = 16) each option stands for; the closest one is right.
+ATTENTION_RATIOS = {"a": 1.0, "b": 1 / 2, "c": 1 / 6, "d": 0.0}
+
+
+def attention_gradient_ratio() -> float:
+    """Mean size of the unscaled softmax's gradient at d = 1024 over that at d = 16 (the printed table's rows)."""
+    full = saturation_table()
+    dims = list(full[:, 0])
+    return float(full[dims.index(1024), 3] / full[dims.index(16), 3])
 
 
 def predict_attention(prediction) -> Feedback:
-    """What happens to the size of softmax's gradient (unscaled scores) as d grows from 16 to 1024."""
+    """How large the gradient through the unscaled softmax is at d = 1024, compared with d = 16."""
     full = saturation_table()  # the table the notebook prints
     table = full[[list(full[:, 0]).index(16), list(full[:, 0]).index(1024)]]
+    ratio = attention_gradient_ratio()
+    correct = min(ATTENTION_RATIOS, key=lambda k: abs(ATTENTION_RATIOS[k] - ratio))
     return check_prediction(
         prediction,
-        "c",
+        correct,
         options=tuple(ATTENTION_OPTIONS),
-        why=f"The gradient's size goes from {table[0, 3]:.3f} at d = 16 to {table[1, 3]:.3f} at d = 1024 "
-        f"(with 1/√d: {table[0, 4]:.3f} and {table[1, 4]:.3f}). The scores' spread grows like √d, and "
-        "multiplying every score by a bigger number is lowering the temperature (lesson 03): the largest "
-        f"weight goes from {table[0, 1]:.2f} to {table[1, 1]:.2f}. Once one weight is near 1, nudging the "
-        "scores barely moves the weights, so almost no gradient flows back through the softmax.",
+        why=f"The gradient's size goes from {table[0, 3]:.3f} at d = 16 to {table[1, 3]:.3f} at d = 1024, "
+        f"{ratio:.2f} times as large: about a sixth (with 1/√d: {table[0, 4]:.3f} and {table[1, 4]:.3f}). "
+        "The scores' spread grows like √d, and multiplying every score by a bigger number is lowering the "
+        f"temperature (lesson 03): the largest weight goes from {table[0, 1]:.2f} to {table[1, 1]:.2f}. "
+        "Near one-hot, nudging the scores barely moves the weights, so little gradient flows back; but the "
+        "scores are random, not one logit far ahead, so it shrinks without reaching 0.",
         hints={
-            "a": "Bigger scores do not mean a bigger gradient: what does a softmax of widely spread scores look "
-            "like, and how much does it move when a score is nudged?",
-            "b": "The scores spread further apart as d grows. What does that do to the softmax (lesson 03)?",
+            "a": "The scores spread 8 times wider at d = 1024 than at d = 16. What does that do to the softmax "
+            "(lesson 03), and how much does a near one-hot softmax move when a score is nudged?",
+            "b": "The spread grows like √d, and √(1024/16) = 8: a temperature 8 times lower. Halving is too mild.",
+            "d": "In lesson 01 one logit was far ahead and its weight rounded to exactly 1. Here the scores are "
+            f"random with spread about 32: the largest weight averages {table[1, 1]:.2f}, not 1, and a query whose "
+            "second-best key scores close to the best one keeps a sizeable gradient.",
         },
     )
 
