@@ -156,7 +156,7 @@ def test_feedback_carries_the_checkers_words(course):
     typical = pages["typical"]
     assert "(Score: 1.0 / 5.0)" in typical
     assert "dividing the logits by their sum" in typical  # check_q1's hint for 1.33
-    assert "which is the logits divided by their sum" in typical  # the Write-it checker's first failure
+    assert "which are the probabilities themselves" in typical  # the Write-it checker's first failure
     assert "Predict first" in typical  # the blank Predict stopped nothing: Q1 and Q2 below it were graded
 
 
