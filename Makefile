@@ -60,9 +60,10 @@ test: $(TEST_STAMP) $(TEACHER_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-## Only the library (fast: no browser, and not the slow runs of every workbook lesson).
+## Only the library (fast: no browser, nothing marked slow, 40 examples per property test
+## instead of `make test`'s 200).
 test-lib: $(TEST_STAMP)
-	$(BIN)/python -m pytest softmax_lib tests -m "not browser and not install and not slow and not hub" --ignore=tests/test_browser.py
+	SOFTMAX_HYPOTHESIS_EXAMPLES=$${SOFTMAX_HYPOTHESIS_EXAMPLES:-40} $(BIN)/python -m pytest softmax_lib tests -m "not browser and not install and not slow and not hub" --ignore=tests/test_browser.py
 
 ## A real JupyterHub with five learners: nbgitpuller link, the heaviest lesson run by
 ## all at once, every lesson's peak memory (tables in test-artifacts/hub/). Needs

@@ -48,6 +48,18 @@ SLOW_TESTS = {
     "test_the_cli_prints_the_nbgitpuller_link",  # two interpreters
     "test_check_reports_stale_missing_and_extra",  # regenerates the workbook
     "test_check_exits_non_zero_when_stale",
+    "test_number_and_choice_checkers_survive_any_answer",  # 50 MB answers
+    "test_every_stored_lesson_would_get_the_cells",  # rewrites every lesson
+    "test_the_library_gives_lesson_08s_numbers",  # trains lesson 08's network
+    "test_fit_temperature_finds_the_minimum_of_the_nll",  # a fine grid search
+    "test_training_legend_sits_in_an_empty_corner",  # lesson 03's training run
+    "test_check_fit_temperature_accepts_the_reference_and_the_library",  # lesson 08's checker on its data
+    "test_check_fit_temperature_rejects_each_mistake_with_its_own_hint",
+    "test_the_notebook_model_is_overconfident_and_temperature_scaling_helps",
+    "test_temperature_view",
+    "test_bootstrap_temperature_is_seeded_and_brackets_the_fit",
+    "test_temperature_widget_redraws_and_builds_once",
+    "test_cells_carry_what_nbgrader_needs",  # builds every lesson's class edition
 }
 
 
