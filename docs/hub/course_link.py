@@ -21,7 +21,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 sys.path.insert(0, str(ROOT / "tools"))
-from navigation import nbgitpuller_link as course_link  # noqa: E402
+import navigation  # noqa: E402  (the one place the nbgitpuller link is made)
+
+course_link = navigation.nbgitpuller_link
+# Where the course lands in each learner's home (jupyterhub_config.py and config.yaml put it on
+# PYTHONPATH) and the page the link opens, as tests/test_hub.py reads them.
+COURSE_DIR = navigation.HUB_COURSE_DIR
+START_PAGE = navigation.HUB_START_PAGE
 
 # [project.urls] labels tried in order.
 URL_LABELS = ("Repository", "Source", "Source Code", "Homepage")
