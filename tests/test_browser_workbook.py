@@ -82,14 +82,8 @@ def lab_server():
 
 @pytest.fixture(scope="module")
 def browser(lab_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=lab.CHROMIUM, headless=True, args=lab.CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with lab.chromium() as b:
+        yield b
 
 
 def _ran(prompt: str) -> bool:

@@ -74,14 +74,8 @@ def browser():
         if REQUIRE_BROWSER:
             pytest.fail(missing)
         pytest.skip(missing + "; SOFTMAX_REQUIRE_BROWSER=1 makes this a failure")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=lab.CHROMIUM, headless=True, args=lab.CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with lab.chromium() as b:
+        yield b
 
 
 def _report(found: list[dict]) -> str:
