@@ -71,18 +71,73 @@ JS_SLIDERS = f"""
 }}
 """
 
+# Watches the kernel websockets of the page (from the first message sent on
+# each after it is installed): the ids of comm messages the page sends, and
+# the kernel's "idle" status for each, which the kernel sends after every
+# message it produced while handling it (iopub keeps their order).  Frames are
+# decoded only as far as their headers.  Installed once per page, by the probe.
+JS_KERNEL_TAP = """
+() => {
+  if (window.__sbTap) return;
+  const tap = window.__sbTap = {listeners: new Set()};
+  const dec = new TextDecoder();
+  const heads = (data) => {
+    if (typeof data === 'string') {
+      const m = JSON.parse(data);
+      return [m.channel, m.header || {}, m.parent_header || {}, () => m.content || {}];
+    }
+    // v1.kernel.websocket.jupyter.org: a count of offsets, the offsets (uint64
+    // little-endian), then channel, header, parent header, metadata, content, buffers.
+    const buf = data instanceof ArrayBuffer ? data : data.buffer;
+    const dv = new DataView(buf, data.byteOffset || 0);
+    const n = dv.getUint32(0, true);
+    const off = [];
+    for (let i = 0; i < n; i++) off.push(dv.getUint32(8 * (i + 1), true));
+    const part = (i) => dec.decode(new Uint8Array(buf, (data.byteOffset || 0) + off[i], off[i + 1] - off[i]));
+    return [part(0), JSON.parse(part(1)), JSON.parse(part(2)), () => JSON.parse(part(4))];
+  };
+  const onSend = (data) => {
+    try {
+      const [, h] = heads(data);
+      if (h.msg_type === 'comm_msg') for (const f of tap.listeners) f('sent', h.msg_id);
+    } catch (e) {}
+  };
+  const onFrame = (e) => {
+    try {
+      const [ch, h, p, content] = heads(e.data);
+      if (ch === 'iopub' && h.msg_type === 'status' && content().execution_state === 'idle')
+        for (const f of tap.listeners) f('idle', p.msg_id);
+    } catch (err) {}
+  };
+  const send = WebSocket.prototype.send;
+  const tapped = new WeakSet();
+  WebSocket.prototype.send = function (data) {
+    if (!tapped.has(this) && String(this.url).includes('/channels')) {
+      tapped.add(this);
+      this.addEventListener('message', onFrame);
+    }
+    if (tapped.has(this)) onSend(data);
+    return send.call(this, data);
+  };
+}
+"""
+
 # Arms a probe on slider `index`: the key press time (keydown on the handle or
 # readout) and the time at which the driven output area shows a different,
-# non-empty figure/text with its images decoded and painted.
+# non-empty figure/text with its images decoded and painted, after the kernel
+# has finished with every comm message the page sent for the move (its idle
+# status arrived), so that a figure sent as several messages (picture, then
+# caption) counts only once all of them are in.
 JS_ARM_PROBE = f"""
 ([index, wholeNotebook]) => {{
+  ({JS_KERNEL_TAP})();
   const snap = {JS_SNAPSHOT_FN};
   const slider = document.querySelectorAll('.jp-Cell-outputArea .widget-slider')[index];
   const area = wholeNotebook
     ? document.querySelector('.jp-NotebookPanel .jp-Notebook')
     : slider.closest('.jp-Cell-outputArea');
   const base = snap(area);
-  const probe = {{t0: null, t1: null, done: false, base: base.key, snaps: 0}};
+  const probe = {{t0: null, t1: null, done: false, base: base.key, snaps: 0, sent: 0, waiting: new Set()}};
   if (window.__sbProbe && window.__sbProbe.cleanup) window.__sbProbe.cleanup();
   window.__sbProbe = probe;
   // The last "commit" key wins: typing into the readout counts from Enter.
@@ -91,7 +146,9 @@ JS_ARM_PROBE = f"""
   const onKey = (e) => {{ if (!probe.done && keys.includes(e.key)) probe.t0 = performance.now(); }};
   slider.addEventListener('keydown', onKey, true);
   let pending = false;
+  const kernelDone = () => probe.sent > 0 && probe.waiting.size === 0;
   const ready = (s) => {{
+    if (!kernelDone()) return false;
     if (s.key === base.key) return false;
     if (!s.imgs.length && !s.svgs.length && !s.text) return false;  // cleared, not redrawn yet
     if (s.imgs.length < base.imgs.length || s.svgs.length < base.svgs.length) return false;
@@ -115,9 +172,19 @@ JS_ARM_PROBE = f"""
       }});
     }});
   }};
+  const onKernel = (what, id) => {{
+    if (probe.done || probe.t0 === null) return;
+    if (what === 'sent') {{ probe.sent += 1; probe.waiting.add(id); }}
+    else if (probe.waiting.delete(id) && kernelDone()) check();
+  }};
+  window.__sbTap.listeners.add(onKernel);
   const obs = new MutationObserver(check);
   obs.observe(area, {{subtree: true, childList: true, attributes: true, characterData: true}});
-  probe.cleanup = () => {{ obs.disconnect(); slider.removeEventListener('keydown', onKey, true); }};
+  probe.cleanup = () => {{
+    obs.disconnect();
+    slider.removeEventListener('keydown', onKey, true);
+    window.__sbTap.listeners.delete(onKernel);
+  }};
 }}
 """
 
