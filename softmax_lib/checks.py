@@ -40,6 +40,8 @@ from typing import Any
 
 import numpy as np
 
+from softmax_lib.formatting import fmt_array as short  # an array on one line, 3 decimals
+
 __all__ = [
     "Feedback",
     "CodeFeedback",
@@ -575,12 +577,6 @@ class CodeFeedback(Feedback):
 
 
 # ---------------------------------------------------------------- Write-it exercises: expected outputs
-def short(a: Any) -> str:
-    """An array on one line, 3 decimals (a batch's rows side by side)."""
-    with np.printoptions(precision=3, suppress=True):
-        return " ".join(np.array2string(np.asarray(a), separator=" ", max_line_width=10_000).split())
-
-
 def _line(a: np.ndarray, digits: int) -> str:
     """An array on one line, each number to ``digits`` significant digits (4.25e-18, not 0.)."""
     text = np.array2string(
