@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import itertools
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -22,21 +21,10 @@ def _texts(ax):
 ENDS = [-6.0, 0.0, 6.0]  # both ends of every slider, and the middle
 
 
-@pytest.fixture(scope="module")
-def moved_view():
-    """One LogitsProbsView for every slider position below, as the live widget has it: built once, laid
-    out on its first draw, then moved (each test is one position, drawn)."""
-    fig = plt.figure(figsize=(10, 4.2))
-    view = lesson.LogitsProbsView(fig)
-    fig.canvas.draw()
-    fig.set_layout_engine("none")
-    yield view
-    plt.close(fig)
-
-
 @pytest.mark.parametrize("cat,dog,bird", list(itertools.product(ENDS, repeat=3)))
 def test_view_at_both_ends_of_every_slider(moved_view, cat, dog, bird):
-    view, fig = moved_view, moved_view.fig
+    view = moved_view(lesson.LogitsProbsView)
+    fig = view.fig
     p = view.update(cat=cat, dog=dog, bird=bird)
     # independent of the library: plain NumPy in float64
     e = np.exp(np.array([cat, dog, bird]) - max(cat, dog, bird))

@@ -31,21 +31,10 @@ def _softmax(z):  # independent of the library
 ENDS = [lesson.LOGIT_RANGE[0], -0.5, 0.0, lesson.LOGIT_RANGE[1]]  # both ends of each slider, and between
 
 
-@pytest.fixture(scope="module")
-def moved_view():
-    """One GapView for every slider position below, as the live widget has it: built once, laid
-    out on its first draw, then moved (each test is one position, drawn)."""
-    fig = plt.figure(figsize=(10, 4.2))
-    view = lesson.GapView(fig)
-    fig.canvas.draw()
-    fig.set_layout_engine("none")
-    yield view
-    plt.close(fig)
-
-
 @pytest.mark.parametrize("z1,z2", list(itertools.product(ENDS, repeat=2)))
 def test_gap_view_at_both_ends_of_every_slider(moved_view, z1, z2):
-    view, fig = moved_view, moved_view.fig
+    view = moved_view(lesson.GapView)
+    fig = view.fig
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         shown = view.update(z1=z1, z2=z2)

@@ -40,8 +40,9 @@ def test_logit_cutoff_inverts_sigmoid(t):
 
 # ---------------------------------------------------------------- the two-logit view
 @pytest.mark.parametrize("a,b", list(itertools.product([-6.0, 0.0, 6.0], repeat=2)))
-def test_two_logits_view_at_both_ends(fig, a, b):
-    view = lesson.TwoLogitsView(fig)
+def test_two_logits_view_at_both_ends(moved_view, a, b):
+    view = moved_view(lesson.TwoLogitsView)
+    fig = view.fig
     n_artists = [len(ax.get_children()) for ax in fig.axes]
     with warnings.catch_warnings():
         warnings.simplefilter("error")

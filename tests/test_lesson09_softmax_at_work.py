@@ -185,8 +185,9 @@ DECODING_ENDS = [
 
 
 @pytest.mark.parametrize("values", DECODING_ENDS)
-def test_decoding_view_ends(fig, values):
-    view = lesson.DecodingView(fig, n_chars=60)
+def test_decoding_view_ends(moved_view, values):
+    view = moved_view(lesson.DecodingView, (12, 6.0), n_chars=60)
+    fig = view.fig
     axes = list(fig.axes)
     r = view.update(**values)
     assert fig.axes == axes  # nothing rebuilt
