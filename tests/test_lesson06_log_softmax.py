@@ -446,6 +446,8 @@ def test_check_q2(answer, ok, fragment):
         (4.159, False, "the loss itself"),
         (14421, False, "natural log"),
         (0.0156, False, "each class's probability"),
+        (17.9, False, "not 2^4.159"),
+        (18, False, "not 2^4.159"),
         (1000, False, "−log(1/C)"),
     ],
 )
