@@ -40,6 +40,8 @@ from typing import Any
 
 import numpy as np
 
+from softmax_lib.formatting import fmt_array as short  # an array on one line, 3 decimals
+
 __all__ = [
     "Feedback",
     "CodeFeedback",
@@ -387,6 +389,12 @@ def check_choice(
         ambiguous = ambiguous or open_word
     shown = _safe_repr(answer if isinstance(answer, str) else ", ".join(texts), 40)
     if ambiguous:
+        if ambiguous in _NEGATION and not got:  # 'none', 'no': no letter at all
+            return Feedback(
+                False,
+                f"{shown} chooses no option, but one of them is right: write the letter (or letters) you "
+                f"choose, e.g. {_example(options)}.",
+            )
         if ambiguous in _NEGATION:
             why_not = f"names what you do not choose ('{ambiguous}'): write the options you do choose"
         elif ambiguous in _RANGE:
@@ -575,12 +583,6 @@ class CodeFeedback(Feedback):
 
 
 # ---------------------------------------------------------------- Write-it exercises: expected outputs
-def short(a: Any) -> str:
-    """An array on one line, 3 decimals (a batch's rows side by side)."""
-    with np.printoptions(precision=3, suppress=True):
-        return " ".join(np.array2string(np.asarray(a), separator=" ", max_line_width=10_000).split())
-
-
 def _line(a: np.ndarray, digits: int) -> str:
     """An array on one line, each number to ``digits`` significant digits (4.25e-18, not 0.)."""
     text = np.array2string(

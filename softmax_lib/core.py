@@ -12,7 +12,8 @@ argument.  They share one set of rules, documented once here and tested in
   wrap-around can never occur).  float32 in gives float32 out, and
   ``np.longdouble`` gives longdouble (so ``1e400`` keeps its meaning instead
   of becoming inf in float64).  float16 is computed in float32 and cast back
-  at the end, so that long float16 rows do not underflow to all zeros.
+  at the end: a float16 sum of exponentials overflows past 65504 (70,000
+  equal logits would give inf, and every probability 0).
   Big-endian arrays (``'>f2'``) are computed exactly like native ones and
   come back in native byte order.  Object arrays are accepted only if every
   entry is a real number (int, float, ``Fraction``, ``Decimal``).  Anything

@@ -18,6 +18,28 @@ def fig():
     plt.close(f)
 
 
+@pytest.fixture(scope="module")
+def moved_view():
+    """``moved_view(ViewClass, figsize, **kwargs)``: one view per module, as ``live_figure`` has it:
+    built once, laid out on its first draw, then frozen.  A test of many slider positions moves
+    this one view and draws each position, instead of building and laying out a figure for each."""
+    made, figs = {}, []
+
+    def get(view_class, figsize=(10, 4.2), **kwargs):
+        key = (view_class, figsize, tuple(sorted(kwargs.items())))
+        if key not in made:
+            f = plt.figure(figsize=figsize)
+            figs.append(f)
+            made[key] = view_class(f, **kwargs)
+            f.canvas.draw()
+            f.set_layout_engine("none")
+        return made[key]
+
+    yield get
+    for f in figs:
+        plt.close(f)
+
+
 @pytest.fixture(scope="session")
 def static_site(tmp_path_factory):
     """``make html``'s site (tools/build_html.py), built once for the session

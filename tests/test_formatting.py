@@ -1,19 +1,22 @@
 """softmax_lib.formatting: the one set of number formatters.
 
 The lessons print these strings in stored notebook outputs, so each formatter
-is pinned by a table of inputs and the exact text it must give.  While a lesson
-module still keeps its own copy, the library version is also compared with that
-copy on every row (the lesson owners delete their copies and import these).
+is pinned by a table of inputs and the exact text it must give, and no lesson
+module keeps a formatter of its own.
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
 import math
+import re
+import types
 
 import numpy as np
 import pytest
 
+import lessons
 from softmax_lib import formatting as F
 
 INF, NAN = math.inf, math.nan
@@ -140,47 +143,31 @@ def test_short_repr_and_describe():
     assert F.describe(None) == "NoneType None" and F.describe(1.5) == "float 1.5"
 
 
-# ---------------------------------------------------------------- the lessons' own copies, while they exist
-# (module, name in it, the library function, how the library function is called)
-COPIES = [
-    ("lesson01_intuition", "fmt_probability", F.fmt_probability, {}),
-    ("lesson01_intuition", "_fmt3", F.fmt_probability3, {}),
-    ("lesson02_exponentiation", "fmt_ratio", F.fmt_ratio, {}),
-    ("lesson02_exponentiation", "_fmt_small", F.fmt_small, {"sci_digits": 1}),
-    ("lesson03_temperature", "_fmt_list", F.fmt_list, {}),
-    ("lesson04_stability", "_fmt_logit", F.fmt_logit, {}),
-    ("lesson05_sigmoid", "_g", F.fmt_array_sig, {}),
-    ("lesson06_log_softmax", "fmt_small", F.fmt_small, {}),
-]
-INPUTS = {
-    F.fmt_probability: [row[0] for row in PROBABILITY],
-    F.fmt_probability3: [row[0] for row in PROBABILITY],
-    F.fmt_ratio: [row[0] for row in RATIO],
-    F.fmt_small: [row[0] for row in SMALL] + list(np.geomspace(1e-9, 10, 60)),
-    F.fmt_logit: [row[0] for row in LOGIT],
-    F.fmt_array_sig: [row[0] for row in ARRAYS_SIG],
-    F.fmt_list: [([0.659, 0.2424, 0.0986],), ([1.0, -2.5, 1e-9],)],
-}
+# ---------------------------------------------------------------- no lesson keeps its own formatter
+# The lessons once had eight formatters of their own; they import these now.  A formatter-like
+# function defined in a lesson module (or in checks) would be a ninth copy.
+FORMATTER_NAME = re.compile(r"^_?(fmt|format)|^_g$|^short$")
 
 
-@pytest.mark.parametrize("module,name,library,kwargs", COPIES, ids=[f"{m}.{n}" for m, n, _, _ in COPIES])
-def test_the_library_formatter_writes_what_the_lessons_copy_writes(module, name, library, kwargs):
-    try:
-        copy = getattr(importlib.import_module(f"softmax_lib.lessons.{module}"), name)
-    except (ImportError, AttributeError):
-        pytest.skip(f"{module} no longer keeps its own {name}: nothing left to compare")
-    if copy is library:
-        pytest.skip(f"{module}.{name} is the library's formatter now")
-    rng = np.random.default_rng(0)
-    values = INPUTS[library] + ([] if library in (F.fmt_list, F.fmt_array_sig) else list(rng.random(200)))
-    for v in values:
-        args = v if library is F.fmt_list else (v,)
-        assert library(*args, **kwargs) == copy(*args), f"{module}.{name}{args!r}"
+def _own_formatters(module):
+    return sorted(
+        name
+        for name, obj in vars(module).items()
+        if inspect.isfunction(obj) and FORMATTER_NAME.search(name) and obj.__module__ == module.__name__
+    )
 
 
-def test_checks_short_is_fmt_array():
-    checks = importlib.import_module("softmax_lib.checks")
-    if getattr(checks, "short", None) in (None, F.fmt_array):
-        pytest.skip("checks.short is the library's fmt_array now (or gone)")
-    for a, _ in ARRAYS:
-        assert F.fmt_array(a) == checks.short(a)
+@pytest.mark.parametrize("lesson", [les for les in lessons.present()], ids=lambda les: les.module)
+def test_no_lesson_module_defines_its_own_number_formatter(lesson):
+    assert _own_formatters(lesson.import_module()) == []
+
+
+def test_checks_formats_numbers_with_the_library():
+    assert _own_formatters(importlib.import_module("softmax_lib.checks")) == []
+
+
+def test_the_formatter_scan_finds_a_formatter():
+    fake = types.ModuleType("fake_lesson")
+    exec("def _fmt_small(x):\n    return str(x)\n\ndef fmt_probability(p):\n    return str(p)", vars(fake))
+    fake.fmt_array = F.fmt_array  # imported from the library: not a copy
+    assert _own_formatters(fake) == ["_fmt_small", "fmt_probability"]

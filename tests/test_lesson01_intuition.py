@@ -22,8 +22,9 @@ ENDS = [-6.0, 0.0, 6.0]  # both ends of every slider, and the middle
 
 
 @pytest.mark.parametrize("cat,dog,bird", list(itertools.product(ENDS, repeat=3)))
-def test_view_at_both_ends_of_every_slider(fig, cat, dog, bird):
-    view = lesson.LogitsProbsView(fig)
+def test_view_at_both_ends_of_every_slider(moved_view, cat, dog, bird):
+    view = moved_view(lesson.LogitsProbsView)
+    fig = view.fig
     p = view.update(cat=cat, dog=dog, bird=bird)
     # independent of the library: plain NumPy in float64
     e = np.exp(np.array([cat, dog, bird]) - max(cat, dog, bird))

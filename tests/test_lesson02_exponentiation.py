@@ -32,8 +32,9 @@ ENDS = [lesson.LOGIT_RANGE[0], -0.5, 0.0, lesson.LOGIT_RANGE[1]]  # both ends of
 
 
 @pytest.mark.parametrize("z1,z2", list(itertools.product(ENDS, repeat=2)))
-def test_gap_view_at_both_ends_of_every_slider(fig, z1, z2):
-    view = lesson.GapView(fig)
+def test_gap_view_at_both_ends_of_every_slider(moved_view, z1, z2):
+    view = moved_view(lesson.GapView)
+    fig = view.fig
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         shown = view.update(z1=z1, z2=z2)

@@ -100,8 +100,9 @@ def test_sample_words_is_seeded_and_follows_softmax():
 
 # ---------------------------------------------------------------- widget 1: TemperatureView
 @pytest.mark.parametrize("T", TEMPS)
-def test_temperature_view(fig, T):
-    view = lesson.TemperatureView(fig)
+def test_temperature_view(moved_view, T):
+    view = moved_view(lesson.TemperatureView)
+    fig = view.fig
     p, h = view.update(T=T)
     assert np.allclose(p, softmax(lesson.CLASS_LOGITS, temperature=T))
     assert math.isclose(h, float(lesson.entropy(p)))
@@ -167,8 +168,9 @@ def test_temperature_widget_redraws_and_builds_once():
 # ---------------------------------------------------------------- widget 2: SamplerView
 @pytest.mark.parametrize("T", TEMPS)
 @pytest.mark.parametrize("seed", [0, 9])
-def test_sampler_view(fig, T, seed):
-    view = lesson.SamplerView(fig)
+def test_sampler_view(moved_view, T, seed):
+    view = moved_view(lesson.SamplerView)
+    fig = view.fig
     p, counts = view.update(T=T, seed=seed)
     assert counts.sum() == 200 and len(counts) == len(lesson.VOCAB)
     assert np.allclose(p, softmax(lesson.WORD_LOGITS, temperature=T))

@@ -40,8 +40,9 @@ def test_logit_cutoff_inverts_sigmoid(t):
 
 # ---------------------------------------------------------------- the two-logit view
 @pytest.mark.parametrize("a,b", list(itertools.product([-6.0, 0.0, 6.0], repeat=2)))
-def test_two_logits_view_at_both_ends(fig, a, b):
-    view = lesson.TwoLogitsView(fig)
+def test_two_logits_view_at_both_ends(moved_view, a, b):
+    view = moved_view(lesson.TwoLogitsView)
+    fig = view.fig
     n_artists = [len(ax.get_children()) for ax in fig.axes]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -144,6 +145,8 @@ def test_sigmoid_and_pairs_figures():
         (3.669, False, "ratio"),
         (0.5, False, "equal logits"),
         (0.3, False, "difference a − b"),
+        (78.6, False, "That is a percentage"),
+        (79, False, "That is a percentage"),
         ("x", False, "Expected a probability"),
         (0.786 + 5j, False, "is a complex number"),
     ],
@@ -184,6 +187,7 @@ def test_check_q2(answer, ok, fragment):
         (-2.386, False, "a = z + b"),
         (1.2, False, "adds the probability"),
         (0.398, False, "log10"),
+        (-0.609, False, "the log of the probability"),
         (7, False, "Section 1"),
     ],
 )

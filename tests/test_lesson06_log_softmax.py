@@ -65,10 +65,11 @@ def test_sweep(which):
 
 # ---------------------------------------------------------------- the widget view
 @pytest.mark.parametrize("correct", [-10.0, -3.3, 0.0, 1.0, 2.0, 4.5, 10.0])
-def test_loss_view_at_both_ends_and_between(fig, correct):
+def test_loss_view_at_both_ends_and_between(moved_view, correct):
+    view = moved_view(lesson.LossView, (12, 4.2))
+    fig = view.fig
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        view = lesson.LossView(fig)
         p, ell, g = view.update(correct=correct)
         fig.canvas.draw()
     z = np.array([correct, *lesson.OTHER_LOGITS])
@@ -445,6 +446,8 @@ def test_check_q2(answer, ok, fragment):
         (4.159, False, "the loss itself"),
         (14421, False, "natural log"),
         (0.0156, False, "each class's probability"),
+        (17.9, False, "not 2^4.159"),
+        (18, False, "not 2^4.159"),
         (1000, False, "−log(1/C)"),
     ],
 )

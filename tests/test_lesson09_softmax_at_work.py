@@ -185,8 +185,9 @@ DECODING_ENDS = [
 
 
 @pytest.mark.parametrize("values", DECODING_ENDS)
-def test_decoding_view_ends(fig, values):
-    view = lesson.DecodingView(fig, n_chars=60)
+def test_decoding_view_ends(moved_view, values):
+    view = moved_view(lesson.DecodingView, (12, 6.0), n_chars=60)
+    fig = view.fig
     axes = list(fig.axes)
     r = view.update(**values)
     assert fig.axes == axes  # nothing rebuilt
@@ -586,6 +587,8 @@ def test_float32_case_catches_unshifted_exp():
         (lesson.check_q4, 7 + math.log(2 * math.exp(2) + math.exp(-4) + 1), False, "not e^2"),
         (lesson.check_q4, 1.289, False, "new s"),
         (lesson.check_q4, 0.254, False, "That is log s"),
+        (lesson.check_q4, 5.693, False, "the old state alone"),
+        (lesson.check_q4, 7.018, False, "the chunk [3, 7] alone"),
         (lesson.check_q4, "x", False, "Expected a number"),
     ],
 )

@@ -377,6 +377,11 @@ def check_q1(answer) -> Feedback:
                 f"The probability itself is e^{a - b:g} / (e^{a - b:g} + 1).",
             ),
             Near(0.5, f"0.5 is what equal logits give. These differ by {a - b:g}."),
+            Near(
+                100 * p,
+                f"That is a percentage. A probability is a fraction: {p:.3f} rather than {100 * p:.1f}.",
+                tol=0.6,
+            ),
         ],
         hint="Take the difference a − b, then apply σ(x) = 1 / (1 + e^-x).",
     )
@@ -432,6 +437,11 @@ def check_q3(answer) -> Feedback:
             Near(z - b, "That is z − b. From a − b = z it follows that a = z + b."),
             Near(p + b, f"That adds the probability {p:g} to b. Turn {p:g} into a logit first: log(p / (1 − p))."),
             Near(float(np.log10(p / (1 - p))) + b, "That uses log10. The logit uses the natural log."),
+            Near(
+                float(np.log(p)) + b,
+                f"That uses log {p:g}, the log of the probability. The logit is log(p / (1 − p)): "
+                f"divide by 1 − {p:g} = {1 - p:g} first.",
+            ),
         ],
         hint="Section 1: σ(z) = t exactly when z = log(t / (1 − t)). Section 3: that z is a − b.",
     )

@@ -667,6 +667,9 @@ def check_q3(answer) -> Feedback:
             Near(Q3_LOSS, "That is the loss itself. The loss is about log C: undo the log."),
             Near(10**Q3_LOSS, f"That is 10^{Q3_LOSS}: the loss uses the natural log, so take e^{Q3_LOSS}.", tol=50),
             Near(1 / c, "That is 1/C = e^−loss, each class's probability. The question asks for C.", tol=0.002),
+            Near(
+                2**Q3_LOSS, f"That is 2^{Q3_LOSS}: the loss uses the natural log, so take e^{Q3_LOSS}, not 2^{Q3_LOSS}."
+            ),
         ],
         hint="A fresh model gives every class about the same probability, 1/C, so its loss is about −log(1/C).",
     )
