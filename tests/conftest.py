@@ -72,7 +72,7 @@ SLOW_TESTS = {
     "test_check_exits_non_zero_when_stale",
     "test_number_and_choice_checkers_survive_any_answer",  # 50 MB answers
     "test_every_stored_lesson_would_get_the_cells",  # rewrites every lesson
-    "test_the_library_gives_lesson_08s_numbers",  # trains lesson 08's network
+    "test_lesson_08s_grid_search_finds_the_librarys_argmin",  # lesson 08's grid search
     "test_fit_temperature_finds_the_minimum_of_the_nll",  # a fine grid search
     "test_training_legend_sits_in_an_empty_corner",  # lesson 03's training run
     "test_check_fit_temperature_accepts_the_reference_and_the_library",  # lesson 08's checker on its data
