@@ -20,6 +20,9 @@ from softmax_lib import checks, softmax
 from softmax_lib.checks import Case, check_function, expect_array
 
 LIMIT = 0.25  # seconds: short, so that the tests are quick
+# A test that sleeps past the limit on purpose (a second or more) is slow: `make test` runs it,
+# `make test-lib` leaves it out.
+sleeps = pytest.mark.slow
 HANG_BOUND = 15.0  # a checker that took longer than this hung (3 × a 3 s limit on a loaded machine, + 1 s)
 
 
@@ -160,6 +163,7 @@ def test_the_default_limit_is_three_seconds_and_says_so():
     assert 2.5 < elapsed < HANG_BOUND
 
 
+@sleeps
 def test_the_limit_can_be_raised_for_a_session_or_a_case(monkeypatch):
     monkeypatch.setattr(checks, "TIME_LIMIT", 0.3)
     fb, _ = _check(_endless, n=1)
@@ -341,6 +345,7 @@ def test_profiled_code_still_runs_after_a_loop_was_stopped():
     assert _profiled_call_seconds() < 1.0
 
 
+@sleeps
 @pytest.mark.skipif(
     checks._cpu_seconds(threading.main_thread()) is None,
     reason="no per-thread CPU clock here: a sleeping thread cannot be told from a busy one",
@@ -366,6 +371,7 @@ def test_the_silencing_check_is_skipped_and_says_so_while_an_interruption_is_pen
     assert fb.ok is False and fb.failure.kinds == {"silenced"}
 
 
+@sleeps
 @pytest.mark.skipif(
     checks._cpu_seconds(threading.main_thread()) is None,
     reason="no per-thread CPU clock here: the limit is wall-clock time",
@@ -385,6 +391,7 @@ def test_a_function_starved_of_cpu_is_not_cut_off_at_the_wall_clock_limit():
     assert elapsed > 1.0  # it did run past the wall-clock limit
 
 
+@sleeps
 def test_without_a_cpu_clock_the_limit_is_wall_clock_and_a_sleeper_gets_the_interruption_later(monkeypatch):
     """macOS and Windows: no per-thread CPU time, so every worker still running is interrupted; a
     sleeping one receives it when its sleep returns, and until then the silencing check is skipped."""

@@ -13,6 +13,10 @@ from softmax_lib.calibration import expected_calibration_error, fit_temperature,
 from softmax_lib.lessons import lesson08_calibration as lesson
 from softmax_lib.widgets import STATIC_TEXT
 
+# A test that needs a trained network (the notebook's 3000 epochs, or the weight-decay runs) is
+# slow: `make test` runs it, `make test-lib` leaves it out.
+trains = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def data():
@@ -90,6 +94,7 @@ def test_verbose_training_prints_one_line(data, capsys):
     assert model.history["epoch"][-1] == 20
 
 
+@trains
 def test_the_notebook_model_is_overconfident_and_temperature_scaling_helps(data, trained):
     model, z, t = trained
     h = model.history
@@ -120,6 +125,7 @@ def test_draw_confidence_hist_with_no_wrong_predictions(fig):
     fig.canvas.draw()
 
 
+@trains
 def test_static_figures_draw(fig, data, trained):
     model, z, t = trained
     lesson.draw_history(fig, model.history)
@@ -132,6 +138,7 @@ def test_static_figures_draw(fig, data, trained):
     fig.canvas.draw()
 
 
+@trains
 def test_static_figures_say_what_they_show(data, trained):
     from softmax_lib.plots import alt_text
 
@@ -184,6 +191,7 @@ def test_equal_mass_bins_hold_equal_counts_and_agree_with_one_bin():
             lesson.equal_mass_bins(conf, ok, bad)
 
 
+@trains
 def test_calibration_scores_match_independent_formulas(data, trained):
     _, z, t = trained
     s = lesson.calibration_scores(z, data.y_test, temperature=t)
@@ -198,6 +206,7 @@ def test_calibration_scores_match_independent_formulas(data, trained):
     assert s["NLL"] < raw["NLL"] and s["Brier"] < raw["Brier"] and s["ECE"] < raw["ECE"]
 
 
+@trains
 def test_bootstrap_temperature_is_seeded_and_brackets_the_fit(data, trained):
     model, _, t = trained
     zv = model.logits(data.X_val)
@@ -207,6 +216,7 @@ def test_bootstrap_temperature_is_seeded_and_brackets_the_fit(data, trained):
     assert np.all(a > 1)
 
 
+@trains
 def test_sklearn_temperature_scaling_finds_the_same_t(data, trained):
     from sklearn.calibration import CalibratedClassifierCV  # method="temperature" needs scikit-learn >= 1.8
     from sklearn.frozen import FrozenEstimator
@@ -218,6 +228,7 @@ def test_sklearn_temperature_scaling_finds_the_same_t(data, trained):
     np.testing.assert_allclose(sk.predict_proba(data.X_test), softmax(z / t), atol=1e-5)
 
 
+@trains
 def test_weight_decay_makes_the_network_less_confident(data):
     rows = lesson.train_weight_decays(data, [0.0, 1e-2], epochs=600)
     assert [r["weight_decay"] for r in rows] == [0.0, 0.01]
@@ -312,6 +323,7 @@ def test_training_steps_stay_on_the_grid(data):
 
 
 # ---------------------------------------------------------------- views, at both ends of every slider
+@trains
 @pytest.mark.parametrize("temperature", [0.25, 1.0, 2.38, 8.0])
 def test_temperature_view(fig, data, trained, temperature):
     _, z, t = trained
@@ -329,6 +341,7 @@ def test_temperature_view(fig, data, trained, temperature):
     fig.canvas.draw()
 
 
+@trains
 def test_temperature_view_ece_is_lowest_near_the_fitted_t(fig, data, trained):
     _, z, t = trained
     view = lesson.TemperatureView(fig, z, data.y_test, t)
@@ -337,6 +350,7 @@ def test_temperature_view_ece_is_lowest_near_the_fitted_t(fig, data, trained):
     assert near < view.update(temperature=8.0)["ece"]
 
 
+@trains
 @pytest.mark.parametrize("threshold", [0.5, 0.9, 0.99])
 def test_threshold_view(fig, data, trained, threshold):
     _, z, t = trained
@@ -358,6 +372,7 @@ def test_threshold_view(fig, data, trained, threshold):
     fig.canvas.draw()
 
 
+@trains
 def test_threshold_view_keeps_its_axes_across_the_slider(fig, data, trained):
     """A move changes only bars and texts (so the widget repaints over its cached background),
     and the fixed bar axis still holds the tallest bar and its label at the top of the range."""
@@ -405,6 +420,7 @@ def test_widgets_redraw_on_change(data, trained):
     plt.close(w2.figure)
 
 
+@trains
 def test_threshold_widget_tick_labels_fit_in_the_figure(data, trained):
     """The right panel's "1" tick label was clipped at the figure's edge."""
     _, z, t = trained
@@ -446,6 +462,7 @@ def test_predict_checkpoints(fn, args, prediction, ok, fragment):
     assert fragment in repr(fb)
 
 
+@trains
 def test_predict_training_quotes_the_history(trained):
     model, _, _ = trained
     h = model.history
@@ -454,6 +471,7 @@ def test_predict_training_quotes_the_history(trained):
     assert f"{h['val_nll'][-1]:.3f}" in fb.detail and "epoch 100" in fb.detail
 
 
+@trains
 def test_predict_train_temperature_quotes_the_grid_search_on_the_training_set(data, trained):
     model, _, _ = trained
     fb = lesson.predict_train_temperature("c", model.logits(data.X_train), data.y_train)
@@ -574,6 +592,7 @@ def test_an_ece_fit_is_not_accused_of_using_the_test_split(fit_case):
     assert "not the validation split it was given" not in repr(fb)  # the plain accusation of peeking
 
 
+@trains
 def test_grid_ece_argmin_agrees_with_the_library(fit_case):
     z, y = fit_case[0], fit_case[1]
     temps = np.geomspace(0.25, 8, 41)
@@ -581,6 +600,7 @@ def test_grid_ece_argmin_agrees_with_the_library(fit_case):
     assert lesson._grid_ece_argmin(z, y, temps) == by_library
 
 
+@trains
 @pytest.mark.parametrize("name", list(WRONG_FITS))
 def test_check_fit_temperature_rejects_each_mistake_with_its_own_hint(fit_case, name):
     make, fragment = WRONG_FITS[name]
