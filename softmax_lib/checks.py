@@ -390,12 +390,8 @@ def check_choice(
     shown = _safe_repr(answer if isinstance(answer, str) else ", ".join(texts), 40)
     if ambiguous:
         if ambiguous in _NEGATION and not got:  # 'none', 'no': no letter at all
-            return Feedback(
-                False,
-                f"{shown} chooses no option, but one of them is right: write the letter (or letters) you "
-                f"choose, e.g. {_example(options)}.",
-            )
-        if ambiguous in _NEGATION:
+            why_not = "chooses no option, but one of them is right: write the letter (or letters) you choose"
+        elif ambiguous in _NEGATION:
             why_not = f"names what you do not choose ('{ambiguous}'): write the options you do choose"
         elif ambiguous in _RANGE:
             why_not = f"looks like a range ('{ambiguous}'): write each option you choose"

@@ -157,7 +157,7 @@ def _own_formatters(module):
     )
 
 
-@pytest.mark.parametrize("lesson", [les for les in lessons.present()], ids=lambda les: les.module)
+@pytest.mark.parametrize("lesson", lessons.present(), ids=lambda les: les.module)
 def test_no_lesson_module_defines_its_own_number_formatter(lesson):
     assert _own_formatters(lesson.import_module()) == []
 

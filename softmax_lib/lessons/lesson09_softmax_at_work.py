@@ -1145,7 +1145,7 @@ def check_q4(answer) -> Feedback:
             Near(math.log(s_new), "That is log s. The log-sum-exp is m + log s, with the new m = 7."),
             Near(m + math.log(s), "That is the old state alone, 5 + log 2: the chunk [3, 7] still has to be added."),
             Near(
-                m_new + math.log(sum(math.exp(x - m_new) for x in Q4_CHUNK)),
+                float(logsumexp(Q4_CHUNK)),
                 "That is the chunk [3, 7] alone. The state (m = 5, s = 2) stands for the numbers read before: "
                 "they count too.",
             ),
