@@ -2,7 +2,11 @@
 
 ``exercise_slider`` moves one slider to its maximum, its minimum and back,
 and times each move with a probe armed in the page (``JS_ARM_PROBE``); a
-``CommBusyTimer`` adds the kernel's own busy time for each change.
+``CommBusyTimer`` adds the kernel's own busy time for each change.  Before
+each timed key press the page is left to settle (``SETTLE_MS``), and while a
+move is timed the harness does as little as it can in the page: the probe
+looks at the output only once the kernel is done, and the slider's value is
+read with one ``querySelectorAll``, not a Playwright locator.
 ``latency_record`` and ``latency_table`` turn the moves into the per-lesson
 median/worst table that ``tests/test_browser.py`` prints.
 """
@@ -155,7 +159,9 @@ JS_ARM_PROBE = f"""
     return true;
   }};
   const check = () => {{
-    if (probe.done || pending) return;
+    // Nothing counts before the kernel is done, so do not snapshot until then:
+    // the snapshot (a clone of the area) would only take CPU from the move.
+    if (probe.done || pending || !kernelDone()) return;
     const s = snap(area);
     probe.snaps += 1;
     if (!ready(s)) return;
@@ -244,15 +250,33 @@ class CommBusyTimer:
 
 def _slider_state(page, index: int) -> str:
     """The slider's value as its handles report it (value and text of each)."""
-    return (
-        page.locator(SLIDER)
-        .nth(index)
-        .evaluate(
-            """s => [...s.querySelectorAll('.noUi-handle')]
-                 .map(h => h.getAttribute('aria-valuetext') || h.getAttribute('aria-valuenow'))
-                 .join(' – ')"""
-        )
+    # A plain querySelectorAll: this runs while a move is timed, and a Playwright
+    # locator (its own selector engine, walking the whole page) takes ~11 ms of
+    # the page's main thread there.
+    return page.evaluate(
+        """([sel, i]) => [...document.querySelectorAll(sel)[i].querySelectorAll('.noUi-handle')]
+             .map(h => h.getAttribute('aria-valuetext') || h.getAttribute('aria-valuenow'))
+             .join(' – ')""",
+        [SLIDER, index],
     )
+
+
+#: How long the page is left alone before a timed key press (ms).  Scrolling a
+#: slider into view and focusing it start work that runs on after them (raster
+#: of the newly shown part of the page, the editors of the cells scrolled to,
+#: the notebook's active-cell change); a teacher drags a slider that is already
+#: on screen, so that work is let finish instead of being timed with the move.
+SETTLE_MS = 300
+
+JS_SETTLE = """
+(ms) => new Promise(done =>
+  requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, ms))))
+"""
+
+
+def _settle(page) -> None:
+    """Two animation frames (a layout and paint have run), then SETTLE_MS."""
+    page.evaluate(JS_SETTLE, SETTLE_MS)
 
 
 def move_slider(
@@ -274,10 +298,12 @@ def move_slider(
         slider.locator(".widget-readout").click()
         page.keyboard.press("ControlOrMeta+a")
         page.keyboard.type(readout_text or "")
+        _settle(page)
         page.keyboard.press("Enter")
         label = f"readout:{readout_text}"
     else:
         slider.locator(HANDLE).first.focus()
+        _settle(page)
         page.keyboard.press(key)
         label = key
     after = _slider_state(page, index)
