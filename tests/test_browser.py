@@ -89,6 +89,15 @@ def _write_latency_json() -> None:
     (ARTIFACTS / "latency.json").write_text(json.dumps(payload, indent=2) + "\n")
 
 
+# CodeMirror's cursor blink, a CSS animation.  With JupyterLab's default rate,
+# focusing a slider restarts it in every editor of the notebook (JupyterLab
+# resets each cell's selection); measured on lesson 02: about 11 % of a core
+# for the page while the slider has focus, and 0.2 % without the animations.
+JS_BLINKING_CURSORS = """
+() => document.getAnimations().filter(a => String(a.animationName || '').startsWith('cm-blink')).length
+"""
+
+
 @pytest.fixture(scope="module")
 def lab_server(request):
     """A JupyterLab server over a temporary copy of the notebooks and softmax_lib."""
@@ -103,7 +112,13 @@ def lab_server(request):
         root = tmp / "root"
         root.mkdir()
         lab.copy_tree_for_serving(NOTEBOOK_DIR, REPO / "softmax_lib", root)
-        server = lab.JupyterLabServer(root_dir=root, workdir=tmp / "jupyter", pythonpath=root)
+        # The course's Jupyter settings, as `make lab`, Binder and the hub start JupyterLab.
+        server = lab.JupyterLabServer(
+            root_dir=root,
+            workdir=tmp / "jupyter",
+            pythonpath=root,
+            env={"JUPYTER_CONFIG_PATH": str(REPO / "jupyter-config")},
+        )
         server.start()
         yield server
     finally:
@@ -190,6 +205,16 @@ def test_notebook_in_jupyterlab(notebook, lab_server, browser):
         sliders = page.evaluate(lat.JS_SLIDERS)
         print(f"\n[{name}] ran in {time.monotonic() - started:.1f} s; {len(sliders)} slider(s)")
         failures = []
+        enabled = [info for info in sliders if not info["disabled"]]
+        if enabled:  # a slider with focus, as a teacher leaves it between two moves
+            page.locator(lab.SLIDER).nth(enabled[0]["index"]).locator(lab.HANDLE).first.focus()
+            page.wait_for_timeout(300)
+            blinking = page.evaluate(JS_BLINKING_CURSORS)
+            if blinking:
+                failures.append(
+                    f"{blinking} editor cursors blink while a slider has focus: jupyter-config's"
+                    " cursorBlinkRate 0 (lab-settings/overrides.json) was not applied"
+                )
         for info in sliders:
             if info["disabled"]:
                 print(f"  slider {info['label']!r} (cell {info['cell'] + 1}): disabled, skipped")
@@ -222,6 +247,7 @@ def test_notebook_in_jupyterlab(notebook, lab_server, browser):
         problems = _output_problems(page, allowed_errors)
         if problems:
             failures.append("error/warning output after moving the sliders:\n" + _fmt_problems(problems))
+
         if failures:
             pytest.fail(f"{name}:\n" + "\n".join(failures))
     finally:
