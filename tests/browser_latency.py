@@ -274,7 +274,7 @@ JS_SETTLE = """
 """
 
 
-def _settle(page) -> None:
+def settle(page) -> None:
     """Two animation frames (a layout and paint have run), then SETTLE_MS."""
     page.evaluate(JS_SETTLE, SETTLE_MS)
 
@@ -298,12 +298,12 @@ def move_slider(
         slider.locator(".widget-readout").click()
         page.keyboard.press("ControlOrMeta+a")
         page.keyboard.type(readout_text or "")
-        _settle(page)
+        settle(page)
         page.keyboard.press("Enter")
         label = f"readout:{readout_text}"
     else:
         slider.locator(HANDLE).first.focus()
-        _settle(page)
+        settle(page)
         page.keyboard.press(key)
         label = key
     after = _slider_state(page, index)

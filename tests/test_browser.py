@@ -208,7 +208,7 @@ def test_notebook_in_jupyterlab(notebook, lab_server, browser):
         enabled = [info for info in sliders if not info["disabled"]]
         if enabled:  # a slider with focus, as a teacher leaves it between two moves
             page.locator(lab.SLIDER).nth(enabled[0]["index"]).locator(lab.HANDLE).first.focus()
-            page.wait_for_timeout(300)
+            lat.settle(page)
             blinking = page.evaluate(JS_BLINKING_CURSORS)
             if blinking:
                 failures.append(
@@ -247,7 +247,6 @@ def test_notebook_in_jupyterlab(notebook, lab_server, browser):
         problems = _output_problems(page, allowed_errors)
         if problems:
             failures.append("error/warning output after moving the sliders:\n" + _fmt_problems(problems))
-
         if failures:
             pytest.fail(f"{name}:\n" + "\n".join(failures))
     finally:
