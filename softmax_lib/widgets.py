@@ -27,7 +27,9 @@ earlier frame is repainted from its glyph images instead of being laid out and
 rasterised again (:class:`_TextReplay`); and the PNG is encoded with one
 vectorised filter pass and zlib (:func:`png_bytes`), not Pillow's per-row
 adaptive filtering.  None of this changes a pixel: the tests compare every
-repainted frame with a full draw.  ``python tools/bench.py --redraw`` times
+repainted frame with a full draw.  A view draws its legend with
+:func:`legend_key`, laid out once, because matplotlib lays a ``Legend`` out
+again on every draw (6 to 12 ms per legend per move).  ``python tools/bench.py --redraw`` times
 one move of every lesson's live figure.
 """
 
@@ -44,6 +46,7 @@ from typing import Any
 
 __all__ = [
     "FigureView",
+    "legend_key",
     "live_figure",
     "control",
     "slider",
@@ -501,6 +504,199 @@ def seed_box(
     import ipywidgets as W
 
     return control(W.BoundedIntText, description, value=value, min=lo, max=hi, width=width, **kw)
+
+
+#: Where :func:`legend_key` puts a key: (x, y) of the corner or edge of the Axes, as a fraction of it.
+_KEY_ANCHORS = {
+    "upper right": (1.0, 1.0),
+    "upper left": (0.0, 1.0),
+    "lower left": (0.0, 0.0),
+    "lower right": (1.0, 0.0),
+    "upper center": (0.5, 1.0),
+    "lower center": (0.5, 0.0),
+}
+
+
+def legend_key(ax, handles, labels, *, loc: str, fontsize: float | None = None, reserve=()) -> list:
+    """A legend of plain artists, laid out once: a live figure repaints it cheaply.
+
+    Matplotlib lays a legend out again on every draw (it measures every
+    label to pack its boxes), which costs a live figure 6 to 12 ms per legend
+    per move.  This draws the same thing, a frame, one swatch per handle and
+    its label, placed once with the legend's own spacing (``legend.*``
+    rcParams, in units of the font size) at the corner ``loc`` of ``ax``.
+    The labels are ordinary texts, repainted from their glyphs when they do
+    not change (:class:`_TextReplay`); the caller may change one with
+    ``set_text``.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    handles : list
+        The artists whose style each swatch copies: a ``Line2D`` (a line, a
+        marker, or both), a ``Patch``, or a bar container (its first bar).
+    labels : list of str
+    loc : str
+        One of ``"upper right"``, ``"upper left"``, ``"lower left"``,
+        ``"lower right"``, ``"upper center"``, ``"lower center"``.  There is
+        no ``"best"``: a key does not move.
+    fontsize : float, optional
+        Points; ``legend.fontsize`` if omitted.
+    reserve : iterable of str, optional
+        Longer texts a label may be changed to: the frame is made wide enough
+        for them too.
+
+    Returns
+    -------
+    list of matplotlib.text.Text
+        The labels, in order.
+    """
+    import matplotlib as mpl
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.container import BarContainer
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.lines import Line2D
+    from matplotlib.offsetbox import TextArea
+    from matplotlib.patches import FancyBboxPatch, Patch, Rectangle
+    from matplotlib.text import Text
+    from matplotlib.transforms import Affine2D, ScaledTranslation
+
+    if loc not in _KEY_ANCHORS:
+        raise ValueError(f"loc must be one of {', '.join(map(repr, _KEY_ANCHORS))}, got {loc!r}")
+    handles, labels = list(handles), [str(s) for s in labels]
+    if len(handles) != len(labels) or not handles:
+        raise ValueError(f"legend_key needs one label per handle, got {len(handles)} handles and {len(labels)} labels")
+    rc = mpl.rcParams
+    fs = FontProperties(size=fontsize if fontsize is not None else rc["legend.fontsize"]).get_size_in_points()
+    fig = ax.figure
+    renderer = RendererAgg(1, 1, fig.dpi)  # only measures the labels, at the figure's resolution
+    to_points = 72.0 / fig.dpi
+
+    def extent(s: str) -> tuple[float, float, float]:
+        """Width, height above the baseline and descent of a label, in points, as a legend's TextArea has them."""
+        area = TextArea(s, textprops={"fontsize": fs})
+        area.set_figure(fig)  # not added to it: only measured
+        box = area.get_bbox(renderer)
+        return box.width * to_points, box.y1 * to_points, -box.y0 * to_points
+
+    sizes = [extent(s) for s in labels]
+    text_w = max(e[0] for e in [*sizes, *map(extent, reserve)])
+    hand_w, hand_h = rc["legend.handlelength"] * fs, rc["legend.handleheight"] * fs
+    # each row aligns its swatch box (hand_h tall, standing on the baseline) and its label on their baseline
+    rows = [(max(up, hand_h), down) for _, up, down in sizes]
+    pad, gap, space = rc["legend.borderpad"] * fs, rc["legend.labelspacing"] * fs, rc["legend.borderaxespad"] * fs
+    w = 2 * pad + hand_w + rc["legend.handletextpad"] * fs + text_w
+    h = 2 * pad + sum(up + down for up, down in rows) + (len(labels) - 1) * gap
+    ax_x, ax_y = _KEY_ANCHORS[loc]
+    x0 = {0.0: space, 0.5: -w / 2, 1.0: -space - w}[ax_x]
+    y0 = {0.0: space, 1.0: -space - h}[ax_y]
+    # points from the anchor -> inches -> pixels, moved to the anchor's place on the Axes
+    points = Affine2D().scale(1 / 72) + fig.dpi_scale_trans + ScaledTranslation(ax_x, ax_y, ax.transAxes)
+    face = rc["legend.facecolor"]
+    face = rc["axes.facecolor"] if face == "inherit" else face
+    edge = rc["legend.edgecolor"]
+    edge = rc["axes.edgecolor"] if edge == "inherit" else edge
+    frame = FancyBboxPatch(
+        (x0, y0),
+        w,
+        h,
+        boxstyle=f"round,pad=0,rounding_size={0.2 * fs}" if rc["legend.fancybox"] else "square,pad=0",
+        facecolor=face,
+        edgecolor=edge,
+        alpha=rc["legend.framealpha"],
+        transform=points,
+        clip_on=False,
+        visible=rc["legend.frameon"],
+    )
+    parts = [frame]
+    color = rc["legend.labelcolor"]
+    color = rc["text.color"] if color in (None, "None") else color
+    texts = []
+    top = y0 + h - pad
+    for (up, down), handle, label in zip(rows, handles, labels):
+        baseline = top - up
+        top = baseline - down - gap
+        yc = baseline + hand_h / 2  # the middle of the swatch box
+        hx = x0 + pad
+        if isinstance(handle, BarContainer):
+            handle = handle.patches[0]
+        if isinstance(handle, Line2D):
+            drawn = handle.get_linestyle() not in ("None", "none", " ", "")
+            swatch = Line2D(
+                [hx, hx + hand_w] if drawn else [hx + hand_w / 2],
+                [yc, yc] if drawn else [yc],
+                color=handle.get_color(),
+                linestyle=handle.get_linestyle(),
+                linewidth=handle.get_linewidth(),
+                dash_capstyle=handle.get_dash_capstyle(),
+                solid_capstyle=handle.get_solid_capstyle(),
+                alpha=handle.get_alpha(),
+            )
+            if handle.get_marker() not in (None, "None", "none", "", " "):
+                marked = Line2D([hx + hand_w / 2], [yc], linestyle="None")
+                marked.update_from(handle)
+                marked.set_data([hx + hand_w / 2], [yc])
+                marked.set_linestyle("None")
+                marked.set_markersize(handle.get_markersize() * rc["legend.markerscale"])
+                swatch = [swatch, marked] if drawn else [marked]
+            else:
+                swatch = [swatch]
+        elif isinstance(handle, Patch):
+            swatch = Rectangle((hx, yc - hand_h / 2), hand_w, hand_h)
+            swatch.update_from(handle)
+            swatch = [swatch]
+        else:
+            raise TypeError(f"legend_key copies a Line2D, a Patch or bars, got {type(handle).__name__}")
+        for part in swatch:
+            part.set_transform(points)
+            part.set_clip_on(False)
+            parts.append(part)
+        texts.append(
+            Text(
+                hx + hand_w + rc["legend.handletextpad"] * fs,
+                baseline,
+                label,
+                fontsize=fs,
+                color=color,
+                ha="left",
+                va="baseline",
+                transform=points,
+                clip_on=False,
+            )
+        )
+    ax.add_artist(_key_class()(fig, parts + texts))
+    return texts
+
+
+@functools.cache
+def _key_class():
+    from matplotlib.artist import Artist, allow_rasterization
+
+    class Key(Artist):
+        """The artists of a :func:`legend_key`, drawn as one (frame, swatches, labels), above the content."""
+
+        zorder = 5  # a legend's
+
+        def __init__(self, fig, parts) -> None:
+            super().__init__()
+            self.parts = parts
+            self.frame, self.texts = parts[0], [p for p in parts if type(p).__name__ == "Text"]
+            self.set_figure(fig)
+            for part in parts:
+                part.set_figure(fig)
+
+        def get_children(self):
+            return list(self.parts)
+
+        @allow_rasterization
+        def draw(self, renderer):
+            if not self.get_visible():
+                return
+            for part in self.parts:
+                part.draw(renderer)
+            self.stale = False
+
+    return Key
 
 
 class FigureView:

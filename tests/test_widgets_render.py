@@ -164,3 +164,107 @@ def test_a_view_that_changes_its_axes_on_every_move_pays_one_draw_per_move():
         assert len(draws) == 2
     finally:
         canvas.draw = real_draw
+
+
+# ---------------------------------------------------------------- legend_key
+def _key_figure(loc, **kw):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6, 4))
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    solid = ax.plot([0, 1], [0, 1], color="C0", lw=3)[0]
+    dashed = ax.axvline(0.5, color="C1", ls="--", lw=2)
+    dot = ax.plot([0.3], [0.3], "o", ms=11, color="C2", markeredgecolor="black")[0]
+    bars = ax.bar([0.2], [0.4], width=0.1, color="C3", edgecolor="black", hatch="//")
+    handles = [solid, dashed, dot, bars]
+    labels = ["a solid line", "dashed", "a marker only", "hatched bars"]
+    return fig, ax, handles, labels
+
+
+@pytest.mark.parametrize(
+    "loc", ["upper right", "upper left", "lower left", "lower right", "upper center", "lower center"]
+)
+def test_legend_key_sits_where_a_legend_would(loc):
+    from softmax_lib.widgets import legend_key
+
+    fig, ax, handles, labels = _key_figure(loc)
+    legend = ax.legend(handles, labels, loc=loc, fontsize=12)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    want = legend.get_frame().get_window_extent(renderer)
+    want_texts = [t.get_window_extent(renderer) for t in legend.get_texts()]
+    legend.remove()
+    texts = legend_key(ax, handles, labels, loc=loc, fontsize=12)
+    fig.canvas.draw()
+    (key,) = ax.artists
+    got = key.frame.get_window_extent(renderer)
+    np.testing.assert_allclose(got.bounds, want.bounds, atol=1)  # the same frame, to a pixel
+    for text, box in zip(texts, want_texts):
+        mine = text.get_window_extent(renderer)
+        np.testing.assert_allclose(mine.bounds, box.bounds, atol=1, err_msg=text.get_text())
+        assert got.contains(mine.x0, mine.y0) and got.contains(mine.x1, mine.y1)
+
+
+def test_legend_key_copies_each_handles_style():
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    from softmax_lib.widgets import legend_key
+
+    fig, ax, handles, labels = _key_figure("upper right")
+    texts = legend_key(ax, handles, labels, loc="upper right")
+    (key,) = ax.artists
+    assert key.texts == texts and [t.get_text() for t in texts] == labels
+    swatches = [a for a in key.get_children() if a is not key.frame and a not in texts]
+    lines = [a for a in swatches if isinstance(a, Line2D)]
+    solid, dashed, dot = lines
+    assert solid.get_linestyle() == "-" and solid.get_linewidth() == 3 and len(solid.get_xdata()) == 2
+    assert dashed.get_linestyle() == "--" and dashed.get_color() == handles[1].get_color()
+    assert dot.get_marker() == "o" and dot.get_linestyle() == "None" and dot.get_markersize() == 11
+    assert dot.get_markeredgecolor() == "black"
+    (patch,) = [a for a in swatches if isinstance(a, Rectangle)]
+    assert patch.get_hatch() == "//" and patch.get_facecolor() == handles[3].patches[0].get_facecolor()
+    assert all(not a.get_clip_on() for a in swatches) and key.get_zorder() == 5  # above the content, as a legend
+    assert ax.get_lines() == handles[:3] and not ax.texts and ax.get_legend() is None  # one artist, no Legend
+
+
+def test_legend_key_reserves_room_for_a_longer_label():
+    from softmax_lib.widgets import legend_key
+
+    fig, ax, handles, labels = _key_figure("upper center")
+    texts = legend_key(ax, handles[:1], ["now"], loc="upper center", reserve=["now: ECE 100.0 %"])
+    texts[0].set_text("now: ECE 100.0 %")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    frame = ax.artists[0].frame.get_window_extent(renderer)
+    label = texts[0].get_window_extent(renderer)
+    assert frame.x0 < label.x0 and label.x1 < frame.x1
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        ({"loc": "best"}, "loc must be one of"),
+        ({"loc": "upper right", "labels": ["only one"]}, "one label per handle"),
+        ({"loc": "upper right", "handles": ["not an artist"], "labels": ["x"]}, "copies a Line2D, a Patch or bars"),
+    ],
+)
+def test_legend_key_says_what_was_wrong(kw, message):
+    from softmax_lib.widgets import legend_key
+
+    fig, ax, handles, labels = _key_figure("upper right")
+    kw = {"handles": handles, "labels": labels, **kw}
+    with pytest.raises((ValueError, TypeError), match=message):
+        legend_key(ax, kw.pop("handles"), kw.pop("labels"), **kw)
+
+
+@pytest.mark.parametrize("name", list(WIDGETS))
+def test_no_live_figure_lays_out_a_legend_on_every_move(name):
+    box = WIDGETS[name]()
+    for ax in box.figure.axes:
+        assert ax.get_legend() is None, (
+            f"{name} has a matplotlib Legend, which is laid out again on every move (6-12 ms): "
+            "use widgets.legend_key, which lays the same key out once"
+        )

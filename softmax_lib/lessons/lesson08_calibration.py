@@ -32,7 +32,7 @@ from ..core import cross_entropy, log_softmax, softmax
 from ..digits import SPLIT, DigitSplits, load_digit_splits, stratified_split  # noqa: F401 (the lesson uses them)
 from ..plots import log_t_axis, set_alt
 from ..style import COLORS
-from ..widgets import FigureView
+from ..widgets import FigureView, legend_key
 
 RIGHT = COLORS["right"]  # green: right predictions, accuracy
 WRONG = COLORS["wrong"]  # vermillion: wrong predictions, the gap
@@ -605,16 +605,23 @@ class TemperatureView(FigureView):
         self.ax_rel = ax_rel
         self.reliability = _ReliabilityArtists(ax_rel)
         ax_curve.plot(self.temps, 100 * self.eces, color=COLORS["logit"])
-        ax_curve.axvline(self.fitted, color=WRONG, ls="--", lw=2, label=f"fitted T = {self.fitted:.2f}")
-        ax_curve.axvline(1.0, color=COLORS["reference"], ls=":", lw=2, label="T = 1 (raw)")
+        fitted_line = ax_curve.axvline(self.fitted, color=WRONG, ls="--", lw=2)
+        raw_line = ax_curve.axvline(1.0, color=COLORS["reference"], ls=":", lw=2)
         (self.marker,) = ax_curve.plot(
-            [1.0], [0.0], "o", ms=11, color=CONF, markeredgecolor="black", label="now: ECE", clip_on=False
+            [1.0], [0.0], "o", ms=11, color=CONF, markeredgecolor="black", clip_on=False
         )  # whole at the slider's ends
         log_t_axis(ax_curve, self.temps)
         ax_curve.set_ylabel("test ECE (%)")
         ax_curve.set_ylim(0, 100 * float(np.max(self.eces)) * 1.08)
         ax_curve.set_title("ECE against T")
-        self.legend = ax_curve.legend(loc="upper center", fontsize=11)
+        self.key = legend_key(
+            ax_curve,
+            [fitted_line, raw_line, self.marker],
+            [f"fitted T = {self.fitted:.2f}", "T = 1 (raw)", "now: ECE"],
+            loc="upper center",
+            fontsize=11,
+            reserve=["now: ECE 100.0 %"],
+        )
         self.title = ax_rel.set_title(" ", fontsize=14)
 
     def update(self, temperature: float = 1.0) -> dict:
@@ -628,7 +635,7 @@ class TemperatureView(FigureView):
         self.reliability.update(bins)
         self.title.set_text(f"T = {temperature:.2f}:  ECE {100 * ece:.1f} %,  accuracy {100 * acc:.1f} %")
         self.marker.set_data([temperature], [100 * ece])
-        self.legend.get_texts()[2].set_text(f"now: ECE {100 * ece:.1f} %")
+        self.key[2].set_text(f"now: ECE {100 * ece:.1f} %")
         state = "overconfident" if conf.mean() > acc else "underconfident"
         self.alt = (
             f"At T = {temperature:.2f} the test ECE is {100 * ece:.1f} % (fitted T = {self.fitted:.2f}), "

@@ -25,7 +25,7 @@ from ..core import logsumexp, softmax
 from ..decoding import OnlineLogSumExp, decoding_distribution, perplexity, sample
 from ..plots import set_alt
 from ..style import COLORS
-from ..widgets import FigureView
+from ..widgets import FigureView, legend_key
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 #: The 32 characters the texts are written in: space, ' ( ) , . and a-z.
@@ -386,7 +386,13 @@ class DecodingView(FigureView):
         ax.set_xticks(x, _char_labels(self.order), fontsize=15)
         ax.set_ylim(0, 1.05)
         ax.set_ylabel("probability")
-        ax.legend(loc="upper right", fontsize=12)
+        legend_key(
+            ax,
+            [self.before, self.after],
+            [b.get_label() for b in (self.before, self.after)],
+            loc="upper right",
+            fontsize=12,
+        )
         self.title = ax.set_title(" ", fontsize=14)
         ax_text.axis("off")
         for spine in ax_text.spines.values():  # the live figure repaints spines even with the axis off
