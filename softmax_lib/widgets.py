@@ -466,14 +466,21 @@ def slider(description: str, value: float, lo: float, hi: float, step: float = 0
     return control(W.FloatSlider, description, value=value, min=lo, max=hi, step=step, **kw)
 
 
-def log_slider(description: str, value: float, lo: float, hi: float, **kw):
-    """A slider moving on a log scale, e.g. a temperature from 0.05 to 20."""
+def log_slider(description: str, value: float, lo: float, hi: float, *, step: float = 0.01, **kw):
+    """A slider moving on a log scale, e.g. a temperature from 0.05 to 20.
+
+    The handle moves the exponent (base 10) by about ``step``.  The front end
+    only stops on ``log10(lo) + k * step``, so the step is adjusted a little
+    to put ``value`` itself on that grid: otherwise T = 1 between 0.05 and 20
+    would show as 0.998 from the start, and no drag could come back to 1.
+    """
     import ipywidgets as W
 
     kw.setdefault("readout_format", ".3g")
-    return control(
-        W.FloatLogSlider, description, value=value, base=10, min=math.log10(lo), max=math.log10(hi), step=0.01, **kw
-    )
+    lo_e, hi_e, at = math.log10(lo), math.log10(hi), math.log10(value)
+    if lo_e < at:
+        step = (at - lo_e) / max(1, round((at - lo_e) / step))
+    return control(W.FloatLogSlider, description, value=value, base=10, min=lo_e, max=hi_e, step=step, **kw)
 
 
 def int_slider(description: str, value: int, lo: int, hi: int, step: int = 1, **kw):

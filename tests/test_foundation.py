@@ -180,3 +180,28 @@ def test_every_control_helper_has_the_one_style():
     }
     assert widgets.log_slider("T", 1.0, 0.05, 20.0).readout_format == ".3g"
     assert widgets.slider("p", 0.9, 0.05, 1.0, step=0.05).step == 0.05
+
+
+@pytest.mark.parametrize(
+    ("value", "lo", "hi"), [(1.0, 0.05, 20.0), (1.0, 0.25, 8.0), (1.0, 0.05, 5.0), (2.0, 0.01, 100.0)]
+)
+def test_a_log_slider_starts_on_a_point_its_handle_can_stop_at(value, lo, hi):
+    """The front end stops the handle only at min + k * step: the start value must be one of those points,
+    or T = 1 shows as 0.998 (0.05 to 20) or 0.995 (0.25 to 8) from the start."""
+    import math
+
+    from softmax_lib import widgets
+
+    s = widgets.log_slider("T", value, lo, hi)
+    k = (math.log10(value) - s.min) / s.step
+    assert abs(k - round(k)) < 1e-9, (s.min, s.step, k)
+    assert 10 ** (s.min + round(k) * s.step) == pytest.approx(value, rel=1e-12)
+    assert abs(s.step - 0.01) < 0.0005  # still about 100 stops per factor of 10
+    assert (s.min, s.max) == (math.log10(lo), math.log10(hi)) and s.value == value
+
+
+def test_a_log_slider_at_its_lower_end_keeps_the_step_it_was_given():
+    from softmax_lib import widgets
+
+    assert widgets.log_slider("T", 0.05, 0.05, 20.0).step == 0.01
+    assert widgets.log_slider("T", 1.0, 0.05, 20.0, step=0.05).step == pytest.approx(1.30103 / 26, rel=1e-5)
