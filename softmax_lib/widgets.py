@@ -29,8 +29,8 @@ vectorised filter pass and zlib (:func:`png_bytes`), not Pillow's per-row
 adaptive filtering.  None of this changes a pixel: the tests compare every
 repainted frame with a full draw.  A view draws its legend with
 :func:`legend_key`, laid out once, because matplotlib lays a ``Legend`` out
-again on every draw (6 to 12 ms per legend per move).  ``python tools/bench.py --redraw`` times
-one move of every lesson's live figure.
+again on every draw (6 to 12 ms per legend per move).
+``python tools/bench.py --redraw`` times one move of every lesson's live figure.
 """
 
 from __future__ import annotations
@@ -524,7 +524,7 @@ _KEY_ANCHORS = {
 }
 
 
-def legend_key(ax, handles, labels, *, loc: str, fontsize: float | None = None, reserve=()) -> list:
+def legend_key(ax, handles, labels=None, *, loc: str, fontsize: float | None = None, reserve=()) -> list:
     """A legend of plain artists, laid out once: a live figure repaints it cheaply.
 
     Matplotlib lays a legend out again on every draw (it measures every
@@ -542,7 +542,9 @@ def legend_key(ax, handles, labels, *, loc: str, fontsize: float | None = None, 
     handles : list
         The artists whose style each swatch copies: a ``Line2D`` (a line, a
         marker, or both), a ``Patch``, or a bar container (its first bar).
-    labels : list of str
+    labels : list of str, optional
+        One per handle; by default each handle's own ``label=``, as
+        ``ax.legend()`` takes them.
     loc : str
         One of ``"upper right"``, ``"upper left"``, ``"lower left"``,
         ``"lower right"``, ``"upper center"``, ``"lower center"``.  There is
@@ -570,7 +572,16 @@ def legend_key(ax, handles, labels, *, loc: str, fontsize: float | None = None, 
 
     if loc not in _KEY_ANCHORS:
         raise ValueError(f"loc must be one of {', '.join(map(repr, _KEY_ANCHORS))}, got {loc!r}")
-    handles, labels = list(handles), [str(s) for s in labels]
+    handles = list(handles)
+    if labels is None:
+        labels = [h.get_label() for h in handles]
+        unlabelled = [i for i, s in enumerate(labels) if not s or s.startswith("_")]
+        if unlabelled:
+            raise ValueError(
+                f"handle {unlabelled[0]} has no label of its own ({labels[unlabelled[0]]!r}): "
+                "give it label=... or pass labels"
+            )
+    labels = [str(s) for s in labels]
     if len(handles) != len(labels) or not handles:
         raise ValueError(f"legend_key needs one label per handle, got {len(handles)} handles and {len(labels)} labels")
     rc = mpl.rcParams
@@ -619,12 +630,11 @@ def legend_key(ax, handles, labels, *, loc: str, fontsize: float | None = None, 
     color = rc["legend.labelcolor"]
     color = rc["text.color"] if color in (None, "None") else color
     texts = []
-    top = y0 + h - pad
+    top, hx = y0 + h - pad, x0 + pad  # the first row's top, and the swatches' left edge
     for (up, down), handle, label in zip(rows, handles, labels):
         baseline = top - up
         top = baseline - down - gap
         yc = baseline + hand_h / 2  # the middle of the swatch box
-        hx = x0 + pad
         if isinstance(handle, BarContainer):
             handle = handle.patches[0]
         if isinstance(handle, Line2D):
@@ -671,7 +681,7 @@ def legend_key(ax, handles, labels, *, loc: str, fontsize: float | None = None, 
                 clip_on=False,
             )
         )
-    ax.add_artist(_key_class()(fig, parts + texts))
+    ax.add_artist(_key_class()(fig, frame, parts + texts, texts))
     return texts
 
 
@@ -684,10 +694,9 @@ def _key_class():
 
         zorder = 5  # a legend's
 
-        def __init__(self, fig, parts) -> None:
+        def __init__(self, fig, frame, parts, texts) -> None:
             super().__init__()
-            self.parts = parts
-            self.frame, self.texts = parts[0], [p for p in parts if type(p).__name__ == "Text"]
+            self.frame, self.parts, self.texts = frame, parts, texts
             self.set_figure(fig)
             for part in parts:
                 part.set_figure(fig)

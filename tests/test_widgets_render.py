@@ -167,7 +167,7 @@ def test_a_view_that_changes_its_axes_on_every_move_pays_one_draw_per_move():
 
 
 # ---------------------------------------------------------------- legend_key
-def _key_figure(loc, **kw):
+def _key_figure():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -189,7 +189,7 @@ def _key_figure(loc, **kw):
 def test_legend_key_sits_where_a_legend_would(loc):
     from softmax_lib.widgets import legend_key
 
-    fig, ax, handles, labels = _key_figure(loc)
+    fig, ax, handles, labels = _key_figure()
     legend = ax.legend(handles, labels, loc=loc, fontsize=12)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
@@ -213,7 +213,7 @@ def test_legend_key_copies_each_handles_style():
 
     from softmax_lib.widgets import legend_key
 
-    fig, ax, handles, labels = _key_figure("upper right")
+    fig, ax, handles, labels = _key_figure()
     texts = legend_key(ax, handles, labels, loc="upper right")
     (key,) = ax.artists
     assert key.texts == texts and [t.get_text() for t in texts] == labels
@@ -233,7 +233,7 @@ def test_legend_key_copies_each_handles_style():
 def test_legend_key_reserves_room_for_a_longer_label():
     from softmax_lib.widgets import legend_key
 
-    fig, ax, handles, labels = _key_figure("upper center")
+    fig, ax, handles, labels = _key_figure()
     texts = legend_key(ax, handles[:1], ["now"], loc="upper center", reserve=["now: ECE 100.0 %"])
     texts[0].set_text("now: ECE 100.0 %")
     fig.canvas.draw()
@@ -254,7 +254,7 @@ def test_legend_key_reserves_room_for_a_longer_label():
 def test_legend_key_says_what_was_wrong(kw, message):
     from softmax_lib.widgets import legend_key
 
-    fig, ax, handles, labels = _key_figure("upper right")
+    fig, ax, handles, labels = _key_figure()
     kw = {"handles": handles, "labels": labels, **kw}
     with pytest.raises((ValueError, TypeError), match=message):
         legend_key(ax, kw.pop("handles"), kw.pop("labels"), **kw)
@@ -268,3 +268,15 @@ def test_no_live_figure_lays_out_a_legend_on_every_move(name):
             f"{name} has a matplotlib Legend, which is laid out again on every move (6-12 ms): "
             "use widgets.legend_key, which lays the same key out once"
         )
+
+
+def test_legend_key_takes_each_handles_own_label_by_default():
+    from softmax_lib.widgets import legend_key
+
+    fig, ax, handles, labels = _key_figure()
+    for handle, label in zip(handles, labels):
+        handle.set_label(label)
+    assert [t.get_text() for t in legend_key(ax, handles, loc="upper right")] == labels
+    handles[1].set_label("_nolegend_")
+    with pytest.raises(ValueError, match="handle 1 has no label of its own"):
+        legend_key(ax, handles, loc="upper right")

@@ -114,7 +114,7 @@ class TrainingView(FigureView):
         ax.set_ylim(0.0, 1.02)
         ax.set_xlabel("training steps (log scale)")
         ax.set_title("test images, as training goes on")
-        legend_key(ax, ax.get_lines()[:2], ["test accuracy", "mean confidence"], loc="lower right", fontsize=12)
+        legend_key(ax, ax.get_lines()[:2], loc="lower right", fontsize=12)
         h = self.ax_h
         widths = np.diff(CONF_BINS)
         self.bars = h.bar(
@@ -122,7 +122,7 @@ class TrainingView(FigureView):
         )
         self.acc_line = h.axvline(0.5, color=COLORS["right"], linewidth=3, label="accuracy")
         self.conf_line = h.axvline(0.5, color=COLORS["prob"], linewidth=3, linestyle="--", label="mean confidence")
-        legend_key(h, [self.acc_line, self.conf_line], ["accuracy", "mean confidence"], loc="upper left", fontsize=12)
+        legend_key(h, [self.acc_line, self.conf_line], loc="upper left", fontsize=12)
         h.set_xlim(0.0, 1.0)
         h.set_xticks([0.0, 0.25, 0.5, 0.75, 1.0], ["0", "0.25", "0.5", "0.75", "1"])
         h.set_ylim(0.0, 1.0)

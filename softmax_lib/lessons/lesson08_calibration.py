@@ -605,10 +605,10 @@ class TemperatureView(FigureView):
         self.ax_rel = ax_rel
         self.reliability = _ReliabilityArtists(ax_rel)
         ax_curve.plot(self.temps, 100 * self.eces, color=COLORS["logit"])
-        fitted_line = ax_curve.axvline(self.fitted, color=WRONG, ls="--", lw=2)
-        raw_line = ax_curve.axvline(1.0, color=COLORS["reference"], ls=":", lw=2)
+        fitted_line = ax_curve.axvline(self.fitted, color=WRONG, ls="--", lw=2, label=f"fitted T = {self.fitted:.2f}")
+        raw_line = ax_curve.axvline(1.0, color=COLORS["reference"], ls=":", lw=2, label="T = 1 (raw)")
         (self.marker,) = ax_curve.plot(
-            [1.0], [0.0], "o", ms=11, color=CONF, markeredgecolor="black", clip_on=False
+            [1.0], [0.0], "o", ms=11, color=CONF, markeredgecolor="black", label="now: ECE", clip_on=False
         )  # whole at the slider's ends
         log_t_axis(ax_curve, self.temps)
         ax_curve.set_ylabel("test ECE (%)")
@@ -617,7 +617,6 @@ class TemperatureView(FigureView):
         self.key = legend_key(
             ax_curve,
             [fitted_line, raw_line, self.marker],
-            [f"fitted T = {self.fitted:.2f}", "T = 1 (raw)", "now: ECE"],
             loc="upper center",
             fontsize=11,
             reserve=["now: ECE 100.0 %"],

@@ -386,13 +386,7 @@ class DecodingView(FigureView):
         ax.set_xticks(x, _char_labels(self.order), fontsize=15)
         ax.set_ylim(0, 1.05)
         ax.set_ylabel("probability")
-        legend_key(
-            ax,
-            [self.before, self.after],
-            [b.get_label() for b in (self.before, self.after)],
-            loc="upper right",
-            fontsize=12,
-        )
+        legend_key(ax, [self.before, self.after], loc="upper right", fontsize=12)
         self.title = ax.set_title(" ", fontsize=14)
         ax_text.axis("off")
         for spine in ax_text.spines.values():  # the live figure repaints spines even with the axis off
