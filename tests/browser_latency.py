@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -386,10 +387,31 @@ def exercise_slider(
     return moves
 
 
+def machine_reference_ms(steps: int = 3_000_000, repeats: int = 3) -> float:
+    """How fast this machine is right now: the best of ``repeats`` runs of a fixed
+    pure-Python loop, in ms.  Timed next to each lesson's moves, it tells a slow
+    machine from a slow lesson (a shared 2-vCPU VM ran it in 123 to 217 ms within one
+    day, and the same lessons' medians moved with it)."""
+    best = float("inf")
+    for _ in range(repeats):
+        t = time.perf_counter()
+        total = 0
+        for i in range(steps):
+            total += i
+        best = min(best, time.perf_counter() - t)
+    return round(best * 1000, 1)
+
+
 def latency_record(
-    moves: list[Move], n_sliders: int, seconds: float, goal_median_ms: float, goal_worst_ms: float
+    moves: list[Move],
+    n_sliders: int,
+    seconds: float,
+    goal_median_ms: float,
+    goal_worst_ms: float,
+    reference_ms: float | None = None,
 ) -> dict:
-    """One lesson's numbers: median and worst redraw time over its timed moves."""
+    """One lesson's numbers: median and worst redraw time over its timed moves, and
+    the machine's reference time (:func:`machine_reference_ms`) when it was taken."""
     timed = [m.latency_ms for m in moves if m.latency_ms is not None]
     kernel = [m.kernel_ms for m in moves if m.kernel_ms is not None]
     median = statistics.median(timed) if timed else None
@@ -399,6 +421,7 @@ def latency_record(
         "median_ms": None if median is None else round(median, 1),
         "worst_ms": round(max(timed), 1) if timed else None,
         "kernel_median_ms": round(statistics.median(kernel), 1) if kernel else None,
+        "reference_ms": reference_ms,
         "goal_met": bool(timed) and median <= goal_median_ms and max(timed) <= goal_worst_ms,
         "seconds": round(seconds, 1),
         "moves": [m.as_dict() for m in moves],
@@ -408,8 +431,8 @@ def latency_record(
 def latency_table(records: dict[str, dict], goal_median_ms: float, goal_worst_ms: float) -> list[str]:
     """The per-lesson table, one row per notebook, ready to paste into a note::
 
-    lesson               sliders  moves  median ms  worst ms  kernel ms  goal
-    01-intuition               3      9         95       111         60  met
+    lesson               sliders  moves  median ms  worst ms  kernel ms  ref ms  goal
+    01-intuition               3      9         95       111         60     150  met
     """
 
     def ms(v):
@@ -417,19 +440,20 @@ def latency_table(records: dict[str, dict], goal_median_ms: float, goal_worst_ms
 
     head = (
         f"{'lesson':<20} {'sliders':>7} {'moves':>6} {'median ms':>10} {'worst ms':>9}"
-        f" {'kernel ms':>10}  goal (median <= {goal_median_ms:.0f}, worst <= {goal_worst_ms:.0f})"
+        f" {'kernel ms':>10} {'ref ms':>7}  goal (median <= {goal_median_ms:.0f}, worst <= {goal_worst_ms:.0f})"
     )
     lines = [head, "-" * len(head)]
     for name, r in records.items():
         goal = "-" if r["median_ms"] is None else ("met" if r["goal_met"] else "NOT met")
         lines.append(
             f"{name:<20} {r['sliders']:>7} {r['timed_moves']:>6} {ms(r['median_ms']):>10}"
-            f" {ms(r['worst_ms']):>9} {ms(r['kernel_median_ms']):>10}  {goal}"
+            f" {ms(r['worst_ms']):>9} {ms(r['kernel_median_ms']):>10} {ms(r.get('reference_ms')):>7}  {goal}"
         )
     timed = [r for r in records.values() if r["median_ms"] is not None]
     if timed:
         lines.append(
             f"goal met in {sum(r['goal_met'] for r in timed)} of {len(timed)} lessons with sliders"
-            " (kernel ms: the kernel's median busy time per move)"
+            " (kernel ms: the kernel's median busy time per move; ref ms: the machine's speed just"
+            " before the moves, a fixed Python loop, lower is faster)"
         )
     return lines

@@ -6,7 +6,9 @@ warning output, then moves every slider to its maximum (End), minimum (Home)
 and back to where it started (typing the start value into its readout), and
 asserts that the figure or table the slider drives is redrawn after each move.
 It times each move (key press -> redrawn output decoded and painted) and
-writes a full-page screenshot and the timings to ``test-artifacts/browser/``.
+writes a full-page screenshot and the timings to ``test-artifacts/browser/``,
+with the machine's speed just before each lesson's moves (a fixed Python loop,
+``browser_latency.machine_reference_ms``), since a shared VM's speed drifts.
 
 Needs Debian's Chromium (``apt-get install chromium``); without it the module
 is skipped, unless ``SOFTMAX_REQUIRE_BROWSER=1``, which makes that a failure.
@@ -179,6 +181,7 @@ def test_notebook_in_jupyterlab(notebook, lab_server, browser):
     busy.attach(page)
     moves = []
     n_sliders = 0
+    reference_ms = None
     try:
         # -- open, restart, run all -------------------------------------------
         lab.open_notebook(page, lab_server.base_url, f"notebooks/{notebook.name}", 60000)
@@ -215,6 +218,7 @@ def test_notebook_in_jupyterlab(notebook, lab_server, browser):
                     f"{blinking} editor cursors blink while a slider has focus: jupyter-config's"
                     " cursorBlinkRate 0 (lab-settings/overrides.json) was not applied"
                 )
+        reference_ms = lat.machine_reference_ms()
         for info in sliders:
             if info["disabled"]:
                 print(f"  slider {info['label']!r} (cell {info['cell'] + 1}): disabled, skipped")
@@ -257,13 +261,13 @@ def test_notebook_in_jupyterlab(notebook, lab_server, browser):
         context.close()
         lab_server.shutdown_all_kernels()
         LATENCIES[name] = lat.latency_record(
-            moves, n_sliders, time.monotonic() - started, GOAL_MEDIAN_MS, GOAL_WORST_MS
+            moves, n_sliders, time.monotonic() - started, GOAL_MEDIAN_MS, GOAL_WORST_MS, reference_ms
         )
         _write_latency_json()
         rec = LATENCIES[name]
         print(
             f"  {name}: median {rec['median_ms']} ms, worst {rec['worst_ms']} ms over"
-            f" {rec['timed_moves']} moves; {rec['seconds']:.1f} s"
+            f" {rec['timed_moves']} moves (machine reference {rec['reference_ms']} ms); {rec['seconds']:.1f} s"
         )
 
     timed = [m.latency_ms for m in moves if m.latency_ms is not None]

@@ -6,10 +6,24 @@ import statistics
 
 try:  # tests/ as a package or as a plain directory on sys.path
     from .browser_lab import decode_kernel_frame
-    from .browser_latency import CommBusyTimer, Move, latency_record, latency_table, readout_to_typed
+    from .browser_latency import (
+        CommBusyTimer,
+        Move,
+        latency_record,
+        latency_table,
+        machine_reference_ms,
+        readout_to_typed,
+    )
 except ImportError:
     from browser_lab import decode_kernel_frame
-    from browser_latency import CommBusyTimer, Move, latency_record, latency_table, readout_to_typed
+    from browser_latency import (
+        CommBusyTimer,
+        Move,
+        latency_record,
+        latency_table,
+        machine_reference_ms,
+        readout_to_typed,
+    )
 
 
 def _move(ms, kernel=None):
@@ -30,15 +44,22 @@ def test_record_takes_the_median_and_worst_of_timed_moves():
 
 def test_table_has_one_row_per_lesson_with_median_and_worst():
     recs = {
-        "01-intuition": latency_record([_move(95.0, 60.0), _move(111.0, 70.0)], 1, 5.0, 100, 200),
+        "01-intuition": latency_record([_move(95.0, 60.0), _move(111.0, 70.0)], 1, 5.0, 100, 200, 151.4),
         "00-index": latency_record([], 0, 1.0, 100, 200),
     }
     lines = latency_table(recs, 100, 200)
     assert lines[0].split()[:6] == ["lesson", "sliders", "moves", "median", "ms", "worst"]
+    assert "ref ms" in lines[0]
     row = lines[2].split()
-    assert row == ["01-intuition", "1", "2", "103", "111", "65", "NOT", "met"]
-    assert lines[3].split() == ["00-index", "0", "0", "-", "-", "-", "-"]
+    assert row == ["01-intuition", "1", "2", "103", "111", "65", "151", "NOT", "met"]
+    assert lines[3].split() == ["00-index", "0", "0", "-", "-", "-", "-", "-"]
     assert lines[-1].startswith("goal met in 0 of 1 lessons")
+
+
+def test_machine_reference_is_the_best_run_of_a_fixed_loop_in_ms():
+    short, long = machine_reference_ms(steps=1000, repeats=2), machine_reference_ms(steps=1_000_000, repeats=2)
+    assert 0 <= short < long and long == round(long, 1)
+    assert latency_record([_move(90.0)], 1, 1.0, 100, 200, long)["reference_ms"] == long
 
 
 def test_comm_busy_time_comes_from_the_kernels_status_timestamps():
