@@ -143,6 +143,10 @@ JS_ARM_PROBE = f"""
     : slider.closest('.jp-Cell-outputArea');
   const base = snap(area);
   const probe = {{t0: null, t1: null, done: false, base: base.key, snaps: 0, sent: 0, waiting: new Set()}};
+  // Settled when the move is timed; the harness awaits it instead of polling the
+  // page, since Playwright's wait_for_function polls on every animation frame and
+  // makes the page draw a frame each time, taking CPU from the move it times.
+  probe.finished = new Promise(resolve => {{ probe.resolve = resolve; }});
   if (window.__sbProbe && window.__sbProbe.cleanup) window.__sbProbe.cleanup();
   window.__sbProbe = probe;
   // The last "commit" key wins: typing into the readout counts from Enter.
@@ -176,6 +180,7 @@ JS_ARM_PROBE = f"""
         probe.t1 = performance.now();
         probe.done = true;
         probe.cleanup();
+        probe.resolve(true);
       }});
     }});
   }};
@@ -193,6 +198,12 @@ JS_ARM_PROBE = f"""
     window.__sbTap.listeners.delete(onKernel);
   }};
 }}
+"""
+
+
+# The probe's promise, or false after `ms`: one evaluate that waits without polling.
+JS_AWAIT_PROBE = """
+(ms) => Promise.race([window.__sbProbe.finished, new Promise(done => setTimeout(() => done(false), ms))])
 """
 
 
@@ -314,9 +325,7 @@ def move_slider(
     if before == after:
         page.evaluate("() => window.__sbProbe.cleanup()")
         return Move(info["label"], info["cell"], label, before, after, False, None, "value unchanged (already there)")
-    try:
-        page.wait_for_function("() => window.__sbProbe.done === true", timeout=change_timeout_ms)
-    except Exception:
+    if not page.evaluate(JS_AWAIT_PROBE, change_timeout_ms):
         page.evaluate("() => window.__sbProbe.cleanup()")
         return Move(
             info["label"],
@@ -402,6 +411,25 @@ def machine_reference_ms(steps: int = 3_000_000, repeats: int = 3) -> float:
     return round(best * 1000, 1)
 
 
+def cpu_times() -> list[int] | None:
+    """The machine's CPU time counters (/proc/stat's "cpu" line), or None where there is none."""
+    try:
+        with open("/proc/stat") as f:
+            return [int(v) for v in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+
+
+def steal_percent(before: list[int] | None, after: list[int] | None) -> float | None:
+    """Share of CPU time taken by the hypervisor for other guests between two
+    :func:`cpu_times` readings (the 8th counter, "steal"), in percent: a quiet
+    machine has about 0."""
+    if not before or not after or len(before) < 8 or len(after) < 8:
+        return None
+    total = sum(a - b for a, b in zip(after[:8], before[:8]))
+    return round(100 * (after[7] - before[7]) / total, 1) if total > 0 else None
+
+
 def latency_record(
     moves: list[Move],
     n_sliders: int,
@@ -409,9 +437,11 @@ def latency_record(
     goal_median_ms: float,
     goal_worst_ms: float,
     reference_ms: float | None = None,
+    steal_pct: float | None = None,
 ) -> dict:
     """One lesson's numbers: median and worst redraw time over its timed moves, and
-    the machine's reference time (:func:`machine_reference_ms`) when it was taken."""
+    how quiet the machine was: its reference time (:func:`machine_reference_ms`)
+    just before the moves and the CPU time stolen during them (:func:`steal_percent`)."""
     timed = [m.latency_ms for m in moves if m.latency_ms is not None]
     kernel = [m.kernel_ms for m in moves if m.kernel_ms is not None]
     median = statistics.median(timed) if timed else None
@@ -422,6 +452,7 @@ def latency_record(
         "worst_ms": round(max(timed), 1) if timed else None,
         "kernel_median_ms": round(statistics.median(kernel), 1) if kernel else None,
         "reference_ms": reference_ms,
+        "steal_pct": steal_pct,
         "goal_met": bool(timed) and median <= goal_median_ms and max(timed) <= goal_worst_ms,
         "seconds": round(seconds, 1),
         "moves": [m.as_dict() for m in moves],
@@ -431,8 +462,8 @@ def latency_record(
 def latency_table(records: dict[str, dict], goal_median_ms: float, goal_worst_ms: float) -> list[str]:
     """The per-lesson table, one row per notebook, ready to paste into a note::
 
-    lesson               sliders  moves  median ms  worst ms  kernel ms  ref ms  goal
-    01-intuition               3      9         95       111         60     150  met
+    lesson               sliders  moves  median ms  worst ms  kernel ms  ref ms  steal %  goal
+    01-intuition               3      9         95       111         60     150      0.2  met
     """
 
     def ms(v):
@@ -440,20 +471,23 @@ def latency_table(records: dict[str, dict], goal_median_ms: float, goal_worst_ms
 
     head = (
         f"{'lesson':<20} {'sliders':>7} {'moves':>6} {'median ms':>10} {'worst ms':>9}"
-        f" {'kernel ms':>10} {'ref ms':>7}  goal (median <= {goal_median_ms:.0f}, worst <= {goal_worst_ms:.0f})"
+        f" {'kernel ms':>10} {'ref ms':>7} {'steal %':>8}"
+        f"  goal (median <= {goal_median_ms:.0f}, worst <= {goal_worst_ms:.0f})"
     )
     lines = [head, "-" * len(head)]
     for name, r in records.items():
         goal = "-" if r["median_ms"] is None else ("met" if r["goal_met"] else "NOT met")
         lines.append(
             f"{name:<20} {r['sliders']:>7} {r['timed_moves']:>6} {ms(r['median_ms']):>10}"
-            f" {ms(r['worst_ms']):>9} {ms(r['kernel_median_ms']):>10} {ms(r.get('reference_ms')):>7}  {goal}"
+            f" {ms(r['worst_ms']):>9} {ms(r['kernel_median_ms']):>10} {ms(r.get('reference_ms')):>7}"
+            f" {'-' if r.get('steal_pct') is None else format(r['steal_pct'], '.1f'):>8}  {goal}"
         )
     timed = [r for r in records.values() if r["median_ms"] is not None]
     if timed:
         lines.append(
             f"goal met in {sum(r['goal_met'] for r in timed)} of {len(timed)} lessons with sliders"
             " (kernel ms: the kernel's median busy time per move; ref ms: the machine's speed just"
-            " before the moves, a fixed Python loop, lower is faster)"
+            " before the moves, a fixed Python loop, lower is faster; steal %: CPU time the"
+            " hypervisor gave other guests during the moves, about 0 on a quiet machine)"
         )
     return lines

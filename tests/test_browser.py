@@ -7,8 +7,9 @@ and back to where it started (typing the start value into its readout), and
 asserts that the figure or table the slider drives is redrawn after each move.
 It times each move (key press -> redrawn output decoded and painted) and
 writes a full-page screenshot and the timings to ``test-artifacts/browser/``,
-with the machine's speed just before each lesson's moves (a fixed Python loop,
-``browser_latency.machine_reference_ms``), since a shared VM's speed drifts.
+with how quiet the machine was (its speed just before each lesson's moves, a
+fixed Python loop, and the CPU time a hypervisor stole during them), since a
+shared VM's speed drifts.
 
 Needs Debian's Chromium (``apt-get install chromium``); without it the module
 is skipped, unless ``SOFTMAX_REQUIRE_BROWSER=1``, which makes that a failure.
@@ -181,7 +182,7 @@ def test_notebook_in_jupyterlab(notebook, lab_server, browser):
     busy.attach(page)
     moves = []
     n_sliders = 0
-    reference_ms = None
+    reference_ms = steal_pct = None
     try:
         # -- open, restart, run all -------------------------------------------
         lab.open_notebook(page, lab_server.base_url, f"notebooks/{notebook.name}", 60000)
@@ -219,6 +220,7 @@ def test_notebook_in_jupyterlab(notebook, lab_server, browser):
                     " cursorBlinkRate 0 (lab-settings/overrides.json) was not applied"
                 )
         reference_ms = lat.machine_reference_ms()
+        cpu_before = lat.cpu_times()
         for info in sliders:
             if info["disabled"]:
                 print(f"  slider {info['label']!r} (cell {info['cell'] + 1}): disabled, skipped")
@@ -248,6 +250,7 @@ def test_notebook_in_jupyterlab(notebook, lab_server, browser):
                     f"slider {info['label']!r} (cell {info['cell'] + 1}): kernel reported while moving it:\n"
                     + "\n".join(_unique(callback_problems))
                 )
+        steal_pct = lat.steal_percent(cpu_before, lat.cpu_times())
         problems = _output_problems(page, allowed_errors)
         if problems:
             failures.append("error/warning output after moving the sliders:\n" + _fmt_problems(problems))
@@ -261,13 +264,14 @@ def test_notebook_in_jupyterlab(notebook, lab_server, browser):
         context.close()
         lab_server.shutdown_all_kernels()
         LATENCIES[name] = lat.latency_record(
-            moves, n_sliders, time.monotonic() - started, GOAL_MEDIAN_MS, GOAL_WORST_MS, reference_ms
+            moves, n_sliders, time.monotonic() - started, GOAL_MEDIAN_MS, GOAL_WORST_MS, reference_ms, steal_pct
         )
         _write_latency_json()
         rec = LATENCIES[name]
         print(
             f"  {name}: median {rec['median_ms']} ms, worst {rec['worst_ms']} ms over"
-            f" {rec['timed_moves']} moves (machine reference {rec['reference_ms']} ms); {rec['seconds']:.1f} s"
+            f" {rec['timed_moves']} moves (machine reference {rec['reference_ms']} ms,"
+            f" steal {rec['steal_pct']} %); {rec['seconds']:.1f} s"
         )
 
     timed = [m.latency_ms for m in moves if m.latency_ms is not None]

@@ -9,20 +9,24 @@ try:  # tests/ as a package or as a plain directory on sys.path
     from .browser_latency import (
         CommBusyTimer,
         Move,
+        cpu_times,
         latency_record,
         latency_table,
         machine_reference_ms,
         readout_to_typed,
+        steal_percent,
     )
 except ImportError:
     from browser_lab import decode_kernel_frame
     from browser_latency import (
         CommBusyTimer,
         Move,
+        cpu_times,
         latency_record,
         latency_table,
         machine_reference_ms,
         readout_to_typed,
+        steal_percent,
     )
 
 
@@ -44,15 +48,16 @@ def test_record_takes_the_median_and_worst_of_timed_moves():
 
 def test_table_has_one_row_per_lesson_with_median_and_worst():
     recs = {
-        "01-intuition": latency_record([_move(95.0, 60.0), _move(111.0, 70.0)], 1, 5.0, 100, 200, 151.4),
+        "01-intuition": latency_record([_move(95.0, 60.0), _move(111.0, 70.0)], 1, 5.0, 100, 200, 151.4, 0.25),
         "00-index": latency_record([], 0, 1.0, 100, 200),
     }
     lines = latency_table(recs, 100, 200)
     assert lines[0].split()[:6] == ["lesson", "sliders", "moves", "median", "ms", "worst"]
     assert "ref ms" in lines[0]
     row = lines[2].split()
-    assert row == ["01-intuition", "1", "2", "103", "111", "65", "151", "NOT", "met"]
-    assert lines[3].split() == ["00-index", "0", "0", "-", "-", "-", "-", "-"]
+    assert "steal %" in lines[0]
+    assert row == ["01-intuition", "1", "2", "103", "111", "65", "151", "0.2", "NOT", "met"]
+    assert lines[3].split() == ["00-index", "0", "0", "-", "-", "-", "-", "-", "-"]
     assert lines[-1].startswith("goal met in 0 of 1 lessons")
 
 
@@ -79,3 +84,15 @@ def test_comm_busy_time_comes_from_the_kernels_status_timestamps():
 
 def test_readout_minus_sign_is_typed_back_as_a_hyphen():
     assert readout_to_typed("\u22122.50 ") == "-2.50"
+
+
+def test_steal_is_the_share_of_cpu_time_in_the_eighth_counter():
+    # user nice system idle iowait irq softirq steal
+    before = [100, 0, 50, 800, 10, 0, 0, 40]
+    after = [150, 0, 70, 1000, 10, 0, 0, 60]  # 290 ticks in all, 20 stolen
+    assert steal_percent(before, after) == round(100 * 20 / 290, 1) == 6.9
+    assert steal_percent(before, before) is None  # no time passed
+    assert steal_percent(None, after) is None and steal_percent([1, 2, 3], after) is None
+    now = cpu_times()
+    if now is not None:  # Linux
+        assert len(now) >= 8 and all(v >= 0 for v in now)
