@@ -5,53 +5,35 @@ from __future__ import annotations
 import statistics
 
 try:  # tests/ as a package or as a plain directory on sys.path
-    from .browser_lab import decode_kernel_frame
-    from .browser_latency import (
-        CommBusyTimer,
-        Move,
-        cpu_times,
-        latency_record,
-        latency_table,
-        machine_reference_ms,
-        readout_to_typed,
-        steal_percent,
-    )
+    from . import browser_lab as lab
+    from . import browser_latency as lat
 except ImportError:
-    from browser_lab import decode_kernel_frame
-    from browser_latency import (
-        CommBusyTimer,
-        Move,
-        cpu_times,
-        latency_record,
-        latency_table,
-        machine_reference_ms,
-        readout_to_typed,
-        steal_percent,
-    )
+    import browser_lab as lab
+    import browser_latency as lat
 
 
 def _move(ms, kernel=None):
-    return Move("T", 3, "End", "1", "2", ms is not None, ms, kernel_ms=kernel)
+    return lat.Move("T", 3, "End", "1", "2", ms is not None, ms, kernel_ms=kernel)
 
 
 def test_record_takes_the_median_and_worst_of_timed_moves():
     moves = [_move(80.0, 30.0), _move(None), _move(120.0, 50.0), _move(95.0, 40.0), _move(101.0, 45.0)]
-    rec = latency_record(moves, n_sliders=2, seconds=12.34, goal_median_ms=100, goal_worst_ms=200)
+    rec = lat.latency_record(moves, n_sliders=2, seconds=12.34, goal_median_ms=100, goal_worst_ms=200)
     assert rec["timed_moves"] == 4
     assert rec["median_ms"] == statistics.median([80.0, 120.0, 95.0, 101.0]) == 98.0
     assert rec["worst_ms"] == 120.0 and rec["kernel_median_ms"] == 42.5
     assert rec["goal_met"] is True and rec["seconds"] == 12.3 and len(rec["moves"]) == 5
-    slow = latency_record([_move(150.0), _move(90.0), _move(100.0)], 1, 1.0, 100, 200)
+    slow = lat.latency_record([_move(150.0), _move(90.0), _move(100.0)], 1, 1.0, 100, 200)
     assert slow["median_ms"] == 100.0 and slow["goal_met"] is True  # goals are <=
-    assert latency_record([_move(90.0), _move(201.0), _move(95.0)], 1, 1.0, 100, 200)["goal_met"] is False
+    assert lat.latency_record([_move(90.0), _move(201.0), _move(95.0)], 1, 1.0, 100, 200)["goal_met"] is False
 
 
 def test_table_has_one_row_per_lesson_with_median_and_worst():
     recs = {
-        "01-intuition": latency_record([_move(95.0, 60.0), _move(111.0, 70.0)], 1, 5.0, 100, 200, 151.4, 0.25),
-        "00-index": latency_record([], 0, 1.0, 100, 200),
+        "01-intuition": lat.latency_record([_move(95.0, 60.0), _move(111.0, 70.0)], 1, 5.0, 100, 200, 151.4, 0.25),
+        "00-index": lat.latency_record([], 0, 1.0, 100, 200),
     }
-    lines = latency_table(recs, 100, 200)
+    lines = lat.latency_table(recs, 100, 200)
     assert lines[0].split()[:6] == ["lesson", "sliders", "moves", "median", "ms", "worst"]
     assert "ref ms" in lines[0]
     row = lines[2].split()
@@ -62,13 +44,13 @@ def test_table_has_one_row_per_lesson_with_median_and_worst():
 
 
 def test_machine_reference_is_the_best_run_of_a_fixed_loop_in_ms():
-    short, long = machine_reference_ms(steps=1000, repeats=2), machine_reference_ms(steps=1_000_000, repeats=2)
+    short, long = lat.machine_reference_ms(steps=1000, repeats=2), lat.machine_reference_ms(steps=1_000_000, repeats=2)
     assert 0 <= short < long and long == round(long, 1)
-    assert latency_record([_move(90.0)], 1, 1.0, 100, 200, long)["reference_ms"] == long
+    assert lat.latency_record([_move(90.0)], 1, 1.0, 100, 200, long)["reference_ms"] == long
 
 
 def test_comm_busy_time_comes_from_the_kernels_status_timestamps():
-    timer = CommBusyTimer()
+    timer = lat.CommBusyTimer()
 
     def frame(state, date):
         return (
@@ -77,22 +59,22 @@ def test_comm_busy_time_comes_from_the_kernels_status_timestamps():
             f' "content": {{"execution_state": "{state}"}}}}'
         )
 
-    timer._on_message(*decode_kernel_frame(frame("busy", "2026-01-01T00:00:00.000000Z")))
-    timer._on_message(*decode_kernel_frame(frame("idle", "2026-01-01T00:00:00.042500Z")))
+    timer._on_message(*lab.decode_kernel_frame(frame("busy", "2026-01-01T00:00:00.000000Z")))
+    timer._on_message(*lab.decode_kernel_frame(frame("idle", "2026-01-01T00:00:00.042500Z")))
     assert timer.comm_busy_ms == [42.5]
 
 
 def test_readout_minus_sign_is_typed_back_as_a_hyphen():
-    assert readout_to_typed("\u22122.50 ") == "-2.50"
+    assert lat.readout_to_typed("\u22122.50 ") == "-2.50"
 
 
 def test_steal_is_the_share_of_cpu_time_in_the_eighth_counter():
     # user nice system idle iowait irq softirq steal
     before = [100, 0, 50, 800, 10, 0, 0, 40]
     after = [150, 0, 70, 1000, 10, 0, 0, 60]  # 290 ticks in all, 20 stolen
-    assert steal_percent(before, after) == round(100 * 20 / 290, 1) == 6.9
-    assert steal_percent(before, before) is None  # no time passed
-    assert steal_percent(None, after) is None and steal_percent([1, 2, 3], after) is None
-    now = cpu_times()
+    assert lat.steal_percent(before, after) == round(100 * 20 / 290, 1) == 6.9
+    assert lat.steal_percent(before, before) is None  # no time passed
+    assert lat.steal_percent(None, after) is None and lat.steal_percent([1, 2, 3], after) is None
+    now = lat.cpu_times()
     if now is not None:  # Linux
         assert len(now) >= 8 and all(v >= 0 for v in now)
