@@ -324,7 +324,8 @@ def move_slider(
         page.keyboard.press("Escape")
     if before == after:
         page.evaluate("() => window.__sbProbe.cleanup()")
-        return Move(info["label"], info["cell"], label, before, after, False, None, "value unchanged (already there)")
+        note = "the readout kept its value" if key == "readout" else "value unchanged (already there)"
+        return Move(info["label"], info["cell"], label, before, after, False, None, note)
     if not page.evaluate(JS_AWAIT_PROBE, change_timeout_ms):
         page.evaluate("() => window.__sbProbe.cleanup()")
         return Move(
@@ -363,10 +364,11 @@ def exercise_slider(
     idle_timeout_ms: float = 30000,
 ) -> list[Move]:
     """End (max), Home (min), then back to the start value: its readout text
-    typed back into the readout for numeric sliders, else ArrowRight one step
-    at a time (at most 20 steps).  Each move waits for the kernel to go idle
-    before the next; with `kernel_log`, each move also gets the kernel's own
-    busy time for the change (``kernel_ms``)."""
+    typed back into the readout for numeric sliders, then (if the readout kept
+    its value, or there is none) ArrowRight one step at a time (at most 20
+    steps).  Each move waits for the kernel to go idle before the next; with
+    `kernel_log`, each move also gets the kernel's own busy time for the
+    change (``kernel_ms``)."""
     index = info["index"]
     start = _slider_state(page, index)
     moves = []
@@ -387,12 +389,13 @@ def exercise_slider(
     readout = readout_to_typed(info["readout"] or "")
     if info["readout_editable"] and readout and _NUMERIC_READOUT.match(readout):
         do("readout", readout)
-    else:
-        for _ in range(20):
-            if _slider_state(page, index) == start:
-                break
-            if not do("ArrowRight").changed:
-                break
+    # A readout that kept its value (a SelectionSlider's, which shows a label, not
+    # a number it parses) leaves the slider at its minimum: step back instead.
+    for _ in range(20):
+        if _slider_state(page, index) == start:
+            break
+        if not do("ArrowRight").changed:
+            break
     return moves
 
 

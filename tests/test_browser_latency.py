@@ -78,3 +78,49 @@ def test_steal_is_the_share_of_cpu_time_in_the_eighth_counter():
     now = lat.cpu_times()
     if now is not None:  # Linux
         assert len(now) >= 8 and all(v >= 0 for v in now)
+
+
+class _FakeSlider:
+    """A slider over `options` at position `at`, whose readout accepts typed text
+    only if `readout_parses` (a SelectionSlider's label readout does not)."""
+
+    def __init__(self, options, at, readout_parses):
+        self.options, self.at, self.readout_parses = options, at, readout_parses
+
+    def state(self, page, index):
+        return str(self.options[self.at])
+
+    def move(self, page, info, key, whole, timeout_ms, readout_text=None):
+        before = self.state(page, 0)
+        if key == "End":
+            self.at = len(self.options) - 1
+        elif key == "Home":
+            self.at = 0
+        elif key == "ArrowRight":
+            self.at = min(self.at + 1, len(self.options) - 1)
+        elif key == "readout" and self.readout_parses:
+            self.at = [str(o) for o in self.options].index(readout_text)
+        after = self.state(page, 0)
+        return lat.Move("s", 1, key, before, after, before != after, 50.0 if before != after else None)
+
+
+def _exercise(monkeypatch, slider, readout):
+    monkeypatch.setattr(lat, "_slider_state", slider.state)
+    monkeypatch.setattr(lat, "move_slider", slider.move)
+    monkeypatch.setattr(lat, "wait_kernel_idle", lambda page, timeout_ms: None)
+    info = {"index": 0, "readout": readout, "readout_editable": True}
+    return [m.key for m in lat.exercise_slider(None, info, False, 1000)]
+
+
+def test_exercise_ends_at_the_start_value_even_when_the_readout_keeps_its_value(monkeypatch):
+    # A FloatSlider: the readout typed back returns it in one move.
+    numeric = _FakeSlider([0.5, 1.0, 1.5, 2.0], at=1, readout_parses=True)
+    assert _exercise(monkeypatch, numeric, "1.0") == ["End", "Home", "readout"] and numeric.at == 1
+    # A SelectionSlider over numbers (07's training steps, 09's d): its readout shows
+    # the number but keeps its value, so the slider steps back from the minimum.
+    selection = _FakeSlider([1, 2, 4, 8, 16], at=3, readout_parses=False)
+    keys = _exercise(monkeypatch, selection, "8")
+    assert keys == ["End", "Home", "readout", "ArrowRight", "ArrowRight", "ArrowRight"] and selection.at == 3
+    # No readout to type into: steps only.
+    labels = _FakeSlider(["low", "mid", "high"], at=1, readout_parses=False)
+    assert _exercise(monkeypatch, labels, "mid") == ["End", "Home", "ArrowRight"] and labels.at == 1
