@@ -572,7 +572,8 @@ class AttentionView(FigureView):
             grad = float(softmax_jacobian_norm(w))
             spread = float(np.std(self.keys[:, :d] @ self.q[:d] / (math.sqrt(d) if scaled else 1.0)))
             label = "softmax(q·k / √d)" if scaled else "softmax(q·k)"
-            typical = "about 1" if scaled else f"√d = {math.sqrt(d):.1f}"
+            # What a typical query's spread is; this one query's can differ at small d (0.4 at d = 1).
+            typical = "typical 1" if scaled else f"√d = {math.sqrt(d):.1f}"
             title.set_text(
                 f"{label}, d = {d}\nlargest {w.max():.2f}, spread {spread:.1f} ({typical}), gradient {grad:.3f}"
             )
