@@ -597,3 +597,27 @@ def test_questions(check, answer, ok, fragment):
     assert fb.ok is ok
     assert fragment in repr(fb)
     assert fb._repr_html_()
+
+
+def test_gradient_split_is_the_tables_mean_split_as_the_reveal_says():
+    """After the d slider: the table's mean at d = 1024 is carried by the few queries whose two best keys
+    score close; most queries, the slider's among them, print a gradient of 0.000."""
+    table = lesson.saturation_table()
+    dims = list(table[:, 0])
+    for d in (16, 1024):
+        split = lesson.gradient_split(d=d)
+        assert math.isclose(split["mean"], table[dims.index(d), 3], rel_tol=1e-12)
+        share = split["close_share"]
+        assert math.isclose(split["mean"], share * split["close_mean"] + (1 - share) * split["other_mean"])
+    at16, at1024 = lesson.gradient_split(d=16), lesson.gradient_split(d=1024)
+    assert at1024["zero_share"] > 0.5 > at16["zero_share"] and at1024["median"] < 0.0005 < at16["median"]
+    assert at1024["close_share"] < 0.2 and at1024["close_mean"] > 10 * at1024["other_mean"]
+    q, keys = lesson.attention_data()
+    assert lesson.softmax_jacobian_norm(lesson.attention_weights(q, keys, 1024, scaled=False)) < 0.0005
+
+
+def test_scaled_spread_stays_near_one_from_d_2_on(fig):
+    view = lesson.AttentionView(fig)
+    spreads = [view.update(d=d)["scaled"]["spread"] for d in lesson.D_CHOICES]
+    assert all(0.8 < s < 1.25 for s in spreads[1:]) and spreads[0] < 0.5  # d = 1: this query's 0.44
+    assert "(typical 1)" in view.titles[1].get_text()

@@ -495,13 +495,21 @@ def saturation_table(dims=D_CHOICES, n_queries: int = 300, n_keys: int = N_KEYS,
 
 
 @functools.cache
-def _saturation_table(dims: tuple, n_queries: int, n_keys: int, seed: int) -> np.ndarray:
+def _saturation_scores(dims: tuple, n_queries: int, n_keys: int, seed: int) -> dict:
+    """Each random query's scores q·k against its keys (n_queries × n_keys), for each d in turn."""
     rng = np.random.default_rng(seed)
-    rows = []
+    out = {}
     for d in dims:
         q = rng.standard_normal((n_queries, 1, d))
         k = rng.standard_normal((n_queries, n_keys, d))
-        s = np.sum(q * k, axis=-1)
+        out[d] = np.sum(q * k, axis=-1)
+    return out
+
+
+@functools.cache
+def _saturation_table(dims: tuple, n_queries: int, n_keys: int, seed: int) -> np.ndarray:
+    rows = []
+    for d, s in _saturation_scores(dims, n_queries, n_keys, seed).items():
         raw, scaled = softmax(s), softmax(s / math.sqrt(d))
         rows.append(
             (
@@ -513,6 +521,27 @@ def _saturation_table(dims: tuple, n_queries: int, n_keys: int, seed: int) -> np
             )
         )
     return np.array(rows)
+
+
+def gradient_split(d: int = 1024, close: float = 1.0, dims=D_CHOICES, n_queries: int = 300, seed: int = 2) -> dict:
+    """The unscaled gradient sizes behind one row of :func:`saturation_table` (same queries), split up.
+
+    Returns the mean and median size; ``zero_share``, the share of queries whose size prints as 0.000
+    (below 0.0005); and, for the queries whose two best keys score within ``close`` of each other,
+    their share (``close_share``) and mean size (``close_mean``), with ``other_mean`` for the rest.
+    """
+    s = _saturation_scores(tuple(int(v) for v in dims), n_queries, N_KEYS, seed)[int(d)]
+    g = softmax_jacobian_norm(softmax(s))
+    top2 = np.sort(s, axis=-1)[:, -2:]
+    near = top2[:, 1] - top2[:, 0] < close
+    return {
+        "mean": float(g.mean()),
+        "median": float(np.median(g)),
+        "zero_share": float(np.mean(g < 0.0005)),
+        "close_share": float(near.mean()),
+        "close_mean": float(g[near].mean()),
+        "other_mean": float(g[~near].mean()),
+    }
 
 
 def draw_saturation(fig, table):
@@ -782,7 +811,7 @@ def predict_attention(prediction) -> Feedback:
         "The scores' spread grows like √d, and multiplying every score by a bigger number is lowering the "
         f"temperature (lesson 03): the largest weight goes from {table[0, 1]:.2f} to {table[1, 1]:.2f}. "
         "Near one-hot, nudging the scores barely moves the weights, so little gradient flows back; but the "
-        "scores are random, not one logit far ahead, so it shrinks without reaching 0.",
+        "scores are random, not one logit far ahead, so the mean shrinks without reaching 0.",
         hints={
             "a": "The scores spread 8 times wider at d = 1024 than at d = 16. What does that do to the softmax "
             "(lesson 03), and how much does a near one-hot softmax move when a score is nudged?",
