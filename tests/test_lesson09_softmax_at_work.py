@@ -612,6 +612,7 @@ def test_gradient_split_is_the_tables_mean_split_as_the_reveal_says():
     at16, at1024 = lesson.gradient_split(d=16), lesson.gradient_split(d=1024)
     assert at1024["zero_share"] > 0.5 > at16["zero_share"] and at1024["median"] < 0.0005 < at16["median"]
     assert at1024["close_share"] < 0.2 and at1024["close_mean"] > 10 * at1024["other_mean"]
+    assert 0.4 < at1024["close_part"] < 0.6  # "about half the mean"
     q, keys = lesson.attention_data()
     assert lesson.softmax_jacobian_norm(lesson.attention_weights(q, keys, 1024, scaled=False)) < 0.0005
 

@@ -528,7 +528,8 @@ def gradient_split(d: int = 1024, close: float = 1.0, dims=D_CHOICES, n_queries:
 
     Returns the mean and median size; ``zero_share``, the share of queries whose size prints as 0.000
     (below 0.0005); and, for the queries whose two best keys score within ``close`` of each other,
-    their share (``close_share``) and mean size (``close_mean``), with ``other_mean`` for the rest.
+    their share (``close_share``), mean size (``close_mean``) and share of the mean's total
+    (``close_part``), with ``other_mean`` for the rest.
     """
     s = _saturation_scores(tuple(int(v) for v in dims), n_queries, N_KEYS, seed)[int(d)]
     g = softmax_jacobian_norm(softmax(s))
@@ -540,6 +541,7 @@ def gradient_split(d: int = 1024, close: float = 1.0, dims=D_CHOICES, n_queries:
         "zero_share": float(np.mean(g < 0.0005)),
         "close_share": float(near.mean()),
         "close_mean": float(g[near].mean()),
+        "close_part": float(g[near].sum() / g.sum()),
         "other_mean": float(g[~near].mean()),
     }
 
@@ -811,7 +813,8 @@ def predict_attention(prediction) -> Feedback:
         "The scores' spread grows like √d, and multiplying every score by a bigger number is lowering the "
         f"temperature (lesson 03): the largest weight goes from {table[0, 1]:.2f} to {table[1, 1]:.2f}. "
         "Near one-hot, nudging the scores barely moves the weights, so little gradient flows back; but the "
-        "scores are random, not one logit far ahead, so the mean shrinks without reaching 0.",
+        "scores are random, and some queries' two best keys score close together, so the mean shrinks "
+        "without reaching 0.",
         hints={
             "a": "The scores spread 8 times wider at d = 1024 than at d = 16. What does that do to the softmax "
             "(lesson 03), and how much does a near one-hot softmax move when a score is nudged?",
