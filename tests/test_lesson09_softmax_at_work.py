@@ -600,8 +600,8 @@ def test_questions(check, answer, ok, fragment):
 
 
 def test_gradient_split_is_the_tables_mean_split_as_the_reveal_says():
-    """After the d slider: the table's mean at d = 1024 is carried by the few queries whose two best keys
-    score close; most queries, the slider's among them, print a gradient of 0.000."""
+    """After the d slider: the few queries whose two best keys score close give about half the table's mean
+    at d = 1024; most queries, the slider's among them, print a gradient of 0.000."""
     table = lesson.saturation_table()
     dims = list(table[:, 0])
     for d in (16, 1024):
