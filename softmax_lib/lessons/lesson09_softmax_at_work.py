@@ -562,7 +562,7 @@ def draw_saturation(fig, table):
     axes[0].axhline(1 / N_KEYS, color=COLORS["reference"], ls="--", lw=1.5)
     axes[0].set_title(f"Without √d the weights go one-hot ({N_KEYS} keys)")
     axes[1].set_ylim(0, None)
-    axes[1].set_title("... and the gradient through softmax vanishes")
+    axes[1].set_title("... and the mean gradient falls towards 0")
     last = table[-1]
     set_alt(
         fig,
